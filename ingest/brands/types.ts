@@ -1,0 +1,65 @@
+// Brands, their credentials and their settings. The registry is the only
+// reader of the brands file (DATA_DIR/brands.json); ingest, processor and
+// dashboard receive it from the composition root.
+import { z } from 'zod';
+
+/** Lower-case letters, digits and dashes; 2–40 characters; used in URLs and keys. */
+export const brandIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'brand id must be 2-40 lower-case letters, digits or dashes');
+
+/** Webhook sources that sign their requests with a per-brand secret. */
+export const WEBHOOK_SOURCES = ['shopify', 'woocommerce', 'whatsapp'] as const;
+export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
+
+export const brandSettingsSchema = z.object({
+  /** Intent: half-life of a score, and the score at which Medium and High start. */
+  intent: z
+    .object({
+      half_life_minutes: z.number().positive().default(60),
+      medium_threshold: z.number().positive().default(20),
+      high_threshold: z.number().positive().default(50),
+    })
+    .default({ half_life_minutes: 60, medium_threshold: 20, high_threshold: 50 }),
+  /** The conversion-drop rule: fires when the last `window_minutes` convert below
+   *  (1 - drop_ratio) × the trailing hour, with at least `min_active_users` in the window. */
+  conversion_drop: z
+    .object({
+      window_minutes: z.number().int().min(1).max(30).default(5),
+      drop_ratio: z.number().gt(0).lt(1).default(0.5),
+      recovery_ratio: z.number().gt(0).lt(1).default(0.3),
+      min_active_users: z.number().int().min(1).default(20),
+    })
+    .default({ window_minutes: 5, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 20 }),
+});
+export type BrandSettings = z.infer<typeof brandSettingsSchema>;
+
+export interface Brand {
+  brand_id: string;
+  name: string;
+  created_at: string;
+  settings: BrandSettings;
+}
+
+/** What `npm run brand -- create` prints; the only time secrets are shown in clear. */
+export interface BrandCredentials {
+  brand_id: string;
+  write_key: string;
+  read_key: string;
+  webhook_secrets: Record<WebhookSource, string>;
+  dashboard_user: { username: string; password: string };
+}
+
+export interface BrandRegistry {
+  get(brandId: string): Brand | undefined;
+  list(): Brand[];
+  /** The brand whose write key this is (compared by hash), or undefined. */
+  byWriteKey(writeKey: string): Brand | undefined;
+  byReadKey(readKey: string): Brand | undefined;
+  /** The secret a source signs this brand's webhooks with. */
+  webhookSecret(brandId: string, source: WebhookSource): string | undefined;
+  /** The brand of a dashboard user whose password matches, or undefined. */
+  verifyUser(username: string, password: string): Promise<Brand | undefined>;
+  /** Creates a brand with fresh credentials and saves the file; throws if the id exists. */
+  create(brandId: string, name?: string): Promise<BrandCredentials>;
+}

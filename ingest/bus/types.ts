@@ -1,0 +1,72 @@
+// The bus seam. Two back-ends implement it: the in-process log (embedded
+// default) and Kafka (production). Both pass tests/contract/bus.contract.ts.
+import type { Topic } from '../../src/lib/shared/topics';
+
+export interface OutgoingMessage {
+  /** Always the brand id: one brand's messages stay in order on one partition. */
+  key: string;
+  value: string;
+}
+
+export interface ConsumedMessage {
+  topic: Topic;
+  partition: number;
+  /** Position in the partition; the next message has offset + 1. */
+  offset: number;
+  key: string;
+  value: string;
+}
+
+export interface ConsumedBatch {
+  topic: Topic;
+  partition: number;
+  messages: ConsumedMessage[];
+  /** The offset to resume from once this batch is done: last offset + 1. */
+  nextOffset: number;
+}
+
+export interface SubscribeOptions {
+  topic: Topic;
+  /** Consumer group; one member of a group owns a partition at a time. */
+  group: string;
+  maxBatchSize: number;
+  /**
+   * Where to resume in a partition when it is assigned. The processor answers
+   * from the warehouse's checkpoint, so offsets and state always agree.
+   * `undefined` means the group's own committed offset, else the beginning.
+   */
+  resumeFrom?: (partition: number) => Promise<number | undefined>;
+  /**
+   * Handles one batch. The bus commits `nextOffset` only after this resolves;
+   * if it rejects, the same batch is delivered again after a backoff.
+   */
+  onBatch: (batch: ConsumedBatch) => Promise<void>;
+  /** Called when a consumed batch failed and will be retried (for counting). */
+  onRetry?: (error: unknown, attempt: number) => void;
+}
+
+export interface Subscription {
+  /** Stops after the in-flight batch finishes. */
+  stop(): Promise<void>;
+}
+
+export interface Bus {
+  /**
+   * Resolves once the bus has durably accepted every message (the ingest answers
+   * 2xx only then). Rejects with `BusUnavailableError` when it cannot.
+   */
+  publish(topic: Topic, messages: OutgoingMessage[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Messages per key that the group has not yet committed, for status and waiting. */
+  pendingByKey(topic: Topic, group: string): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
+/** The bus cannot take messages now; the caller may retry later (ingest answers 503). */
+export class BusUnavailableError extends Error {
+  override name = 'BusUnavailableError';
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,101 @@
+// The warehouse seam. Two back-ends implement it: DuckDB (embedded default)
+// and ClickHouse (production). Both pass tests/contract/warehouse.contract.ts.
+//
+// The processor writes through `commit`, which stores a batch's results and
+// the bus offset they came from atomically (or, where the back-end has no
+// transactions, idempotently with the checkpoint last), so that state and
+// offsets always agree after a crash.
+import type { IdentifierType, RejectedEvent } from '../../src/lib/shared/events';
+import type {
+  Alert,
+  Identifier,
+  BrandCounters,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+  StoredEvent,
+} from '../../src/lib/shared/model';
+
+/** Which profile an identifier pointed to when it was linked. */
+export interface IdentityLink {
+  brand_id: string;
+  type: IdentifierType;
+  value: string;
+  profile_id: string;
+  linked_at: string;
+}
+
+export interface Checkpoint {
+  consumer: string;
+  partition: number;
+  /** The next bus offset to read. */
+  next_offset: number;
+}
+
+/** Everything one processed batch produced. Profiles, KPIs, alerts and counters are upserts. */
+export interface ProcessorCommit {
+  checkpoint: Checkpoint;
+  events: StoredEvent[];
+  profiles: Profile[];
+  links: IdentityLink[];
+  merges: MergeRecord[];
+  kpis: KpiMinute[];
+  alerts: Alert[];
+  rejected: RejectedEvent[];
+  /** Absolute counter values per brand after the batch. */
+  counters: BrandCounters[];
+}
+
+/** What the processor needs to rebuild one brand's in-memory state. */
+export interface BrandSnapshot {
+  profiles: Profile[];
+  links: IdentityLink[];
+  counters: BrandCounters;
+  /** KPI rows from `since` on, for windows and alert baselines. */
+  kpis: KpiMinute[];
+  /** Alerts still firing. */
+  firingAlerts: Alert[];
+  /** `source:source_event_id` of events received from `since` on, for deduplication. */
+  seenSourceIds: string[];
+}
+
+export interface WarehouseWriter {
+  commit(batch: ProcessorCommit): Promise<void>;
+  checkpoint(consumer: string, partition: number): Promise<number | undefined>;
+  loadBrand(brandId: string, since: string): Promise<BrandSnapshot>;
+}
+
+/** Reads for the dashboard and the read API. Every one is scoped by brand. */
+export interface WarehouseReader {
+  /** The profile an identifier belongs to, following merges to the survivor. */
+  lookupProfile(brandId: string, identifier: Identifier): Promise<Profile | null>;
+  /** A profile by id, following merges to the survivor. */
+  getProfile(brandId: string, profileId: string): Promise<Profile | null>;
+  /** Events of the given profiles (a survivor and everything merged into it), newest first. */
+  recentEvents(brandId: string, profileIds: string[], limit: number): Promise<StoredEvent[]>;
+  /** Profiles merged into `profileId`, directly or transitively. */
+  mergedInto(brandId: string, profileId: string): Promise<string[]>;
+  mergeHistory(brandId: string, profileIds: string[], limit: number): Promise<MergeRecord[]>;
+  /** Unmerged profiles at the given levels, highest score first. */
+  highIntent(brandId: string, limit: number): Promise<Profile[]>;
+  /** KPI rows with `from <= minute < to`, oldest first. */
+  kpis(brandId: string, from: string, to: string): Promise<KpiMinute[]>;
+  alerts(brandId: string, limit: number): Promise<Alert[]>;
+  rejected(brandId: string, limit: number): Promise<RejectedEvent[]>;
+  counters(brandId: string): Promise<BrandCounters>;
+}
+
+export interface Warehouse extends WarehouseWriter, WarehouseReader {
+  /** Creates or upgrades the schema; safe to run at every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The warehouse could not be reached or refused a write; retrying may help. */
+export class WarehouseUnavailableError extends Error {
+  override name = 'WarehouseUnavailableError';
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

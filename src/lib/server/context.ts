@@ -1,0 +1,28 @@
+// How the composition root hands dependencies to the SvelteKit server code.
+// The SvelteKit build bundles its own copy of this module, so the hand-over
+// goes through one global slot under a registered symbol that both copies
+// name, set once by ingest/main.ts before the first request.
+import type { BrandRegistry } from '../../../ingest/brands/types';
+import type { WarehouseReader } from '../../../ingest/warehouse/types';
+
+export interface DashboardContext {
+  warehouse: WarehouseReader;
+  brands: BrandRegistry;
+  /** Signs and verifies session cookies. */
+  sessionSecret: string;
+  /** True when served over https (cookies get `Secure`). */
+  secureCookies: boolean;
+}
+
+const SLOT = Symbol.for('signalroom.dashboard-context');
+type Slot = { [SLOT]?: DashboardContext };
+
+export function provideDashboardContext(context: DashboardContext): void {
+  (globalThis as Slot)[SLOT] = context;
+}
+
+export function dashboardContext(): DashboardContext {
+  const context = (globalThis as Slot)[SLOT];
+  if (!context) throw new Error('dashboard context missing: start the dashboard through ingest/main.ts');
+  return context;
+}

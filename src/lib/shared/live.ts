@@ -1,0 +1,35 @@
+// The typed map of everything the server pushes to browsers. One Socket.IO room
+// per brand; the processor publishes these on `live.updates` keyed by brand.
+import type { Alert, KpiMinute, MergeRecord, Profile } from './model';
+
+export interface HighIntentEntry {
+  profile_id: string;
+  score: number;
+  level: Profile['intent_level'];
+  /** Best known identifier, for display. */
+  label: string;
+  top_category: string | null;
+  last_seen: string;
+}
+
+export interface LiveEvents {
+  /** Upsert of one minute's KPIs. */
+  kpi: KpiMinute;
+  /** A profile entered, moved within or left the high-intent list. */
+  intent: { entry: HighIntentEntry; left: boolean };
+  /** An alert fired or resolved. */
+  alert: Alert;
+  /** A merge, refusal or review request. */
+  merge: MergeRecord;
+  /** Processing counters after a batch. */
+  status: { processed: number; rejected: number; duplicates: number };
+}
+export type LiveEventName = keyof LiveEvents;
+
+/** One message on `live.updates`. */
+export type LiveMessage = {
+  [K in LiveEventName]: { brand_id: string; event: K; payload: LiveEvents[K] };
+}[LiveEventName];
+
+/** The socket path, on the dashboard's own origin. */
+export const SOCKET_PATH = '/socket.io';

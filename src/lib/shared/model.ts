@@ -1,0 +1,113 @@
+// Domain records shared by the processor (which writes them), the warehouse
+// (which stores them) and the dashboard (which reads them). No I/O here.
+import type { Channel, EventType, IdentifierType, InboundEvent } from './events';
+
+export const INTENT_LEVELS = ['low', 'medium', 'high'] as const;
+export type IntentLevel = (typeof INTENT_LEVELS)[number];
+
+export interface Identifier {
+  type: IdentifierType;
+  value: string;
+}
+
+/** The Customer-360 aggregates of one profile. */
+export interface Profile {
+  brand_id: string;
+  profile_id: string;
+  /** Set when this profile was merged into another; reads follow it to the survivor. */
+  merged_into: string | null;
+  identifiers: Identifier[];
+  first_seen: string;
+  last_seen: string;
+  event_count: number;
+  orders: number;
+  revenue: number;
+  channels: Channel[];
+  /** Category → number of interactions, for top categories. */
+  categories: Record<string, number>;
+  intent_score: number;
+  intent_level: IntentLevel;
+  /** When intent_score was last computed; decay continues from here. */
+  intent_updated_at: string;
+  /** Increases with every change; the warehouse keeps the highest version. */
+  version: number;
+}
+
+/** A processed event as stored in the warehouse (resolved to its profile at the time). */
+export interface StoredEvent {
+  brand_id: string;
+  event_id: string;
+  source: InboundEvent['source'];
+  source_event_id: string;
+  type: EventType;
+  name: string;
+  channel: Channel;
+  profile_id: string;
+  timestamp: string;
+  received_at: string;
+  revenue: number;
+  category: string | null;
+  properties: Record<string, unknown>;
+}
+
+/** Why identity resolution linked, merged or refused. */
+export const MERGE_ACTIONS = ['merge', 'refuse', 'review'] as const;
+export type MergeAction = (typeof MERGE_ACTIONS)[number];
+
+export interface MergeRecord {
+  brand_id: string;
+  merge_id: string;
+  action: MergeAction;
+  /** The survivor for `merge`; the profile the event went to otherwise. */
+  into_profile_id: string;
+  from_profile_ids: string[];
+  reason: string;
+  /** The identifiers that asked for it. */
+  identifiers: Identifier[];
+  event_id: string;
+  at: string;
+}
+
+/** Per-brand, per-minute KPIs. Pushed and stored as whole rows: applying one twice is harmless. */
+export interface KpiMinute {
+  brand_id: string;
+  /** Start of the minute, ISO-8601 UTC. */
+  minute: string;
+  events: number;
+  active_users: number;
+  carts: number;
+  purchases: number;
+  revenue: number;
+  /** purchasers / active users in the minute, 0..1. */
+  conversion_rate: number;
+  /** Profiles at high intent at the end of the minute. */
+  high_intent_profiles: number;
+}
+
+export const ALERT_STATES = ['firing', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export interface Alert {
+  brand_id: string;
+  alert_id: string;
+  rule: string;
+  state: AlertState;
+  severity: AlertSeverity;
+  message: string;
+  /** The measured value and what it was compared with. */
+  value: number;
+  baseline: number;
+  started_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+/** Per-brand processing counters, committed with every batch. */
+export interface BrandCounters {
+  brand_id: string;
+  processed: number;
+  duplicates: number;
+  rejected: number;
+}

@@ -13,6 +13,8 @@ export const WEBHOOK_SOURCES = ['shopify', 'woocommerce', 'whatsapp'] as const;
 export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
 
 export const brandSettingsSchema = z.object({
+  /** ISO 3166 country for phone numbers written without a country code. */
+  default_country: z.string().length(2).default('US'),
   /** Intent: half-life of a score, and the score at which Medium and High start. */
   intent: z
     .object({

@@ -33,9 +33,10 @@ export interface SubscribeOptions {
   /**
    * Where to resume in a partition when it is assigned. The processor answers
    * from the warehouse's checkpoint, so offsets and state always agree.
-   * `undefined` means the group's own committed offset, else the beginning.
+   * `'latest'` skips to the end (the dashboard's live feed wants only new
+   * messages). `undefined` means the group's own committed offset, else the beginning.
    */
-  resumeFrom?: (partition: number) => Promise<number | undefined>;
+  resumeFrom?: (partition: number) => Promise<number | 'latest' | undefined>;
   /**
    * Handles one batch. The bus commits `nextOffset` only after this resolves;
    * if it rejects, the same batch is delivered again after a backoff.

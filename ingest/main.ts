@@ -1,0 +1,68 @@
+// The composition root: parses configuration once, starts the system and,
+// with --demo, the traffic generator. Nothing below reads process.env.
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../src/lib/shared/config';
+import { createDemoTraffic } from './demo/traffic';
+import { DEMO_BRANDS, ensureDemoBrands } from './demo-brands';
+import { createLogger } from './log';
+import { startSystem } from './system';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`signalroom: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const system = await startSystem({ config, log, dashboardBuildDir: resolve('build') });
+
+  const demoBrands = await ensureDemoBrands(system.brands, resolve(config.DATA_DIR), {
+    createIfOthersExist: config.demo,
+  });
+  const dashboardUrl = config.PUBLIC_URL ?? `http://localhost:${new URL(system.url).port}`;
+  const lines = [`Signalroom is running: dashboard ${dashboardUrl}`];
+  for (const demo of demoBrands) {
+    lines.push(`  demo login (${demo.brand_id}): ${demo.dashboard_user.username} / ${demo.dashboard_user.password}`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  const demo = config.demo
+    ? createDemoTraffic({
+        baseUrl: system.url,
+        ratePerSecond: config.DEMO_RATE,
+        brands: demoBrands.map((credentials) => ({
+          brand_id: credentials.brand_id,
+          write_key: credentials.write_key,
+          shopify_secret: credentials.webhook_secrets.shopify,
+          catalog: DEMO_BRANDS.find((brand) => brand.brand_id === credentials.brand_id)?.catalog ?? 'fashion',
+        })),
+        onError: (error) => log.warn('demo traffic request failed', { error: String(error) }),
+      })
+    : undefined;
+  if (demo) {
+    demo.start();
+    log.info('demo traffic started', { rate_per_second: config.DEMO_RATE, brands: demoBrands.length });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    await demo?.stop();
+    await system.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`signalroom: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

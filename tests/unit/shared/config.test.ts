@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseArgs } from '../../../src/lib/shared/config';
+
+describe('loadConfig', () => {
+  it('defaults to port 3000, ./data and the embedded back-ends', () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', BUS: 'inprocess', WAREHOUSE: 'duckdb', role: 'all', demo: false });
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('reads PORT, DATA_DIR and PUBLIC_URL from the environment', () => {
+    const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/sr', PUBLIC_URL: 'https://sr.example.com/' }, ['--demo']);
+    expect(config).toMatchObject({ PORT: 8080, DATA_DIR: '/var/lib/sr', demo: true });
+    expect(config.publicUrl).toBe('https://sr.example.com');
+  });
+
+  it('names every bad variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'eighty', BUS: 'carrier-pigeon' }, [])).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: '70000', BUS: 'carrier-pigeon', SESSION_SECRET: 'short' }, []);
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('PORT');
+      expect(message).toContain('BUS');
+      expect(message).toContain('SESSION_SECRET must be at least 32 characters');
+    }
+  });
+});
+
+describe('parseArgs', () => {
+  it('takes --role in both spellings', () => {
+    expect(parseArgs(['--role', 'processor']).role).toBe('processor');
+    expect(parseArgs(['--role=dashboard']).role).toBe('dashboard');
+  });
+
+  it('refuses unknown roles and unknown flags by name', () => {
+    expect(() => parseArgs(['--role', 'janitor'])).toThrowError(/role/);
+    expect(() => parseArgs(['--verbose'])).toThrowError(/unknown argument "--verbose"/);
+  });
+});

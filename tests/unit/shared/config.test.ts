@@ -16,14 +16,10 @@ describe('loadConfig', () => {
 
   it('names every bad variable in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', BUS: 'carrier-pigeon' }, [])).toThrowError(ConfigError);
-    try {
-      loadConfig({ PORT: '70000', BUS: 'carrier-pigeon', SESSION_SECRET: 'short' }, []);
-    } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain('PORT');
-      expect(message).toContain('BUS');
-      expect(message).toContain('SESSION_SECRET must be at least 32 characters');
-    }
+    const attempt = () => loadConfig({ PORT: '70000', BUS: 'carrier-pigeon', SESSION_SECRET: 'short' }, []);
+    expect(attempt).toThrowError(/PORT/);
+    expect(attempt).toThrowError(/BUS/);
+    expect(attempt).toThrowError(/SESSION_SECRET must be at least 32 characters/);
   });
 });
 

@@ -36,7 +36,9 @@ export async function ensureDemoBrands(
   const missing = DEMO_BRANDS.filter(
     (demo) => !saved.some((entry) => entry.brand_id === demo.brand_id) && !brands.get(demo.brand_id),
   );
-  const hasOwnBrands = brands.list().some((brand) => !DEMO_BRANDS.some((demo) => demo.brand_id === brand.brand_id));
+  const hasOwnBrands = brands
+    .list()
+    .some((brand) => !DEMO_BRANDS.some((demo) => demo.brand_id === brand.brand_id));
   if (missing.length === 0 || (hasOwnBrands && !options.createIfOthersExist)) {
     return saved.filter((entry) => brands.get(entry.brand_id));
   }
@@ -56,6 +58,7 @@ async function readSaved(file: string): Promise<BrandCredentials[]> {
     throw error;
   }
   const parsed = credentialsFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a valid demo credentials file: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a valid demo credentials file: ${parsed.error.message}`);
   return parsed.data;
 }

@@ -11,7 +11,10 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(level: LogLevel, write: (line: string, level: LogLevel) => void = defaultWrite): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string, level: LogLevel) => void = defaultWrite,
+): Logger {
   const emit = (at: LogLevel) => (message: string, fields?: LogFields) => {
     if (ORDER[at] < ORDER[level]) return;
     const rendered = fields

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const dashboardUrl = config.PUBLIC_URL ?? `http://localhost:${new URL(system.url).port}`;
   const lines = [`Signalroom is running: dashboard ${dashboardUrl}`];
   for (const demo of demoBrands) {
-    lines.push(`  demo login (${demo.brand_id}): ${demo.dashboard_user.username} / ${demo.dashboard_user.password}`);
+    lines.push(
+      `  demo login (${demo.brand_id}): ${demo.dashboard_user.username} / ${demo.dashboard_user.password}`,
+    );
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`signalroom: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `signalroom: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -62,7 +62,13 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const warehouse = await createDuckDbWarehouse({ path: join(dataDir, 'warehouse.duckdb') });
   await warehouse.migrate();
 
-  const processor = createProcessor({ bus, warehouse, brands, clock, batchSize: config.PROCESSOR_BATCH_SIZE });
+  const processor = createProcessor({
+    bus,
+    warehouse,
+    brands,
+    clock,
+    batchSize: config.PROCESSOR_BATCH_SIZE,
+  });
   await processor.start();
 
   const ingestApp = createIngestApp({ bus, brands, clock });
@@ -152,7 +158,9 @@ async function loadDashboardHandler(buildDir: string | undefined, log: Logger): 
   };
   if (!buildDir) return missing;
   try {
-    const module = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as { handler: NodeListener };
+    const module = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as {
+      handler: NodeListener;
+    };
     return module.handler;
   } catch (error) {
     log.warn('dashboard build not found; pages answer 503', { build_dir: buildDir, error: String(error) });

@@ -79,19 +79,57 @@ describe('a shopper across two devices, end to end', () => {
   it('accepts a batch, resolves one profile, and serves the 360 view to its brand only', async () => {
     const before = await status(brandA);
     const batch = [
-      { type: 'page', anonymousId: 'cookie-laptop', messageId: 'm-1', name: 'Home', context: { device: { id: 'laptop-1' } } },
-      track('Product Viewed', { anonymousId: 'cookie-laptop', messageId: 'm-2', properties: { product_id: 'sku-1', category: 'Shoes', price: 60 } }),
-      track('Product Added', { anonymousId: 'cookie-laptop', messageId: 'm-3', properties: { product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 } }),
-      { type: 'identify', anonymousId: 'cookie-laptop', userId: 'cust-42', messageId: 'm-4', traits: { email: shopper.email } },
+      {
+        type: 'page',
+        anonymousId: 'cookie-laptop',
+        messageId: 'm-1',
+        name: 'Home',
+        context: { device: { id: 'laptop-1' } },
+      },
+      track('Product Viewed', {
+        anonymousId: 'cookie-laptop',
+        messageId: 'm-2',
+        properties: { product_id: 'sku-1', category: 'Shoes', price: 60 },
+      }),
+      track('Product Added', {
+        anonymousId: 'cookie-laptop',
+        messageId: 'm-3',
+        properties: { product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 },
+      }),
+      {
+        type: 'identify',
+        anonymousId: 'cookie-laptop',
+        userId: 'cust-42',
+        messageId: 'm-4',
+        traits: { email: shopper.email },
+      },
       // Later, on the phone: anonymous first, then the same e-mail links it.
-      track('Product Viewed', { anonymousId: 'cookie-phone', messageId: 'm-5', properties: { product_id: 'sku-2', category: 'Bags', price: 90 } }),
-      { type: 'identify', anonymousId: 'cookie-phone', messageId: 'm-6', traits: { email: ' maya.shah@example.shop ', phone: shopper.phone } },
-      track('Checkout Started', { anonymousId: 'cookie-phone', messageId: 'm-7', properties: { revenue: 120 } }),
+      track('Product Viewed', {
+        anonymousId: 'cookie-phone',
+        messageId: 'm-5',
+        properties: { product_id: 'sku-2', category: 'Bags', price: 90 },
+      }),
+      {
+        type: 'identify',
+        anonymousId: 'cookie-phone',
+        messageId: 'm-6',
+        traits: { email: ' maya.shah@example.shop ', phone: shopper.phone },
+      },
+      track('Checkout Started', {
+        anonymousId: 'cookie-phone',
+        messageId: 'm-7',
+        properties: { revenue: 120 },
+      }),
       track('Order Completed', {
         anonymousId: 'cookie-phone',
         userId: 'cust-42',
         messageId: 'm-8',
-        properties: { order_id: 'o-1', revenue: 120, currency: 'EUR', products: [{ product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 }] },
+        properties: {
+          order_id: 'o-1',
+          revenue: 120,
+          currency: 'EUR',
+          products: [{ product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 }],
+        },
       }),
     ];
     const response = await sendBatch(brandA, batch);
@@ -166,7 +204,11 @@ describe('a shopper across two devices, end to end', () => {
   it('deduplicates a retried messageId', async () => {
     const before = await status(brandA);
     const retry = await sendBatch(brandA, [
-      track('Order Completed', { anonymousId: 'cookie-phone', messageId: 'm-8', properties: { order_id: 'o-1', revenue: 120 } }),
+      track('Order Completed', {
+        anonymousId: 'cookie-phone',
+        messageId: 'm-8',
+        properties: { order_id: 'o-1', revenue: 120 },
+      }),
     ]);
     expect(retry.status).toBe(200);
     const after = await waitFor('the duplicate to be counted', async () => {
@@ -186,12 +228,23 @@ describe('bad input is refused by name and kept for its brand', () => {
   it('accepts the valid events of a batch and reports and stores the invalid ones', async () => {
     const before = await status(brandA);
     const response = await sendBatch(brandA, [
-      track('Product Viewed', { anonymousId: 'cookie-x', messageId: 'bad-0', properties: { category: 'Hats' } }),
-      track('Order Completed', { anonymousId: 'cookie-x', messageId: 'bad-1', properties: { revenue: 'a lot' } }),
+      track('Product Viewed', {
+        anonymousId: 'cookie-x',
+        messageId: 'bad-0',
+        properties: { category: 'Hats' },
+      }),
+      track('Order Completed', {
+        anonymousId: 'cookie-x',
+        messageId: 'bad-1',
+        properties: { revenue: 'a lot' },
+      }),
       { type: 'track', messageId: 'bad-2', event: 'No identity at all' },
     ]);
     expect(response.status).toBe(200);
-    const body = response.body as { accepted: number; rejected: Array<{ index: number; code: string; message: string }> };
+    const body = response.body as {
+      accepted: number;
+      rejected: Array<{ index: number; code: string; message: string }>;
+    };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((entry) => entry.index)).toEqual([1, 2]);
     for (const entry of body.rejected) expect(entry.message.length).toBeGreaterThan(5);
@@ -239,7 +292,9 @@ describe('Shopify orders', () => {
       total_price: '45.50',
       currency: 'EUR',
       source_name: 'web',
-      line_items: [{ product_id: 632910392, title: 'Scarf', price: '45.50', quantity: 1, product_type: 'Accessories' }],
+      line_items: [
+        { product_id: 632910392, title: 'Scarf', price: '45.50', quantity: 1, product_type: 'Accessories' },
+      ],
       customer: { id: 115310627314723950, email: 'maya.shah@example.shop' },
     });
     const headers = {
@@ -270,7 +325,11 @@ describe('live push over Socket.IO', () => {
   });
 
   function connect(credentials: BrandCredentials): Promise<Socket> {
-    const socket = io(system.url, { path: SOCKET_PATH, auth: { token: credentials.read_key }, transports: ['websocket'] });
+    const socket = io(system.url, {
+      path: SOCKET_PATH,
+      auth: { token: credentials.read_key },
+      transports: ['websocket'],
+    });
     sockets.push(socket);
     return new Promise((done, fail) => {
       socket.once('connect', () => done(socket));
@@ -282,10 +341,13 @@ describe('live push over Socket.IO', () => {
     const socketA = await connect(brandA);
     const socketB = await connect(brandB);
     const seenByB: unknown[] = [];
-    for (const name of ['kpi', 'intent', 'alert', 'merge', 'status']) socketB.on(name, (payload) => seenByB.push(payload));
+    for (const name of ['kpi', 'intent', 'alert', 'merge', 'status'])
+      socketB.on(name, (payload) => seenByB.push(payload));
     const pushed = new Promise<KpiMinute>((done) => socketA.on('kpi', (row: KpiMinute) => done(row)));
 
-    const sent = await sendBatch(brandA, [track('Product Viewed', { anonymousId: 'cookie-live', properties: { category: 'Shoes' } })]);
+    const sent = await sendBatch(brandA, [
+      track('Product Viewed', { anonymousId: 'cookie-live', properties: { category: 'Shoes' } }),
+    ]);
     expect(sent.status).toBe(200);
     const row = await pushed;
     expect(row.brand_id).toBe('brand-a');
@@ -296,7 +358,11 @@ describe('live push over Socket.IO', () => {
   });
 
   it('refuses a socket without valid credentials', async () => {
-    const socket = io(system.url, { path: SOCKET_PATH, auth: { token: 'sr_read_forged' }, transports: ['websocket'] });
+    const socket = io(system.url, {
+      path: SOCKET_PATH,
+      auth: { token: 'sr_read_forged' },
+      transports: ['websocket'],
+    });
     sockets.push(socket);
     const error = await new Promise<Error>((done) => socket.once('connect_error', done));
     expect(error.message.length).toBeGreaterThan(0);
@@ -309,7 +375,11 @@ describe('restart', () => {
     const response = await sendBatch(
       brandA,
       Array.from({ length: 50 }, (_, index) =>
-        track('Product Viewed', { anonymousId: `restart-${index % 5}`, messageId: `restart-${index}`, properties: { category: 'Hats' } }),
+        track('Product Viewed', {
+          anonymousId: `restart-${index % 5}`,
+          messageId: `restart-${index}`,
+          properties: { category: 'Hats' },
+        }),
       ),
     );
     expect(response.status).toBe(200);

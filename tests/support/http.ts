@@ -16,7 +16,11 @@ export async function postJson(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as unknown) : null,
+    headers: response.headers,
+  };
 }
 
 export async function getJson(url: string, readKey?: string): Promise<{ status: number; body: unknown }> {

@@ -58,6 +58,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
 }
 
 function describe(error: z.ZodError, what: string): string {
-  const lines = error.issues.map((issue) => `  ${what} ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const lines = error.issues.map(
+    (issue) => `  ${what} ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
   return `invalid configuration:\n${lines.join('\n')}`;
 }

@@ -4,12 +4,22 @@ import { ConfigError, loadConfig, parseArgs } from '../../../src/lib/shared/conf
 describe('loadConfig', () => {
   it('defaults to port 3000, ./data and the embedded back-ends', () => {
     const config = loadConfig({}, []);
-    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', BUS: 'inprocess', WAREHOUSE: 'duckdb', role: 'all', demo: false });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      BUS: 'inprocess',
+      WAREHOUSE: 'duckdb',
+      role: 'all',
+      demo: false,
+    });
     expect(config.publicUrl).toBe('http://localhost:3000');
   });
 
   it('reads PORT, DATA_DIR and PUBLIC_URL from the environment', () => {
-    const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/sr', PUBLIC_URL: 'https://sr.example.com/' }, ['--demo']);
+    const config = loadConfig(
+      { PORT: '8080', DATA_DIR: '/var/lib/sr', PUBLIC_URL: 'https://sr.example.com/' },
+      ['--demo'],
+    );
     expect(config).toMatchObject({ PORT: 8080, DATA_DIR: '/var/lib/sr', demo: true });
     expect(config.publicUrl).toBe('https://sr.example.com');
   });

@@ -26,6 +26,9 @@ export interface LiveEvents {
 }
 export type LiveEventName = keyof LiveEvents;
 
+/** The same map as Socket.IO listener signatures (`Server<{}, LiveListeners>`, `Socket<LiveListeners>`). */
+export type LiveListeners = { [K in LiveEventName]: (payload: LiveEvents[K]) => void };
+
 /** One message on `live.updates`. */
 export type LiveMessage = {
   [K in LiveEventName]: { brand_id: string; event: K; payload: LiveEvents[K] };

@@ -1,0 +1,167 @@
+// The read API: what a brand's own tools (and the dashboard's browser code) read.
+// Mounted by the composition root with `edge.route('/api', readApi)`, so the
+// paths below are relative to /api. Every route but /openapi.json needs a read
+// key or a session, and the brand always comes from that credential.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { BrandRegistry } from '../../../../ingest/brands/types';
+import { WarehouseUnavailableError, type WarehouseReader } from '../../../../ingest/warehouse/types';
+import { identifyCaller, type Caller } from '../caller';
+import { loadHighIntent } from '../high-intent';
+import { parseIdentifierQuery } from '../identifier-query';
+import { parseKpiRange } from '../kpi-range';
+import { loadProfileView } from '../profile-view';
+import { createSessionCodec } from '../session';
+import { LIMITS } from './limits';
+import { openApiDocument } from './openapi';
+import type { AlertsBody, ErrorBody, HighIntentBody, KpisBody, RejectedBody, StatusBody } from './responses';
+
+export interface ReadApiDeps {
+  warehouse: WarehouseReader;
+  brands: BrandRegistry;
+  sessionSecret: string;
+  /** Events accepted for the brand that the processor has not finished yet. */
+  pending: (brandId: string) => Promise<number>;
+  clock?: () => Date;
+  /** Told about every unexpected error (answered 500), e.g. to log and count it. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+type ReadApiEnv = { Variables: { caller: Caller } };
+
+export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
+  const { warehouse, brands } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const sessions = createSessionCodec(deps.sessionSecret, clock);
+  const app = new Hono<ReadApiEnv>();
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return c.json<ErrorBody>({ error: error.message }, error.status, headersOf(error));
+    }
+    deps.onUnexpectedError?.(error);
+    if (error instanceof WarehouseUnavailableError) {
+      return c.json<ErrorBody>({ error: 'the warehouse is unavailable; retry shortly' }, 503, {
+        'retry-after': '5',
+      });
+    }
+    return c.json<ErrorBody>({ error: 'internal error' }, 500);
+  });
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument));
+
+  app.use('/v1/*', async (c, next) => {
+    const authorization = c.req.header('authorization');
+    const bearer = authorization?.match(/^Bearer\s+(\S+)$/i);
+    if (authorization !== undefined && !bearer) {
+      throw unauthorized('Authorization must be "Bearer <read key>"');
+    }
+    const result = identifyCaller(
+      { readKey: bearer?.[1], cookieHeader: c.req.header('cookie') },
+      { brands, sessions },
+    );
+    if (!result.ok) throw unauthorized(result.problem);
+    c.set('caller', result.caller);
+    await next();
+  });
+
+  // Static paths before /v1/profiles/:profile_id, which would otherwise match them.
+  app.get('/v1/profiles/lookup', async (c) => {
+    const { brand } = c.get('caller');
+    const query = parseIdentifierQuery(c.req.query('identifier'), brand.settings.default_country);
+    if (!query.ok) throw badRequest(query.problem);
+    const profile = await warehouse.lookupProfile(brand.brand_id, query.identifier);
+    const view =
+      profile &&
+      (await loadView(brand.brand_id, brand.settings.intent.half_life_minutes, profile.profile_id));
+    if (!view) throw notFound(`no profile has ${query.identifier.type} ${query.identifier.value}`);
+    return c.json(view);
+  });
+
+  app.get('/v1/profiles/high-intent', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.highIntent);
+    return c.json<HighIntentBody>({ profiles: await loadHighIntent(warehouse, brand.brand_id, limit) });
+  });
+
+  app.get('/v1/profiles/:profile_id', async (c) => {
+    const { brand } = c.get('caller');
+    const profileId = c.req.param('profile_id');
+    const view = await loadView(brand.brand_id, brand.settings.intent.half_life_minutes, profileId);
+    if (!view) throw notFound(`no profile ${profileId}`);
+    return c.json(view);
+  });
+
+  app.get('/v1/kpis', async (c) => {
+    const { brand } = c.get('caller');
+    const query = parseKpiRange(c.req.query('from'), c.req.query('to'), clock());
+    if (!query.ok) throw badRequest(query.problem);
+    const { from, to } = query.range;
+    return c.json<KpisBody>({ from, to, minutes: await warehouse.kpis(brand.brand_id, from, to) });
+  });
+
+  app.get('/v1/alerts', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.alerts);
+    return c.json<AlertsBody>({ alerts: await warehouse.alerts(brand.brand_id, limit) });
+  });
+
+  app.get('/v1/rejected', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.rejected);
+    return c.json<RejectedBody>({ rejected: await warehouse.rejected(brand.brand_id, limit) });
+  });
+
+  app.get('/v1/status', async (c) => {
+    const { brand } = c.get('caller');
+    const [counters, pending] = await Promise.all([
+      warehouse.counters(brand.brand_id),
+      deps.pending(brand.brand_id),
+    ]);
+    return c.json<StatusBody>({
+      accepted: counters.processed + counters.duplicates + pending,
+      processed: counters.processed,
+      rejected: counters.rejected,
+      duplicates: counters.duplicates,
+      pending,
+    });
+  });
+
+  // Anything else under /api is a JSON 404, not the dashboard's HTML one.
+  app.all('*', (c) => {
+    throw notFound(`no route ${c.req.method} ${c.req.path}`);
+  });
+
+  function loadView(brandId: string, halfLifeMinutes: number, profileId: string) {
+    return loadProfileView({ warehouse, halfLifeMinutes, now: clock() }, brandId, profileId);
+  }
+
+  return app;
+}
+
+function parseLimit(raw: string | undefined, bounds: { default: number; max: number }): number {
+  if (raw === undefined) return bounds.default;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > bounds.max) {
+    throw badRequest(`limit must be a whole number from 1 to ${bounds.max}`);
+  }
+  return Number(raw);
+}
+
+function badRequest(message: string) {
+  return new HTTPException(400, { message });
+}
+
+function notFound(message: string) {
+  return new HTTPException(404, { message });
+}
+
+function unauthorized(message: string) {
+  return new HTTPException(401, {
+    message,
+    res: new Response(null, { headers: { 'www-authenticate': 'Bearer' } }),
+  });
+}
+
+function headersOf(error: HTTPException): Record<string, string> {
+  return Object.fromEntries(error.res?.headers.entries() ?? []);
+}

@@ -1,0 +1,41 @@
+// Parses the `identifier=<type>:<value>` query of a profile lookup into the form
+// the processor stores: emails lower-cased, phones in E.164 (read in the brand's
+// default country when they carry no country code), everything else trimmed.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { IDENTIFIER_TYPES, type IdentifierType } from '../shared/events';
+import type { Identifier } from '../shared/model';
+
+export type IdentifierQuery = { ok: true; identifier: Identifier } | { ok: false; problem: string };
+
+const MAX_VALUE_LENGTH = 256;
+
+export function parseIdentifierQuery(raw: string | undefined, defaultCountry: string): IdentifierQuery {
+  if (!raw)
+    return { ok: false, problem: 'identifier is required, as <type>:<value>, e.g. email:ana@example.com' };
+  const colon = raw.indexOf(':');
+  if (colon < 0)
+    return { ok: false, problem: 'identifier must be <type>:<value>, e.g. email:ana@example.com' };
+  const type = raw.slice(0, colon);
+  const value = raw.slice(colon + 1).trim();
+  if (!isIdentifierType(type)) {
+    return { ok: false, problem: `identifier type "${type}" is not one of ${IDENTIFIER_TYPES.join(', ')}` };
+  }
+  if (!value) return { ok: false, problem: `identifier value is empty` };
+  if (value.length > MAX_VALUE_LENGTH) {
+    return { ok: false, problem: `identifier value is longer than ${MAX_VALUE_LENGTH} characters` };
+  }
+  if (type === 'email') {
+    if (!/^[^@\s]+@[^@\s]+$/.test(value)) return { ok: false, problem: `"${value}" is not an email address` };
+    return { ok: true, identifier: { type, value: value.toLowerCase() } };
+  }
+  if (type === 'phone') {
+    const phone = parsePhoneNumberFromString(value.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
+    if (!phone?.isValid()) return { ok: false, problem: `"${value}" is not a phone number` };
+    return { ok: true, identifier: { type, value: phone.number } };
+  }
+  return { ok: true, identifier: { type, value } };
+}
+
+function isIdentifierType(type: string): type is IdentifierType {
+  return (IDENTIFIER_TYPES as readonly string[]).includes(type);
+}

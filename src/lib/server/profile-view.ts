@@ -1,0 +1,57 @@
+// The Customer-360 view of one profile, shared by the read API and the
+// profile page. A merged (losing) id resolves to its survivor.
+import type { WarehouseReader } from '../../../ingest/warehouse/types';
+import type { Identifier, IntentLevel, MergeRecord, Profile, StoredEvent } from '../shared/model';
+import { topCategory } from './high-intent';
+
+export const RECENT_EVENTS = 50;
+export const MERGE_HISTORY = 50;
+
+export interface ProfileView {
+  profile: Profile & { /** Average order value: revenue / orders, 0 without orders. */ aov: number };
+  identifiers: Identifier[];
+  recent_events: StoredEvent[];
+  /** Profiles merged into this one, directly or transitively. */
+  merged_profiles: string[];
+  merge_history: MergeRecord[];
+  intent: {
+    /** The score as of `updated_at`, and its level (the processor re-levels decayed profiles). */
+    score: number;
+    level: IntentLevel;
+    updated_at: string;
+    /** The score decayed to now with the brand's half-life. */
+    current_score: number;
+    top_category: string | null;
+  };
+}
+
+export async function loadProfileView(
+  deps: { warehouse: WarehouseReader; halfLifeMinutes: number; now: Date },
+  brandId: string,
+  profileId: string,
+): Promise<ProfileView | null> {
+  const { warehouse } = deps;
+  const profile = await warehouse.getProfile(brandId, profileId);
+  if (!profile) return null;
+  const merged = await warehouse.mergedInto(brandId, profile.profile_id);
+  const all = [profile.profile_id, ...merged];
+  const [recent, history] = await Promise.all([
+    warehouse.recentEvents(brandId, all, RECENT_EVENTS),
+    warehouse.mergeHistory(brandId, all, MERGE_HISTORY),
+  ]);
+  const elapsedMinutes = Math.max(0, deps.now.getTime() - Date.parse(profile.intent_updated_at)) / 60_000;
+  return {
+    profile: { ...profile, aov: profile.orders > 0 ? profile.revenue / profile.orders : 0 },
+    identifiers: profile.identifiers,
+    recent_events: recent,
+    merged_profiles: merged,
+    merge_history: history,
+    intent: {
+      score: profile.intent_score,
+      level: profile.intent_level,
+      updated_at: profile.intent_updated_at,
+      current_score: profile.intent_score * 0.5 ** (elapsedMinutes / deps.halfLifeMinutes),
+      top_category: topCategory(profile.categories),
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// Identity resolution: which profile an event belongs to, and which profiles
+// it asks to merge. Pure: it decides, `applyResolution` changes the graph.
+//
+// The rules, in the order they are applied:
+//  1. Look up every identifier of the event (junk was already dropped by
+//     normalize). The profiles they point to are the candidates, ordered by
+//     the highest-priority identifier that found them (IDENTIFIER_TYPES order).
+//  2. Each candidate joins the event's person unless refused:
+//     a. Conflicting customer ids: a candidate holding a user_id other than
+//        the person's (the event's own, or one a joined candidate holds) is a
+//        different person. Refused, recorded as `refuse`.
+//     b. Weak link: a candidate found only through weak identifiers
+//        (device_id, anonymous_id) that holds a strong identifier (user_id,
+//        email, phone) while the person also holds one, and they share none,
+//        is someone else on the same device (a family tablet, a store kiosk).
+//        Refused, recorded as `refuse`; the weak identifier is not linked.
+//     loyalty_id is a medium identifier: it joins like a strong one, but does
+//     not count as "holding a strong identifier".
+//  3. By the number of joined candidates:
+//     0    → a new profile, id 'p_' + hash(brand_id, event_id) (same on replay).
+//     1    → the event goes to it.
+//     2..3 → merge. The survivor is the oldest profile (first_seen, then id);
+//            the others get merged_into = survivor. Recorded as `merge`.
+//     > 3  → no merge: recorded as `review` for an operator, and the event
+//            goes to the candidate found by the highest-priority identifier.
+//  4. Identifiers of the event that pointed nowhere are linked to the event's
+//     profile (not on review: an operator decides first). Identifiers of
+//     refused candidates stay where they are.
+//  Every record carries its reason, the identifiers that asked for it and the
+//  event id; merge ids derive from the event id, so a replay writes the same rows.
+import {
+  IDENTIFIER_TYPES,
+  STRONG_IDENTIFIER_TYPES,
+  type IdentifierType,
+} from '../../../src/lib/shared/events';
+import type { Identifier, MergeRecord, Profile } from '../../../src/lib/shared/model';
+import { mergeIdFor, profileIdFor } from '../ids';
+import type { IdentityGraph } from './graph';
+
+/** Up to this many profiles merge automatically; more go to review. */
+export const MAX_AUTOMATIC_MERGE = 3;
+
+export const WEAK_IDENTIFIER_TYPES: readonly IdentifierType[] = ['device_id', 'anonymous_id'];
+
+export interface ResolveInput {
+  brandId: string;
+  eventId: string;
+  /** When the decision is made (the event's received_at). */
+  atIso: string;
+  /** Normalized, junk-free identifiers. */
+  identifiers: readonly Identifier[];
+}
+
+export type ResolutionKind = 'new' | 'attach' | 'merge' | 'review';
+
+export interface Resolution {
+  kind: ResolutionKind;
+  /** The profile the event belongs to (for merge: the survivor). */
+  profileId: string;
+  /** Profiles merged into `profileId` (kind 'merge' only). */
+  mergedIds: string[];
+  /** Identifiers to link to `profileId`. */
+  newLinks: Identifier[];
+  records: MergeRecord[];
+}
+
+interface Candidate {
+  profile: Profile;
+  matchedBy: Identifier[];
+}
+
+export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
+  const candidates = findCandidates(graph, input.identifiers);
+  const unmatched = input.identifiers.filter((id) => !graph.lookup(id));
+  const newProfileId = profileIdFor(input.brandId, input.eventId);
+
+  const person = {
+    userId: input.identifiers.find((id) => id.type === 'user_id')?.value,
+    strong: new Set(input.identifiers.filter(isStrong).map(key)),
+  };
+  const joined: Candidate[] = [];
+  const refused: { candidate: Candidate; reason: string }[] = [];
+
+  for (const candidate of candidates) {
+    const candidateUserId = candidate.profile.identifiers.find((id) => id.type === 'user_id')?.value;
+    const candidateStrong = candidate.profile.identifiers.filter(isStrong).map(key);
+    const weakOnly = candidate.matchedBy.every((id) => WEAK_IDENTIFIER_TYPES.includes(id.type));
+    if (person.userId !== undefined && candidateUserId !== undefined && candidateUserId !== person.userId) {
+      refused.push({
+        candidate,
+        reason: `conflicting customer ids: ${candidateUserId} and ${person.userId} are different people`,
+      });
+      continue;
+    }
+    if (
+      weakOnly &&
+      person.strong.size > 0 &&
+      candidateStrong.length > 0 &&
+      !candidateStrong.some((k) => person.strong.has(k))
+    ) {
+      refused.push({
+        candidate,
+        reason: `weak identifier (${types(candidate.matchedBy)}) would join two people with different strong identifiers`,
+      });
+      continue;
+    }
+    joined.push(candidate);
+    person.userId ??= candidateUserId;
+    for (const k of candidateStrong) person.strong.add(k);
+  }
+
+  let kind: ResolutionKind;
+  let profileId: string;
+  let mergedIds: string[] = [];
+  if (joined.length === 0) {
+    kind = 'new';
+    profileId = newProfileId;
+  } else if (joined.length === 1) {
+    kind = 'attach';
+    profileId = joined[0]!.profile.profile_id;
+  } else if (joined.length <= MAX_AUTOMATIC_MERGE) {
+    kind = 'merge';
+    const [survivor, ...others] = [...joined].sort((a, b) => olderFirst(a.profile, b.profile));
+    profileId = survivor!.profile.profile_id;
+    mergedIds = others.map((c) => c.profile.profile_id);
+  } else {
+    kind = 'review';
+    profileId = joined[0]!.profile.profile_id;
+  }
+
+  const records: MergeRecord[] = [];
+  const record = (r: Omit<MergeRecord, 'brand_id' | 'merge_id' | 'event_id' | 'at'>) =>
+    records.push({
+      brand_id: input.brandId,
+      merge_id: mergeIdFor(input.brandId, input.eventId, records.length),
+      ...r,
+      event_id: input.eventId,
+      at: input.atIso,
+    });
+  if (kind === 'merge') {
+    record({
+      action: 'merge',
+      into_profile_id: profileId,
+      from_profile_ids: mergedIds,
+      reason: `one event carries identifiers of ${joined.length} profiles (${types(joined.flatMap((c) => c.matchedBy))}); the oldest survives`,
+      identifiers: joined.flatMap((c) => c.matchedBy),
+    });
+  }
+  if (kind === 'review') {
+    record({
+      action: 'review',
+      into_profile_id: profileId,
+      from_profile_ids: joined.slice(1).map((c) => c.profile.profile_id),
+      reason: `one event carries identifiers of ${joined.length} profiles, more than ${MAX_AUTOMATIC_MERGE} merge automatically; held for review`,
+      identifiers: joined.flatMap((c) => c.matchedBy),
+    });
+  }
+  for (const { candidate, reason } of refused) {
+    record({
+      action: 'refuse',
+      into_profile_id: profileId,
+      from_profile_ids: [candidate.profile.profile_id],
+      reason,
+      identifiers: candidate.matchedBy,
+    });
+  }
+
+  return { kind, profileId, mergedIds, newLinks: kind === 'review' ? [] : unmatched, records };
+}
+
+/** Surviving profiles the identifiers point to, in order of the best identifier that found each. */
+function findCandidates(graph: IdentityGraph, identifiers: readonly Identifier[]): Candidate[] {
+  const byProfile = new Map<string, Candidate>();
+  const ordered = [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
+  for (const identifier of ordered) {
+    const profile = graph.lookup(identifier);
+    if (!profile) continue;
+    const existing = byProfile.get(profile.profile_id);
+    if (existing) existing.matchedBy.push(identifier);
+    else byProfile.set(profile.profile_id, { profile, matchedBy: [identifier] });
+  }
+  return [...byProfile.values()];
+}
+
+function olderFirst(a: Profile, b: Profile): number {
+  if (a.first_seen !== b.first_seen) return a.first_seen < b.first_seen ? -1 : 1;
+  return a.profile_id < b.profile_id ? -1 : a.profile_id > b.profile_id ? 1 : 0;
+}
+
+const rank = (type: IdentifierType) => IDENTIFIER_TYPES.indexOf(type);
+const isStrong = (id: Identifier) => STRONG_IDENTIFIER_TYPES.includes(id.type);
+const key = (id: Identifier) => `${id.type}:${id.value}`;
+const types = (ids: readonly Identifier[]) => [...new Set(ids.map((id) => id.type))].join(', ');

@@ -1,0 +1,26 @@
+// The demo traffic generator: `createDemoTraffic` for the server's `--demo`
+// mode, benchmarks and tests; the pure builders for unit tests and other tools.
+export { createDemoTraffic, callLabel, DemoConfigError } from './traffic';
+export type { DemoBrand, DemoTraffic, DemoTrafficDeps, DemoTrafficStats } from './traffic';
+export { DemoDeliveryError, DemoDrainError, retryAfterMs } from './delivery';
+export type { Send } from './delivery';
+export { createBrandTraffic } from './brand-traffic';
+export type { BrandTraffic, BrandTrafficOptions } from './brand-traffic';
+export { advanceSession, startWebSession, identityTraits, CAMPAIGNS } from './journey';
+export type { DemoAction, Session, StepContext, StepResult, VisitStyle } from './journey';
+export { catalogFor, CATALOG_NAMES } from './catalog';
+export type { Catalog, CatalogName, Product } from './catalog';
+export { createShopper, addDevice, createIdentityRegistry, writtenPhone, whatsappAddress } from './people';
+export type { Device, Shopper } from './people';
+export { batchRequest, identifyCall, pageCall, trackCall, productsList, cartTotal } from './segment';
+export type { OutgoingRequest, SegmentMessage, Touch, CartLine } from './segment';
+export {
+  shopifyOrder,
+  shopifyOrderWebhook,
+  shopifyRequest,
+  shopifySignature,
+  SHOPIFY_ORDER_TOPIC,
+} from './shopify';
+export type { ShopifyWebhook } from './shopify';
+export { createRandom, deriveSeed } from './random';
+export type { Random } from './random';

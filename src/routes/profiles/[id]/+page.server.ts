@@ -1,0 +1,23 @@
+import { error, redirect } from '@sveltejs/kit';
+import { dashboardContext } from '$lib/server/context';
+import { requireSession } from '$lib/server/page-session';
+import { loadProfileView } from '$lib/server/profile-view';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+  const { brand } = requireSession(locals);
+  const view = await loadProfileView(
+    {
+      warehouse: dashboardContext().warehouse,
+      halfLifeMinutes: brand.settings.intent.half_life_minutes,
+      now: new Date(),
+    },
+    brand.brand_id,
+    params.id,
+  );
+  if (!view) error(404, 'No such profile');
+  // A merged profile's page is its survivor's.
+  if (view.profile.profile_id !== params.id)
+    redirect(308, `/profiles/${encodeURIComponent(view.profile.profile_id)}`);
+  return { view };
+};

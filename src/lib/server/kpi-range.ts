@@ -42,7 +42,14 @@ function checked(fromMs: number, toMs: number): KpiRangeQuery {
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 function parseIso(value: string): number | null {
-  if (!ISO_DATE_TIME.test(value)) return null;
+  if (!ISO_DATE_TIME.test(value) || !isCalendarDate(value.slice(0, 10))) return null;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Date.parse rolls 2026-02-30 over into March; a date that does not exist is refused. */
+function isCalendarDate(ymd: string): boolean {
+  const [year, month, day] = ymd.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -1,0 +1,74 @@
+// One accepted, non-duplicate event through the brand's state:
+// identity → intent → Customer-360 → KPIs, recording every change.
+import type { StoredEvent } from '../../src/lib/shared/model';
+import type { BrandState } from './brand-state';
+import type { Changes } from './changes';
+import { applyResolution } from './identity/apply';
+import { resolveIdentity } from './identity/resolve';
+import { syncLevel } from './intent/levels';
+import { applyIntentEvent, mergeIntent } from './intent/score';
+import type { NormalizedEvent } from './normalize';
+import { absorbProfiles, applyProfileEvent } from './profile/aggregates';
+
+export function applyEvent(state: BrandState, normalized: NormalizedEvent, changes: Changes): StoredEvent {
+  const { event, receivedAtMs } = normalized;
+  const brandId = state.brand.brand_id;
+  const atIso = new Date(receivedAtMs).toISOString();
+  const intentSettings = state.brand.settings.intent;
+
+  const resolution = resolveIdentity(state.graph, {
+    brandId,
+    eventId: event.event_id,
+    atIso,
+    identifiers: normalized.identifiers,
+  });
+  const { profile, merged } = applyResolution(state.graph, resolution, brandId, atIso);
+  for (const record of resolution.records) changes.merge(record);
+  for (const identifier of resolution.newLinks) {
+    changes.link({ brand_id: brandId, ...identifier, profile_id: profile.profile_id, linked_at: atIso });
+  }
+
+  changes.beforeIntent(state, profile);
+  if (merged.length > 0) {
+    for (const other of merged) changes.beforeIntent(state, other);
+    absorbProfiles(profile, merged);
+    mergeIntent(profile, merged, receivedAtMs, intentSettings);
+    for (const other of merged) {
+      syncLevel(state, other);
+      changes.profile(state, other);
+    }
+  }
+  applyIntentEvent(profile, event.type, receivedAtMs, intentSettings);
+  syncLevel(state, profile);
+  applyProfileEvent(profile, normalized);
+  changes.profile(state, profile);
+
+  const row = state.kpis.record({
+    receivedAtMs,
+    profileId: profile.profile_id,
+    type: event.type,
+    revenue: normalized.revenue,
+    mergedIds: merged.map((p) => p.profile_id),
+    highIntentProfiles: state.high.size,
+  });
+  changes.kpi(state, row);
+  changes.processed(state);
+
+  const stored: StoredEvent = {
+    brand_id: brandId,
+    event_id: event.event_id,
+    source: event.source,
+    source_event_id: event.source_event_id,
+    type: event.type,
+    name: event.name,
+    channel: event.channel,
+    profile_id: profile.profile_id,
+    timestamp: new Date(normalized.timestampMs).toISOString(),
+    received_at: atIso,
+    revenue: normalized.revenue,
+    category: normalized.category,
+    properties: event.properties,
+  };
+  changes.event(stored);
+  return stored;
+}

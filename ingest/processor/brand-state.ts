@@ -1,0 +1,100 @@
+// Everything the processor holds in memory for one brand, built from the
+// warehouse's snapshot (the last committed truth) on the brand's first
+// message, and dropped whenever the warehouse might not have what memory has.
+import type { Alert, BrandCounters } from '../../src/lib/shared/model';
+import type { Brand, BrandRegistry } from '../brands/types';
+import type { BrandSnapshot, WarehouseWriter } from '../warehouse/types';
+import { CONVERSION_DROP_RULE } from './alerts/conversion-drop';
+import { DEDUPE_WINDOW_MS, createDedupe, type Dedupe } from './dedupe';
+import { createIdentityGraph, type IdentityGraph } from './identity/graph';
+import { createLevelSchedule, type LevelSchedule } from './intent/level-schedule';
+import { levelDropsAt } from './intent/score';
+import { createKpiMinutes, type KpiMinutes } from './kpi/minutes';
+
+export interface BrandState {
+  brand: Brand;
+  /** The bus partition the brand's messages arrive on (ticks commit to it). */
+  partition: number | undefined;
+  graph: IdentityGraph;
+  dedupe: Dedupe;
+  kpis: KpiMinutes;
+  /** Profiles at level high (unmerged). */
+  high: Set<string>;
+  /** When each medium/high profile next decays a level. */
+  levels: LevelSchedule;
+  /** The conversion-drop alert while it fires. */
+  firing: Alert | undefined;
+  counters: BrandCounters;
+  /** Start of the last minute the alert rule evaluated; undefined after a load. */
+  lastClosedMinuteMs: number | undefined;
+}
+
+/** How far back a brand's state reaches: the dedupe window, and the KPI minutes kept. */
+export const STATE_HORIZON_MS = DEDUPE_WINDOW_MS;
+
+export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: number): BrandState {
+  const graph = createIdentityGraph(
+    snapshot.profiles.map((p) => structuredClone(p)),
+    snapshot.links,
+  );
+  const high = new Set<string>();
+  const levels = createLevelSchedule();
+  for (const profile of graph.profiles()) {
+    if (profile.merged_into) continue;
+    if (profile.intent_level === 'high') high.add(profile.profile_id);
+    // Stored levels may be stale (the processor was down): the first tick or event re-levels them.
+    levels.set(profile.profile_id, levelDropsAt(profile, brand.settings.intent));
+  }
+  return {
+    brand,
+    partition: undefined,
+    graph,
+    dedupe: createDedupe(snapshot.seenSourceIds, nowMs),
+    kpis: createKpiMinutes(brand.brand_id, snapshot.kpis, graph.profiles()),
+    high,
+    levels,
+    firing: snapshot.firingAlerts.find((a) => a.rule === CONVERSION_DROP_RULE && a.state === 'firing'),
+    counters: { ...snapshot.counters, brand_id: brand.brand_id },
+    lastClosedMinuteMs: undefined,
+  };
+}
+
+export interface BrandStates {
+  /** The brand's state, loaded from the warehouse on first use; undefined for an unknown brand. */
+  get(brandId: string): Promise<BrandState | undefined>;
+  /** Forgets a brand's state; the next `get` reloads it from the warehouse. */
+  drop(brandId: string): void;
+  loaded(): BrandState[];
+}
+
+export interface BrandStatesDeps {
+  warehouse: Pick<WarehouseWriter, 'loadBrand'>;
+  brands: Pick<BrandRegistry, 'get'>;
+  clock: () => Date;
+}
+
+export function createBrandStates(deps: BrandStatesDeps): BrandStates {
+  const states = new Map<string, BrandState>();
+  return {
+    async get(brandId) {
+      const brand = deps.brands.get(brandId);
+      if (!brand) {
+        states.delete(brandId);
+        return undefined;
+      }
+      let state = states.get(brandId);
+      if (!state) {
+        const nowMs = deps.clock().getTime();
+        const snapshot = await deps.warehouse.loadBrand(brandId, new Date(nowMs - STATE_HORIZON_MS).toISOString());
+        state = buildBrandState(brand, snapshot, nowMs);
+        states.set(brandId, state);
+      }
+      state.brand = brand; // settings edited in the brands file apply from the next message
+      return state;
+    },
+    drop(brandId) {
+      states.delete(brandId);
+    },
+    loaded: () => [...states.values()],
+  };
+}

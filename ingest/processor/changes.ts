@@ -1,0 +1,148 @@
+// What one batch (or tick) changed, collected as it happens and turned into
+// one ProcessorCommit plus the live messages at the end. Each profile, KPI
+// row and alert appears once, in its latest version.
+import type { RejectedEvent } from '../../src/lib/shared/events';
+import type { LiveMessage } from '../../src/lib/shared/live';
+import type { Alert, KpiMinute, MergeRecord, Profile, StoredEvent } from '../../src/lib/shared/model';
+import type { Checkpoint, IdentityLink, ProcessorCommit } from '../warehouse/types';
+import type { BrandState } from './brand-state';
+import { displayLabel, topCategory } from './profile/aggregates';
+
+export interface Changes {
+  /** Brands whose in-memory state this batch changed (dropped if the commit fails). */
+  readonly brands: Set<string>;
+  event(row: StoredEvent): void;
+  rejected(row: RejectedEvent, state: BrandState | undefined): void;
+  duplicate(state: BrandState): void;
+  processed(state: BrandState): void;
+  /** Marks a profile changed; its version goes up once per batch. */
+  profile(state: BrandState, profile: Profile): void;
+  /** Call before changing a profile's intent, so a profile that leaves the high list is announced. */
+  beforeIntent(state: BrandState, profile: Profile): void;
+  link(row: IdentityLink): void;
+  merge(record: MergeRecord): void;
+  kpi(state: BrandState, row: KpiMinute): void;
+  alert(state: BrandState, row: Alert): void;
+  finish(checkpoint: Checkpoint): { commit: ProcessorCommit; live: LiveMessage[] };
+}
+
+const keyOf = (brandId: string, id: string) => `${brandId}\u0000${id}`;
+
+export function createChanges(): Changes {
+  const brands = new Set<string>();
+  const states = new Map<string, BrandState>();
+  const events: StoredEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  const profiles = new Map<string, Profile>();
+  const intents = new Map<string, { state: BrandState; profile: Profile; wasHigh: boolean }>();
+  const links: IdentityLink[] = [];
+  const merges: MergeRecord[] = [];
+  const kpis = new Map<string, KpiMinute>();
+  const alerts = new Map<string, Alert>();
+
+  const touch = (state: BrandState) => {
+    brands.add(state.brand.brand_id);
+    states.set(state.brand.brand_id, state);
+  };
+
+  return {
+    brands,
+    event(row) {
+      events.push(row);
+    },
+    rejected(row, state) {
+      rejected.push(row);
+      if (state) {
+        state.counters.rejected += 1;
+        touch(state);
+      }
+    },
+    duplicate(state) {
+      state.counters.duplicates += 1;
+      touch(state);
+    },
+    processed(state) {
+      state.counters.processed += 1;
+      touch(state);
+    },
+    profile(state, profile) {
+      const key = keyOf(profile.brand_id, profile.profile_id);
+      if (!profiles.has(key)) {
+        profile.version += 1;
+        profiles.set(key, profile);
+      }
+      touch(state);
+    },
+    beforeIntent(state, profile) {
+      const key = keyOf(profile.brand_id, profile.profile_id);
+      if (!intents.has(key)) intents.set(key, { state, profile, wasHigh: state.high.has(profile.profile_id) });
+      touch(state);
+    },
+    link(row) {
+      links.push(row);
+    },
+    merge(record) {
+      merges.push(record);
+    },
+    kpi(state, row) {
+      kpis.set(keyOf(row.brand_id, row.minute), row);
+      touch(state);
+    },
+    alert(state, row) {
+      alerts.set(keyOf(row.brand_id, row.alert_id), row);
+      touch(state);
+    },
+    finish(checkpoint) {
+      // Copies: the next batch keeps mutating the in-memory rows.
+      const profileRows = [...profiles.values()].map((p) => structuredClone(p));
+      const kpiRows = [...kpis.values()].map((row) => ({ ...row }));
+      const alertRows = [...alerts.values()].map((row) => ({ ...row }));
+      const counters = [...states.values()].map((s) => ({ ...s.counters }));
+
+      const live: LiveMessage[] = [];
+      for (const row of kpiRows) live.push({ brand_id: row.brand_id, event: 'kpi', payload: row });
+      for (const { state, profile, wasHigh } of intents.values()) {
+        const isHigh = state.high.has(profile.profile_id);
+        if (!isHigh && !wasHigh) continue;
+        live.push({
+          brand_id: profile.brand_id,
+          event: 'intent',
+          payload: {
+            entry: {
+              profile_id: profile.profile_id,
+              score: profile.intent_score,
+              level: profile.intent_level,
+              label: displayLabel(profile),
+              top_category: topCategory(profile),
+              last_seen: profile.last_seen,
+            },
+            left: !isHigh,
+          },
+        });
+      }
+      for (const row of alertRows) live.push({ brand_id: row.brand_id, event: 'alert', payload: row });
+      for (const record of merges) live.push({ brand_id: record.brand_id, event: 'merge', payload: record });
+      for (const c of counters) {
+        live.push({
+          brand_id: c.brand_id,
+          event: 'status',
+          payload: { processed: c.processed, rejected: c.rejected, duplicates: c.duplicates },
+        });
+      }
+      return {
+        commit: {
+          checkpoint,
+          events,
+          profiles: profileRows,
+          links,
+          merges,
+          kpis: kpiRows,
+          alerts: alertRows,
+          rejected,
+          counters,
+        },
+        live,
+      };
+    },
+  };
+}

@@ -1,0 +1,196 @@
+// The processor role: consume `events.raw`, run each batch through the
+// pipeline, commit it to the warehouse (results + checkpoint together), then
+// push the live messages. Batches and timer ticks run one at a time, so the
+// in-memory state is never changed by two things at once.
+//
+// Where the offset lives: the warehouse checkpoint is the truth; the bus's
+// own commit (after onBatch resolves) only saves re-reading. On start each
+// partition resumes from the warehouse checkpoint, so a crash between the
+// warehouse commit and the bus commit replays nothing.
+import type { LiveMessage } from '../../src/lib/shared/live';
+import { TOPICS } from '../../src/lib/shared/topics';
+import type { BrandRegistry } from '../brands/types';
+import type { Bus, ConsumedBatch, Subscription } from '../bus/types';
+import type { WarehouseWriter } from '../warehouse/types';
+import { createBrandStates } from './brand-state';
+import { DEFAULT_GROUP, PoisonMessageError, processBatch, processTick, type PipelineResult } from './pipeline';
+
+export const DEFAULT_TICK_MS = 15_000;
+/** A minute is closed by the tick only this long after it ended, for stragglers still in flight. */
+export const TICK_GRACE_MS = 5_000;
+
+export interface ProcessorDeps {
+  bus: Bus;
+  warehouse: WarehouseWriter;
+  brands: BrandRegistry;
+  clock: () => Date;
+  group?: string;
+  batchSize: number;
+  tickMs?: number;
+}
+
+export interface ProcessorStats {
+  batches: number;
+  messages: number;
+  commits: number;
+  tickCommits: number;
+  /** Messages stored as rejected because processing them threw. */
+  deadLettered: number;
+  /** Batches the bus will deliver again (after an error). */
+  retries: number;
+  errors: number;
+  /** Errors by name (WarehouseUnavailableError, PoisonMessageError, ...). */
+  errorsByName: Record<string, number>;
+  lastError: string | null;
+  brandsLoaded: number;
+}
+
+export interface Processor {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Runs one timer tick now (the timer calls it every `tickMs`). */
+  tick(): Promise<void>;
+  stats(): ProcessorStats;
+}
+
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const group = deps.group ?? DEFAULT_GROUP;
+  const states = createBrandStates({ warehouse: deps.warehouse, brands: deps.brands, clock: deps.clock });
+  /** Per partition: the next offset the warehouse has (after our last commit). */
+  const checkpoints = new Map<number, number>();
+  /** Per partition: offsets whose processing threw, to store as rejected on the next attempt. */
+  const deadLetters = new Map<number, Map<number, string>>();
+  const counts = {
+    batches: 0,
+    messages: 0,
+    commits: 0,
+    tickCommits: 0,
+    deadLettered: 0,
+    retries: 0,
+    errors: 0,
+  };
+  const errorsByName: Record<string, number> = {};
+  let lastError: string | null = null;
+  let subscription: Subscription | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+
+  function countError(error: unknown): void {
+    counts.errors += 1;
+    const name = error instanceof Error ? error.name : 'Error';
+    errorsByName[name] = (errorsByName[name] ?? 0) + 1;
+    lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+
+  /** Runs `task` after everything queued before it; its failure is returned to the caller only. */
+  function serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async function publishLive(live: LiveMessage[]): Promise<void> {
+    if (live.length === 0) return;
+    try {
+      await deps.bus.publish(
+        TOPICS.liveUpdates,
+        live.map((message) => ({ key: message.brand_id, value: JSON.stringify(message) })),
+      );
+    } catch (error) {
+      // The warehouse already has the batch: retrying it would count it twice. Dashboards
+      // catch up from their next snapshot; the failure is counted.
+      countError(error);
+    }
+  }
+
+  async function commit(result: PipelineResult): Promise<void> {
+    try {
+      await deps.warehouse.commit(result.commit);
+    } catch (error) {
+      // Memory ran ahead of the warehouse: forget it, reload the committed truth on redelivery.
+      for (const brandId of result.brands) states.drop(brandId);
+      throw error;
+    }
+  }
+
+  async function handleBatch(batch: ConsumedBatch): Promise<void> {
+    const committed = checkpoints.get(batch.partition) ?? 0;
+    if (batch.nextOffset <= committed) return; // already in the warehouse
+    const fresh: ConsumedBatch = { ...batch, messages: batch.messages.filter((m) => m.offset >= committed) };
+    const poisoned = deadLetters.get(batch.partition) ?? new Map<number, string>();
+    deadLetters.set(batch.partition, poisoned);
+
+    let result: PipelineResult | undefined;
+    while (!result) {
+      try {
+        result = await processBatch(fresh, { states, group, clock: deps.clock, deadLetters: poisoned });
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError) || poisoned.has(error.offset)) throw error;
+        // A programming error in one message: store it as rejected and run the batch again.
+        countError(error);
+        poisoned.set(error.offset, error.message);
+        counts.deadLettered += 1;
+      }
+    }
+    await commit(result);
+    checkpoints.set(batch.partition, batch.nextOffset);
+    for (const offset of poisoned.keys()) if (offset < batch.nextOffset) poisoned.delete(offset);
+    counts.batches += 1;
+    counts.commits += 1;
+    counts.messages += fresh.messages.length;
+    await publishLive(result.live);
+  }
+
+  async function handleTick(): Promise<void> {
+    const results = processTick({ states, group }, deps.clock().getTime(), checkpoints, TICK_GRACE_MS);
+    for (const result of results) {
+      try {
+        await commit(result);
+        counts.tickCommits += 1;
+        await publishLive(result.live);
+      } catch (error) {
+        countError(error);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (subscription) return;
+      subscription = await deps.bus.subscribe({
+        topic: TOPICS.eventsRaw,
+        group,
+        maxBatchSize: deps.batchSize,
+        async resumeFrom(partition) {
+          // The warehouse's checkpoint, not the bus's: offsets and state must agree.
+          const offset = (await deps.warehouse.checkpoint(group, partition)) ?? 0;
+          checkpoints.set(partition, offset);
+          return offset;
+        },
+        onBatch: (batch) =>
+          serialize(() => handleBatch(batch)).catch((error: unknown) => {
+            // Counted here, rethrown so the bus delivers the batch again after a backoff.
+            countError(error);
+            throw error;
+          }),
+        onRetry: () => {
+          counts.retries += 1;
+        },
+      });
+      timer = setInterval(() => void serialize(handleTick), deps.tickMs ?? DEFAULT_TICK_MS);
+      timer.unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await subscription?.stop();
+      subscription = undefined;
+      await queue;
+    },
+    tick: () => serialize(handleTick),
+    stats: () => ({ ...counts, errorsByName: { ...errorsByName }, lastError, brandsLoaded: states.loaded().length }),
+  };
+}

@@ -1,0 +1,223 @@
+// The processor's stream step: one bus batch of `events.raw` in, one
+// warehouse commit and the live messages it causes out.
+//
+// Effectively once. Each batch's results and the bus offset after it are
+// committed to the warehouse together (ProcessorCommit.checkpoint), and the
+// processor resumes from the warehouse's checkpoint, never the bus's own. The
+// in-memory state is changed while the batch runs, so it is only right if
+// the commit lands: whenever a batch throws or its commit fails, the brands it
+// touched are dropped from memory and reloaded from the warehouse — the last
+// committed truth, which matches the checkpoint — before the batch is
+// delivered again. State and offsets therefore always describe the same
+// prefix of the stream, and every event is counted once. Source-id dedupe
+// (restored with the state) absorbs sources retrying the same event.
+import { z } from 'zod';
+import { rawEnvelopeSchema, SOURCES, type InboundEvent, type RejectedEvent, type Source } from '../../src/lib/shared/events';
+import type { LiveMessage } from '../../src/lib/shared/live';
+import type { ConsumedBatch, ConsumedMessage } from '../bus/types';
+import type { ProcessorCommit } from '../warehouse/types';
+import { WarehouseUnavailableError } from '../warehouse/types';
+import { advanceTime } from './advance-time';
+import { applyEvent } from './apply-event';
+import type { BrandState, BrandStates } from './brand-state';
+import { createChanges, type Changes } from './changes';
+import { sourceKey } from './dedupe';
+import { shortHash } from './ids';
+import { normalizeEvent } from './normalize';
+
+export const DEFAULT_GROUP = 'processor';
+
+/** Kept of an offending payload in a rejected row. */
+const MAX_PAYLOAD_CHARS = 4096;
+
+export interface PipelineDeps {
+  states: BrandStates;
+  /** Consumer group: the checkpoint's `consumer`. */
+  group: string;
+  clock: () => Date;
+  /**
+   * Offsets of this batch whose processing threw a programming error: they are
+   * stored as rejected (`processing_error`) instead of processed, so one bad
+   * message cannot stop a partition.
+   */
+  deadLetters?: ReadonlyMap<number, string>;
+}
+
+export interface PipelineResult {
+  commit: ProcessorCommit;
+  live: LiveMessage[];
+  /** Brands whose state the batch changed: drop them if the commit fails. */
+  brands: string[];
+}
+
+/** Processing one message threw, and retrying cannot help. The consumer dead-letters it. */
+export class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError';
+  readonly retriable = false;
+  constructor(
+    readonly offset: number,
+    options: { cause: unknown },
+  ) {
+    super(`message at offset ${offset} could not be processed: ${describe(options.cause)}`, options);
+  }
+}
+
+export async function processBatch(batch: ConsumedBatch, deps: PipelineDeps): Promise<PipelineResult> {
+  const changes = createChanges();
+  for (const message of batch.messages) {
+    try {
+      await processMessage(message, deps, changes);
+    } catch (error) {
+      for (const brandId of changes.brands) deps.states.drop(brandId);
+      if (error instanceof WarehouseUnavailableError) throw error;
+      throw new PoisonMessageError(message.offset, { cause: error });
+    }
+  }
+  const { commit, live } = changes.finish({
+    consumer: deps.group,
+    partition: batch.partition,
+    next_offset: batch.nextOffset,
+  });
+  return { commit, live, brands: [...changes.brands] };
+}
+
+/**
+ * Time passing with no new messages: decayed profiles change level, ended
+ * minutes close and alerts fire or resolve. One result per partition, each
+ * committed with that partition's unchanged checkpoint.
+ */
+export function processTick(
+  deps: Pick<PipelineDeps, 'states' | 'group'>,
+  nowMs: number,
+  checkpoints: ReadonlyMap<number, number>,
+  graceMs: number,
+): PipelineResult[] {
+  const byPartition = new Map<number, BrandState[]>();
+  for (const state of deps.states.loaded()) {
+    if (state.partition === undefined || !checkpoints.has(state.partition)) continue;
+    const list = byPartition.get(state.partition) ?? [];
+    list.push(state);
+    byPartition.set(state.partition, list);
+  }
+  const results: PipelineResult[] = [];
+  for (const [partition, states] of byPartition) {
+    const changes = createChanges();
+    for (const state of states) advanceTime(state, nowMs, changes, { graceMs, tick: true });
+    if (changes.brands.size === 0) continue;
+    const { commit, live } = changes.finish({
+      consumer: deps.group,
+      partition,
+      next_offset: checkpoints.get(partition)!,
+    });
+    results.push({ commit, live, brands: [...changes.brands] });
+  }
+  return results;
+}
+
+async function processMessage(message: ConsumedMessage, deps: PipelineDeps, changes: Changes): Promise<void> {
+  const now = deps.clock().toISOString();
+  const stateOf = async (brandId: string) => {
+    const state = await deps.states.get(brandId);
+    if (state) state.partition = message.partition;
+    return state;
+  };
+  const deadLetter = deps.deadLetters?.get(message.offset);
+  const parsed = parseEnvelope(message.value);
+  if (!parsed.ok || deadLetter !== undefined) {
+    const reason = deadLetter !== undefined ? 'processing_error' : 'corrupt_message';
+    const detail = deadLetter ?? (parsed.ok ? '' : parsed.detail);
+    const brandId = parsed.ok && parsed.envelope.kind === 'event' ? parsed.envelope.event.brand_id : message.key;
+    const state = await stateOf(brandId);
+    changes.rejected(
+      {
+        brand_id: brandId,
+        rejection_id: `r_${shortHash(message.topic, String(message.partition), String(message.offset))}`,
+        source: parsed.ok ? sourceOf(parsed.envelope) : guessSource(message.value),
+        received_at: now,
+        reason,
+        detail,
+        payload: message.value.slice(0, MAX_PAYLOAD_CHARS),
+      },
+      state,
+    );
+    return;
+  }
+
+  const envelope = parsed.envelope;
+  if (envelope.kind === 'rejected') {
+    const state = await stateOf(envelope.rejected.brand_id);
+    changes.rejected(envelope.rejected, state);
+    return;
+  }
+
+  const event = envelope.event;
+  if (event.brand_id !== message.key) {
+    // The key decides the partition and so who owns the brand's state: a mismatch is never processed.
+    const state = await stateOf(message.key);
+    changes.rejected(rejectionOf(event, 'brand_mismatch', `message key "${message.key}" is not the event's brand`, now), state);
+    return;
+  }
+  const state = await stateOf(event.brand_id);
+  if (!state) {
+    changes.rejected(rejectionOf(event, 'unknown_brand', `brand "${event.brand_id}" does not exist`, now), undefined);
+    return;
+  }
+
+  if (state.dedupe.seenBefore(sourceKey(event), Date.parse(event.received_at) || Date.parse(now))) {
+    changes.duplicate(state);
+    return;
+  }
+  const normalized = normalizeEvent(event, { defaultCountry: state.brand.settings.default_country });
+  if (!normalized.ok) {
+    changes.rejected(rejectionOf(event, normalized.reason, normalized.detail, now), state);
+    return;
+  }
+  advanceTime(state, normalized.value.receivedAtMs, changes, { graceMs: 0, tick: false });
+  applyEvent(state, normalized.value, changes);
+}
+
+type ParsedEnvelope =
+  | { ok: true; envelope: z.infer<typeof rawEnvelopeSchema> }
+  | { ok: false; detail: string };
+
+function parseEnvelope(value: string): ParsedEnvelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    return { ok: false, detail: `not JSON: ${describe(error)}` };
+  }
+  const result = rawEnvelopeSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    return { ok: false, detail: `not a RawEnvelope: ${issues.join('; ')}` };
+  }
+  return { ok: true, envelope: result.data };
+}
+
+function rejectionOf(event: InboundEvent, reason: string, detail: string, nowIso: string): RejectedEvent {
+  return {
+    brand_id: event.brand_id,
+    rejection_id: `r_${shortHash(event.brand_id, event.event_id, reason)}`,
+    source: event.source,
+    received_at: Number.isFinite(Date.parse(event.received_at)) ? event.received_at : nowIso,
+    reason,
+    detail,
+    payload: JSON.stringify(event).slice(0, MAX_PAYLOAD_CHARS),
+  };
+}
+
+function sourceOf(envelope: z.infer<typeof rawEnvelopeSchema>): Source {
+  return envelope.kind === 'event' ? envelope.event.source : envelope.rejected.source;
+}
+
+/** A corrupt message still names its source when enough of it parses; else `track`. */
+function guessSource(value: string): Source {
+  const match = /"source"\s*:\s*"([a-z]+)"/.exec(value);
+  const source = match?.[1];
+  return SOURCES.find((s) => s === source) ?? 'track';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,49 @@
+// The ingest edge: one sub-app per source, one error handler, JSON 404s.
+//   /v1/*                     Segment-compatible tracking API (write key)
+//   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
+// Every accepted event goes to `events.raw` keyed by brand, and the 2xx is
+// sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { BrandRegistry } from '../brands/types';
+import type { Bus } from '../bus/types';
+import type { IngestContext, IngestEnv } from './context';
+import { createErrorHandler, notFound } from './errors';
+import { createRawPublisher } from './raw-publisher';
+import { createShopifyApp } from './shopify/app';
+import { createTrackingApp } from './tracking/app';
+
+export interface IngestDeps {
+  bus: Bus;
+  brands: BrandRegistry;
+  clock?: () => Date;
+  newId?: () => string;
+  /** Receives unexpected errors (bugs) after the client got a 500; defaults to stderr. */
+  reportError?: (error: unknown) => void;
+}
+
+export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
+  const newId = deps.newId ?? randomUUID;
+  const ctx: IngestContext = {
+    brands: deps.brands,
+    publisher: createRawPublisher({ bus: deps.bus, newId }),
+    clock: deps.clock ?? (() => new Date()),
+    newId,
+  };
+  const reportError =
+    deps.reportError ??
+    ((error: unknown) =>
+      process.stderr.write(
+        `ingest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ));
+
+  const app = new Hono<IngestEnv>();
+  app.route('/v1', createTrackingApp(ctx));
+  app.route('/webhooks/shopify', createShopifyApp(ctx));
+  // Explicit JSON 404s under our prefixes, so they hold when this app is mounted inside another.
+  app.all('/v1/*', notFound);
+  app.all('/webhooks/*', notFound);
+  app.notFound(notFound);
+  app.onError(createErrorHandler(reportError));
+  return app;
+}

@@ -1,0 +1,20 @@
+// What the source sub-apps share: their dependencies and the Hono env
+// (variables middleware sets for the handlers after it).
+import type { Brand, BrandRegistry } from '../brands/types';
+import type { RawPublisher } from './raw-publisher';
+
+export interface IngestContext {
+  brands: BrandRegistry;
+  publisher: RawPublisher;
+  clock: () => Date;
+  newId: () => string;
+}
+
+export interface IngestEnv {
+  Variables: {
+    /** The brand the request's credential (or signed URL) belongs to; never taken from the body. */
+    brand: Brand;
+    /** The request body exactly as received, read once under a size cap. */
+    rawBody: Uint8Array;
+  };
+}

@@ -1,6 +1,7 @@
 // Reads a request body without ever holding more than `maxBytes` (+ one
 // chunk): a declared Content-Length over the cap is refused before reading,
 // and a body that lies about its length (or is chunked) is counted while read.
+import { quoteUnsafeIntegers } from './large-integers';
 
 export type CappedBody =
   | { ok: true; bytes: Uint8Array }
@@ -43,8 +44,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
 
-/** Strict UTF-8, then JSON.parse; says what was wrong instead of throwing. */
-export function parseJsonBody(bytes: Uint8Array): JsonBody {
+/**
+ * Strict UTF-8, then JSON.parse; says what was wrong instead of throwing.
+ * With `largeIntegersAsStrings`, integers beyond 2^53 arrive as exact strings.
+ */
+export function parseJsonBody(
+  bytes: Uint8Array,
+  options: { largeIntegersAsStrings?: boolean } = {},
+): JsonBody {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -53,7 +60,7 @@ export function parseJsonBody(bytes: Uint8Array): JsonBody {
   }
   if (text.trim() === '') return { ok: false, message: 'body is empty' };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(options.largeIntegersAsStrings ? quoteUnsafeIntegers(text) : text) };
   } catch (error) {
     return { ok: false, message: `body is not valid JSON: ${(error as Error).message}` };
   }

@@ -57,7 +57,7 @@ export function createShopifyApp(ctx: IngestContext): Hono<IngestEnv> {
       if (!topic) return refuse(new IngestError(400, 'missing_topic', 'missing X-Shopify-Topic header'));
       if (!isSupportedTopic(topic)) return c.json({ ignored: true, reason: 'unsupported topic' });
 
-      const json = parseJsonBody(c.var.rawBody);
+      const json = parseJsonBody(c.var.rawBody, { largeIntegersAsStrings: true });
       if (!json.ok) return refuse(new IngestError(400, 'invalid_json', json.message));
       const parsed = parseShopifyWebhook(topic, json.value);
       if (!parsed.ok) return refuse(new IngestError(400, 'invalid_event', `${topic}: ${parsed.message}`));

@@ -5,7 +5,7 @@
 // top of it: nothing missed during a disconnect, nothing counted twice.
 import { createSubscriber } from 'svelte/reactivity';
 import type { LiveEventName, LiveEvents } from '$lib/shared/live';
-import type { LiveConnection, LiveSocket } from './live-connection.svelte';
+import type { LiveConnection, LiveSocket } from './live-connection';
 
 export type Delta<T> = { upsert: T } | { remove: string };
 

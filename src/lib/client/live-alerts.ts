@@ -1,7 +1,7 @@
 // The brand's alerts, kept live by alert_id, most recently changed first.
 import type { Alert } from '$lib/shared/model';
-import { LiveCollection } from './live-collection.svelte';
-import type { LiveConnection } from './live-connection.svelte';
+import { LiveCollection } from './live-collection';
+import type { LiveConnection } from './live-connection';
 import { readApi } from './read-api';
 
 export class LiveAlerts {

@@ -1,7 +1,7 @@
 // Profiles at high intent, kept live by profile_id, highest score first.
 import type { HighIntentEntry } from '$lib/shared/live';
-import { LiveCollection } from './live-collection.svelte';
-import type { LiveConnection } from './live-connection.svelte';
+import { LiveCollection } from './live-collection';
+import type { LiveConnection } from './live-connection';
 import { readApi } from './read-api';
 
 export class LiveHighIntent {

@@ -2,9 +2,9 @@
 // sliding last hour.
 import type { KpiMinute } from '$lib/shared/model';
 import { fillWindow, minuteKey, totals, type KpiTotals } from './kpi-window';
-import { LiveCollection } from './live-collection.svelte';
-import type { LiveConnection } from './live-connection.svelte';
-import type { Now } from './now.svelte';
+import { LiveCollection } from './live-collection';
+import type { LiveConnection } from './live-connection';
+import type { Now } from './now';
 import { readApi } from './read-api';
 
 export class LiveKpis {

@@ -1,0 +1,249 @@
+// The dashboard in a real headless Chromium against the real server
+// (`tsx ingest/main.ts --role all`, built dashboard): sign in, watch a KPI
+// tile move while events arrive, see a shopper turn high-intent, and prove a
+// second brand sees none of it. Needs `npm run build` first (npm test does it).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrandCredentials } from '../../ingest/brands/types';
+import { SOCKET_PATH, type LiveListeners } from '../../src/lib/shared/live';
+import { basicAuth, getJson, postJson, waitFor } from '../support/http';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOT = join(ROOT, 'docs/dashboard.png');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dataDir: string;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let baseUrl: string;
+let browser: Browser | undefined;
+let brandA: BrandCredentials;
+let brandB: BrandCredentials;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'signalroom-e2e-'));
+  brandA = createBrand('e2e-a', 'Brand A');
+  brandB = createBrand('e2e-b', 'Brand B');
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn('npx', ['tsx', 'ingest/main.ts', '--role', 'all'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    detached: true, // its own process group, so afterAll stops npx, tsx and node together
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  await waitFor(
+    `the server at ${baseUrl}`,
+    async () => {
+      if (server?.exitCode !== null) throw new Error(`server exited: ${serverLog}`);
+      return (await fetch(`${baseUrl}/api/openapi.json`)).ok || undefined;
+    },
+    90_000,
+  );
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
+  await browser?.close();
+  if (server?.pid && server.exitCode === null) {
+    const exited = new Promise((done) => server?.once('exit', done));
+    process.kill(-server.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+    if (server.exitCode === null) process.kill(-server.pid, 'SIGKILL');
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function createBrand(brandId: string, name: string): BrandCredentials {
+  const result = spawnSync('npx', ['tsx', 'ingest/cli/brand.ts', 'create', brandId, '--name', name], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`brand create ${brandId} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as BrandCredentials;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}
+
+let sequence = 0;
+/** Sends Segment calls for a brand through the tracking API and checks they were accepted. */
+async function send(brand: BrandCredentials, calls: Array<Record<string, unknown>>): Promise<void> {
+  const batch = calls.map((call) => ({ messageId: `e2e-${brand.brand_id}-${++sequence}`, ...call }));
+  const response = await postJson(
+    `${baseUrl}/v1/batch`,
+    { batch },
+    { authorization: basicAuth(brand.write_key) },
+  );
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+}
+
+const pageViews = (count: number, anonymousId: string) =>
+  Array.from({ length: count }, () => ({
+    type: 'page',
+    anonymousId,
+    name: 'Home',
+    properties: { path: '/' },
+  }));
+
+async function signIn(brand: BrandCredentials): Promise<Page> {
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.fill('input[name=username]', brand.dashboard_user.username);
+  await page.fill('input[name=password]', brand.dashboard_user.password);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type=submit]')]);
+  await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor();
+  return page;
+}
+
+async function tileValue(page: Page, testid: string): Promise<number> {
+  const text = await page.locator(`[data-testid=${testid}-hour]`).innerText();
+  return Number(text.replace(/[^\d.-]/g, ''));
+}
+
+function liveClient(readKey: string): { socket: Socket<LiveListeners>; seen: unknown[] } {
+  const socket: Socket<LiveListeners> = connect(baseUrl, { path: SOCKET_PATH, auth: { token: readKey } });
+  sockets.push(socket);
+  const seen: unknown[] = [];
+  socket.onAny((event: string, payload: unknown) => seen.push({ event, payload }));
+  return { socket, seen };
+}
+
+describe('dashboard', () => {
+  it('refuses a wrong password on the login form', async () => {
+    const page = await (await browser!.newContext()).newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.fill('input[name=username]', brandA.dashboard_user.username);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await expect(page.locator('.error').innerText()).resolves.toBe('Wrong username or password');
+    await page.context().close();
+  });
+
+  it('shows brand A its events live, its high-intent shopper, and brand B none of it', async () => {
+    const pageA = await signIn(brandA);
+    expect(await pageA.locator('[data-testid=brand-name]').innerText()).toBe('Brand A');
+    const before = await tileValue(pageA, 'kpi-events');
+    // A marker that a reload or navigation would wipe out.
+    await pageA.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = 'still here'));
+
+    await send(brandA, pageViews(5, 'visitor-a1'));
+    await pageA.waitForFunction(
+      (previous) => {
+        const text = document.querySelector('[data-testid=kpi-events-hour]')?.textContent ?? '';
+        return Number(text.replace(/[^\d.-]/g, '')) > previous;
+      },
+      before,
+      { timeout: 15_000 },
+    );
+    expect(await tileValue(pageA, 'kpi-events')).toBe(before + 5);
+    expect(await pageA.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe(
+      'still here',
+    );
+
+    // A shopper who adds to cart twice and starts checkout twice is at high intent (10+10+20+20 ≥ 50).
+    const shopper = { userId: 'shopper-1', anonymousId: 'anon-shopper-1' };
+    await send(brandA, [
+      { type: 'identify', ...shopper, traits: { email: 'Shopper.One@Example.com' } },
+      ...['Product Added', 'Product Added', 'Checkout Started', 'Checkout Started'].map((event, i) => ({
+        type: 'track',
+        ...shopper,
+        event,
+        properties: { product_id: `sku-${i}`, category: 'shoes', price: 80, quantity: 1 },
+      })),
+    ]);
+    const row = pageA.locator('[data-testid=high-intent-row]', { hasText: 'shopper.one@example.com' });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await pageA.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe(
+      'still here',
+    );
+
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await pageA.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // The row links to the shopper's 360 page.
+    const href = await row.locator('a').getAttribute('href');
+    const profileId = decodeURIComponent(href!.replace('/profiles/', ''));
+    const ownView = await getJson(
+      `${baseUrl}/api/v1/profiles/${encodeURIComponent(profileId)}`,
+      brandA.read_key,
+    );
+    expect(ownView.status).toBe(200);
+
+    // Brand B, signed in: none of A's numbers, none of A's shoppers.
+    const pageB = await signIn(brandB);
+    expect(await pageB.locator('[data-testid=brand-name]').innerText()).toBe('Brand B');
+    expect(await tileValue(pageB, 'kpi-events')).toBe(0);
+    expect(await pageB.locator('[data-testid=high-intent-row]').count()).toBe(0);
+
+    // B's read key: 404 for A's profile, by id and by identifier.
+    expect(
+      (await getJson(`${baseUrl}/api/v1/profiles/${encodeURIComponent(profileId)}`, brandB.read_key)).status,
+    ).toBe(404);
+    const lookup = `${baseUrl}/api/v1/profiles/lookup?identifier=${encodeURIComponent('email:shopper.one@example.com')}`;
+    expect((await getJson(lookup, brandA.read_key)).status).toBe(200);
+    expect((await getJson(lookup, brandB.read_key)).status).toBe(404);
+
+    // Live: while A sends, A's socket and A's page hear it; B's socket and B's page do not.
+    const a = liveClient(brandA.read_key);
+    const b = liveClient(brandB.read_key);
+    await Promise.all(
+      [a.socket, b.socket].map((socket) => new Promise<void>((done) => socket.once('connect', () => done()))),
+    );
+    const shownToA = await tileValue(pageA, 'kpi-events');
+    await send(brandA, pageViews(3, 'visitor-a2'));
+    await waitFor('A’s socket to hear a KPI update', async () =>
+      a.seen.some((message) => (message as { event: string }).event === 'kpi') ? true : undefined,
+    );
+    await pageA.waitForFunction(
+      (previous) =>
+        Number(
+          (document.querySelector('[data-testid=kpi-events-hour]')?.textContent ?? '').replace(
+            /[^\d.-]/g,
+            '',
+          ),
+        ) > previous,
+      shownToA,
+      { timeout: 15_000 },
+    );
+    await new Promise((done) => setTimeout(done, 500));
+    expect(b.seen).toEqual([]);
+    expect(await tileValue(pageB, 'kpi-events')).toBe(0);
+    expect(await pageB.locator('[data-testid=high-intent-row]').count()).toBe(0);
+  });
+});

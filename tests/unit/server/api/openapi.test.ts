@@ -1,0 +1,79 @@
+// Every route the read API serves is described in its OpenAPI document, and
+// every read path the document promises is served.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrandRegistry } from '../../../../ingest/brands/registry';
+import { createDuckDbWarehouse } from '../../../../ingest/warehouse/duckdb/index';
+import type { Warehouse } from '../../../../ingest/warehouse/types';
+import { createReadApi } from '../../../../src/lib/server/api/app';
+import { openApiDocument } from '../../../../src/lib/server/api/openapi';
+
+let dir: string;
+let warehouse: Warehouse;
+let edge: Hono;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+  warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+  edge = new Hono();
+  edge.route(
+    '/api',
+    createReadApi({
+      warehouse,
+      brands: await createBrandRegistry({ file: join(dir, 'brands.json') }),
+      sessionSecret: 'openapi-test-secret-0123456789abcdef',
+      pending: async () => 0,
+    }),
+  );
+});
+
+afterAll(async () => {
+  await warehouse.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Hono's `/api/v1/profiles/:profile_id` in OpenAPI's spelling. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, '{$1}');
+
+describe('OpenAPI document', () => {
+  it('describes every route the read API serves', () => {
+    const served = edge.routes
+      .filter((route) => route.method !== 'ALL') // middleware and the JSON 404
+      .map((route) => `${route.method} ${openApiPath(route.path)}`);
+    expect(served.length).toBeGreaterThanOrEqual(8);
+    const described = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    for (const route of served) expect(described).toContain(route);
+  });
+
+  it('describes the ingest endpoints too', () => {
+    for (const path of [
+      '/v1/track',
+      '/v1/identify',
+      '/v1/page',
+      '/v1/batch',
+      '/webhooks/shopify/{brand_id}',
+    ]) {
+      expect(openApiDocument.paths[path]?.post, path).toBeDefined();
+    }
+  });
+
+  it('serves every /api path it describes (none answers the JSON 404)', async () => {
+    for (const path of Object.keys(openApiDocument.paths).filter((p) => p.startsWith('/api/'))) {
+      const response = await edge.request(path.replace('{profile_id}', 'p-1'));
+      expect(response.status, path).not.toBe(404);
+    }
+  });
+
+  it('resolves every $ref to a schema it defines', () => {
+    const refs = JSON.stringify(openApiDocument).match(/#\/components\/schemas\/\w+/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) {
+      expect(openApiDocument.components.schemas, ref).toHaveProperty(ref.split('/').at(-1)!);
+    }
+  });
+});

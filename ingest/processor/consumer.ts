@@ -58,6 +58,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const states = createBrandStates({ warehouse: deps.warehouse, brands: deps.brands, clock: deps.clock });
   /** Per partition: the next offset the warehouse has (after our last commit). */
   const checkpoints = new Map<number, number>();
+  /**
+   * Partitions whose last commit failed. A failed commit may still have landed
+   * (a timeout after the write), so the checkpoint is read again before the
+   * redelivered batch: if the warehouse has it, it is not processed twice.
+   */
+  const uncertain = new Set<number>();
   /** Per partition: offsets whose processing threw, to store as rejected on the next attempt. */
   const deadLetters = new Map<number, Map<number, string>>();
   const counts = {
@@ -112,11 +118,16 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     } catch (error) {
       // Memory ran ahead of the warehouse: forget it, reload the committed truth on redelivery.
       for (const brandId of result.brands) states.drop(brandId);
+      uncertain.add(result.commit.checkpoint.partition);
       throw error;
     }
   }
 
   async function handleBatch(batch: ConsumedBatch): Promise<void> {
+    if (uncertain.has(batch.partition)) {
+      checkpoints.set(batch.partition, (await deps.warehouse.checkpoint(group, batch.partition)) ?? 0);
+      uncertain.delete(batch.partition);
+    }
     const committed = checkpoints.get(batch.partition) ?? 0;
     if (batch.nextOffset <= committed) return; // already in the warehouse
     const fresh: ConsumedBatch = { ...batch, messages: batch.messages.filter((m) => m.offset >= committed) };

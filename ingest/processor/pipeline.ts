@@ -153,7 +153,7 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   const event = envelope.event;
   if (event.brand_id !== message.key) {
     // The key decides the partition and so who owns the brand's state: a mismatch is never processed.
-    const state = await stateOf(message.key);
+    const state = await stateOf(event.brand_id);
     changes.rejected(rejectionOf(event, 'brand_mismatch', `message key "${message.key}" is not the event's brand`, now), state);
     return;
   }

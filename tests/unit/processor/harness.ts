@@ -1,0 +1,60 @@
+// Real collaborators for the pipeline and consumer tests: a brands file read by
+// the real registry, the DuckDB warehouse, bus messages as ingest writes them.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InboundEvent, RawEnvelope } from '../../../src/lib/shared/events';
+import { TOPICS } from '../../../src/lib/shared/topics';
+import { createBrandRegistry } from '../../../ingest/brands/registry';
+import type { BrandRegistry } from '../../../ingest/brands/types';
+import type { ConsumedBatch, ConsumedMessage } from '../../../ingest/bus/types';
+import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
+import type { Warehouse } from '../../../ingest/warehouse/types';
+
+export async function tempDir(prefix = 'processor-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A brands file with the given brands and settings, read by the real registry. */
+export async function makeRegistry(
+  dir: string,
+  brands: { id: string; settings?: Record<string, unknown> }[],
+): Promise<BrandRegistry> {
+  const file = join(dir, 'brands.json');
+  const writer = await createBrandRegistry({ file });
+  for (const brand of brands) await writer.create(brand.id);
+  const stored = JSON.parse(await readFile(file, 'utf8')) as { brands: { brand_id: string; settings: object }[] };
+  for (const entry of stored.brands) {
+    const settings = brands.find((b) => b.id === entry.brand_id)?.settings;
+    if (settings) entry.settings = settings;
+  }
+  await writeFile(file, JSON.stringify(stored));
+  return createBrandRegistry({ file });
+}
+
+export async function openWarehouse(path = ':memory:'): Promise<Warehouse> {
+  const warehouse = await createDuckDbWarehouse({ path });
+  await warehouse.migrate();
+  return warehouse;
+}
+
+export function envelopeOf(event: InboundEvent): string {
+  const envelope: RawEnvelope = { kind: 'event', event };
+  return JSON.stringify(envelope);
+}
+
+/** A batch as the bus delivers it: offsets from `firstOffset` on, keyed by brand. */
+export function batchOf(values: { key: string; value: string }[], firstOffset = 0): ConsumedBatch {
+  const messages: ConsumedMessage[] = values.map((v, i) => ({
+    topic: TOPICS.eventsRaw,
+    partition: 0,
+    offset: firstOffset + i,
+    key: v.key,
+    value: v.value,
+  }));
+  return { topic: TOPICS.eventsRaw, partition: 0, messages, nextOffset: firstOffset + values.length };
+}
+
+export function eventMessages(events: InboundEvent[]): { key: string; value: string }[] {
+  return events.map((event) => ({ key: event.brand_id, value: envelopeOf(event) }));
+}

@@ -1,0 +1,271 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundEvent } from '../../../src/lib/shared/events';
+import type { LiveMessage } from '../../../src/lib/shared/live';
+import type { BrandRegistry } from '../../../ingest/brands/types';
+import type { Warehouse } from '../../../ingest/warehouse/types';
+import { createBrandStates, type BrandStates } from '../../../ingest/processor/brand-state';
+import { processBatch, processTick } from '../../../ingest/processor/pipeline';
+import { MINUTE_MS } from '../../../ingest/processor/kpi/minutes';
+import { MINUTE, SECOND, T0, at, makeEvent } from './fixtures';
+import { batchOf, envelopeOf, eventMessages, makeRegistry, openWarehouse, tempDir } from './harness';
+
+const ACME_SETTINGS = {
+  default_country: 'IN',
+  intent: { half_life_minutes: 60, medium_threshold: 10, high_threshold: 25 },
+  conversion_drop: { window_minutes: 1, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 3 },
+};
+
+let warehouse: Warehouse;
+let brands: BrandRegistry;
+let now = T0;
+const clock = () => new Date(now);
+let states: BrandStates;
+
+beforeEach(async () => {
+  warehouse = await openWarehouse();
+  brands = await makeRegistry(await tempDir(), [{ id: 'acme', settings: ACME_SETTINGS }, { id: 'other' }]);
+  now = T0 + 10 * MINUTE;
+  states = createBrandStates({ warehouse, brands, clock });
+});
+
+afterEach(async () => {
+  await warehouse?.close();
+});
+
+async function run(values: { key: string; value: string }[], firstOffset = 0) {
+  const result = await processBatch(batchOf(values, firstOffset), { states, group: 'processor', clock });
+  await warehouse.commit(result.commit);
+  return result;
+}
+
+const ev = (input: Parameters<typeof makeEvent>[0]) => makeEvent(input);
+
+function live<K extends LiveMessage['event']>(messages: LiveMessage[], event: K) {
+  return messages.filter((m): m is Extract<LiveMessage, { event: K }> => m.event === event);
+}
+
+describe('processBatch', () => {
+  it('turns a batch into one commit with a checkpoint, and keeps every row in its brand', async () => {
+    const events: InboundEvent[] = [
+      ev({ event_id: 'a1', identifiers: { anonymous_id: 'cookie-1' }, received_at: at(1 * SECOND) }),
+      ev({
+        event_id: 'a2',
+        type: 'product_added',
+        identifiers: { anonymous_id: 'cookie-1', email: ' Priya@Shop.IN ' },
+        commerce: { category: 'Shoes' },
+        received_at: at(2 * SECOND),
+      }),
+      ev({
+        event_id: 'a3',
+        type: 'order_completed',
+        channel: 'whatsapp',
+        identifiers: { phone: 'whatsapp:+919876543210', email: 'priya@shop.in' },
+        commerce: { revenue: 100 },
+        received_at: at(3 * SECOND),
+      }),
+      ev({ brand_id: 'other', event_id: 'o1', identifiers: { email: 'priya@shop.in' }, received_at: at(4 * SECOND) }),
+    ];
+    const { commit } = await run(eventMessages(events));
+
+    expect(commit.checkpoint).toEqual({ consumer: 'processor', partition: 0, next_offset: 4 });
+    expect(commit.events.map((e) => e.event_id)).toEqual(['a1', 'a2', 'a3', 'o1']);
+    const ids = commit.profiles.map((p) => `${p.brand_id}/${p.profile_id}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(commit.counters).toEqual(
+      expect.arrayContaining([
+        { brand_id: 'acme', processed: 3, duplicates: 0, rejected: 0 },
+        { brand_id: 'other', processed: 1, duplicates: 0, rejected: 0 },
+      ]),
+    );
+    expect(await warehouse.checkpoint('processor', 0)).toBe(4);
+
+    const priya = await warehouse.lookupProfile('acme', { type: 'phone', value: '+919876543210' });
+    expect(priya).toMatchObject({ event_count: 3, orders: 1, revenue: 100, channels: ['web', 'whatsapp'] });
+    expect(priya?.categories).toEqual({ Shoes: 1 });
+    const otherPriya = await warehouse.lookupProfile('other', { type: 'email', value: 'priya@shop.in' });
+    expect(otherPriya).toMatchObject({ brand_id: 'other', event_count: 1, revenue: 0 });
+    expect(otherPriya?.profile_id).not.toBe(priya?.profile_id);
+    expect(await warehouse.lookupProfile('other', { type: 'phone', value: '+919876543210' })).toBeNull();
+
+    const acmeKpis = await warehouse.kpis('acme', at(0), at(MINUTE));
+    expect(acmeKpis).toEqual([
+      expect.objectContaining({ events: 3, active_users: 1, carts: 1, purchases: 1, revenue: 100, conversion_rate: 1 }),
+    ]);
+    expect(await warehouse.kpis('other', at(0), at(MINUTE))).toEqual([
+      expect.objectContaining({ brand_id: 'other', events: 1, revenue: 0 }),
+    ]);
+  });
+
+  it('stores hostile messages as rejected with a reason, never throwing them away', async () => {
+    const good = ev({ event_id: 'g1', identifiers: { email: 'a@shop.in' } });
+    const rejectedByIngest = {
+      kind: 'rejected',
+      rejected: {
+        brand_id: 'acme',
+        rejection_id: 'ingest-1',
+        source: 'shopify',
+        received_at: at(0),
+        reason: 'bad_signature',
+        detail: 'HMAC mismatch',
+        payload: '{}',
+      },
+    };
+    const { commit } = await run([
+      { key: 'acme', value: 'this is not json {' },
+      { key: 'acme', value: JSON.stringify({ kind: 'event', event: { brand_id: 'acme', source: 'shopify' } }) },
+      { key: 'acme', value: JSON.stringify(rejectedByIngest) },
+      { key: 'ghost', value: envelopeOf(ev({ brand_id: 'ghost', event_id: 'x1' })) },
+      { key: 'other', value: envelopeOf(ev({ brand_id: 'acme', event_id: 'x2' })) },
+      { key: 'acme', value: envelopeOf(ev({ event_id: 'x3', received_at: 'not a date' })) },
+      { key: 'acme', value: envelopeOf(good) },
+    ]);
+    const reasons = commit.rejected.map((r) => `${r.brand_id}:${r.reason}`);
+    expect(reasons).toEqual([
+      'acme:corrupt_message',
+      'acme:corrupt_message',
+      'acme:bad_signature',
+      'ghost:unknown_brand',
+      'acme:brand_mismatch',
+      'acme:invalid_received_at',
+    ]);
+    expect(commit.rejected[1]).toMatchObject({ source: 'shopify', detail: expect.stringContaining('RawEnvelope') });
+    expect(commit.events.map((e) => e.event_id)).toEqual(['g1']);
+    expect(await warehouse.counters('acme')).toMatchObject({ processed: 1, rejected: 5 });
+    expect(await warehouse.counters('other')).toMatchObject({ processed: 0, rejected: 0 });
+    const stored = await warehouse.rejected('acme', 10);
+    expect(stored.map((r) => r.reason).sort()).toEqual(
+      ['bad_signature', 'brand_mismatch', 'corrupt_message', 'corrupt_message', 'invalid_received_at'].sort(),
+    );
+    expect(await warehouse.rejected('other', 10)).toEqual([]);
+  });
+
+  it('ignores duplicates by source id, within a batch and after the state is reloaded', async () => {
+    const first = ev({ event_id: 'd1', source_event_id: 'msg-1', type: 'order_completed', commerce: { revenue: 10 } });
+    const retry = { ...first, event_id: 'd1-retry' };
+    await run(eventMessages([first, retry]));
+    states = createBrandStates({ warehouse, brands, clock }); // a restart: state from the warehouse
+    const { commit } = await run(eventMessages([{ ...first, event_id: 'd1-again' }]), 2);
+    expect(commit.events).toEqual([]);
+    expect(await warehouse.counters('acme')).toMatchObject({ processed: 1, duplicates: 2 });
+    const [kpi] = await warehouse.kpis('acme', at(0), at(MINUTE));
+    expect(kpi).toMatchObject({ events: 1, purchases: 1, revenue: 10 });
+    // The same source id in another brand is not a duplicate.
+    const { commit: otherCommit } = await run(eventMessages([{ ...first, brand_id: 'other', event_id: 'o1' }]), 3);
+    expect(otherCommit.events).toHaveLength(1);
+  });
+
+  it('pushes merges, refusals, intent entering and leaving the high list, KPIs and status live', async () => {
+    const { live: messages } = await run(
+      eventMessages([
+        ev({ event_id: 'm1', identifiers: { email: 'mum@family.in', device_id: 'tablet' }, received_at: at(1 * SECOND) }),
+        ev({ event_id: 'm2', identifiers: { email: 'kid@family.in', device_id: 'tablet' }, received_at: at(2 * SECOND) }),
+        ev({ event_id: 'm3', identifiers: { phone: '09876543210' }, type: 'checkout_started', received_at: at(3 * SECOND) }),
+        ev({
+          event_id: 'm4',
+          identifiers: { phone: '+91 98765 43210', email: 'mum@family.in' },
+          type: 'product_added',
+          received_at: at(4 * SECOND),
+        }),
+      ]),
+    );
+    const merges = live(messages, 'merge').map((m) => m.payload);
+    expect(merges.map((m) => m.action)).toEqual(['refuse', 'merge']);
+    expect(merges.every((m) => m.brand_id === 'acme')).toBe(true);
+
+    const intents = live(messages, 'intent');
+    // After the merge, mum's profile holds 20 (checkout) + 1 + 10 = 31 ≥ 25: high, once.
+    expect(intents).toHaveLength(1);
+    expect(intents[0]?.payload).toMatchObject({ left: false, entry: { level: 'high', label: 'mum@family.in' } });
+    expect(live(messages, 'kpi').map((m) => m.payload.events)).toEqual([4]);
+    expect(live(messages, 'kpi')[0]?.payload.high_intent_profiles).toBe(1);
+    expect(live(messages, 'status')).toEqual([
+      { brand_id: 'acme', event: 'status', payload: { processed: 4, rejected: 0, duplicates: 0 } },
+    ]);
+
+    const { live: after } = await run(
+      eventMessages([
+        ev({
+          event_id: 'm5',
+          identifiers: { email: 'mum@family.in' },
+          type: 'order_completed',
+          commerce: { revenue: 50 },
+          received_at: at(5 * SECOND),
+        }),
+      ]),
+      4,
+    );
+    expect(live(after, 'intent')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ left: true }) }),
+    ]);
+    const history = await warehouse.mergeHistory('acme', [intents[0]!.payload.entry.profile_id], 10);
+    expect(history.map((m) => m.action)).toContain('merge');
+  });
+
+  it('on a tick, decay moves a profile out of high intent and a conversion drop fires an alert', async () => {
+    // Baseline: minutes 0..59, 3 users each, 1 buyer (33%). Window (minute 60): 4 users, no buyer.
+    const events: InboundEvent[] = [];
+    for (let m = 0; m < 60; m++) {
+      for (let u = 0; u < 3; u++) {
+        events.push(
+          ev({
+            event_id: `b${m}-${u}`,
+            identifiers: { user_id: `u${m}-${u}` },
+            type: u === 0 ? 'order_completed' : 'page_viewed',
+            commerce: u === 0 ? { revenue: 1 } : {},
+            received_at: at(m * MINUTE + u * SECOND),
+          }),
+        );
+      }
+    }
+    for (let u = 0; u < 4; u++) {
+      events.push(
+        ev({
+          event_id: `w${u}`,
+          identifiers: { user_id: `w${u}` },
+          type: 'checkout_started',
+          received_at: at(60 * MINUTE + u * SECOND),
+        }),
+      );
+    }
+    events.push(ev({ event_id: 'hot', identifiers: { user_id: 'w0' }, type: 'checkout_started', received_at: at(60 * MINUTE + 10 * SECOND) }));
+    now = T0 + 61 * MINUTE;
+    await run(eventMessages(events));
+
+    const tickAt = T0 + 61 * MINUTE + 6 * SECOND;
+    const [tick] = processTick({ states, group: 'processor' }, tickAt, new Map([[0, events.length]]), 5 * SECOND);
+    expect(tick?.commit.checkpoint).toEqual({ consumer: 'processor', partition: 0, next_offset: events.length });
+    expect(tick?.commit.alerts).toEqual([
+      expect.objectContaining({ brand_id: 'acme', state: 'firing', severity: 'warning', value: 0, baseline: 1 / 3 }),
+    ]);
+    expect(tick?.commit.alerts[0]?.message).toContain('conversion 0.0% over the last 1 min vs 33.3% in the trailing hour');
+    await warehouse.commit(tick!.commit);
+    expect(await warehouse.alerts('other', 10)).toEqual([]);
+
+    // w0 holds 40 at minute 60: below 25 after log2(40/25) ≈ 0.68 half-lives (≈ 41 min).
+    const later = T0 + 60 * MINUTE + 45 * MINUTE;
+    const [decay] = processTick({ states, group: 'processor' }, later, new Map([[0, events.length]]), 5 * SECOND);
+    const left = live(decay!.live, 'intent');
+    expect(left).toEqual([expect.objectContaining({ payload: expect.objectContaining({ left: true }) })]);
+    expect(left[0]?.payload.entry.level).toBe('medium');
+    expect(decay?.commit.kpis).toEqual([expect.objectContaining({ minute: new Date(Math.floor(later / MINUTE_MS) * MINUTE_MS).toISOString(), high_intent_profiles: 0 })]);
+    // Nothing else is due: a second tick at the same time commits nothing.
+    expect(processTick({ states, group: 'processor' }, later, new Map([[0, events.length]]), 5 * SECOND)).toEqual([]);
+  });
+
+  it('a batch processed again after its state was dropped gives the same commit (no double counting)', async () => {
+    const first = eventMessages([
+      ev({ event_id: 'r1', identifiers: { email: 'a@shop.in' }, type: 'product_added', received_at: at(1 * SECOND) }),
+    ]);
+    const second = eventMessages([
+      ev({ event_id: 'r2', identifiers: { email: 'a@shop.in', phone: '+919876543210' }, received_at: at(2 * SECOND) }),
+      ev({ event_id: 'r3', identifiers: { phone: '+919876543210' }, type: 'order_completed', commerce: { revenue: 5 }, received_at: at(3 * SECOND) }),
+    ]);
+    await run(first);
+    const failed = await processBatch(batchOf(second, 1), { states, group: 'processor', clock });
+    // The commit "failed": drop what the batch touched, as the consumer does, and run it again.
+    for (const brandId of failed.brands) states.drop(brandId);
+    const retried = await run(second, 1);
+    expect(retried.commit).toEqual(failed.commit);
+    expect(await warehouse.counters('acme')).toMatchObject({ processed: 3 });
+  });
+});

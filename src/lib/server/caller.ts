@@ -10,6 +10,8 @@ export interface Caller {
   via: 'read_key' | 'session';
   /** The dashboard user, for sessions. */
   username: string | null;
+  /** When the session ends; null for read keys. */
+  expires_at: string | null;
 }
 
 export type CallerResult = { ok: true; caller: Caller } | { ok: false; problem: string };
@@ -30,7 +32,7 @@ export function identifyCaller(
       return { ok: false, problem: 'read keys are not accepted here; sign in' };
     const brand = deps.brands.byReadKey(credentials.readKey);
     return brand
-      ? { ok: true, caller: { brand, via: 'read_key', username: null } }
+      ? { ok: true, caller: { brand, via: 'read_key', username: null, expires_at: null } }
       : { ok: false, problem: 'unknown read key' };
   }
   const token = credentials.cookieHeader
@@ -46,5 +48,8 @@ export function identifyCaller(
   if (!session) return { ok: false, problem: 'session is invalid or expired; sign in again' };
   const brand = deps.brands.get(session.brand_id);
   if (!brand) return { ok: false, problem: 'the session names a brand that no longer exists' };
-  return { ok: true, caller: { brand, via: 'session', username: session.username } };
+  return {
+    ok: true,
+    caller: { brand, via: 'session', username: session.username, expires_at: session.expires_at },
+  };
 }

@@ -14,6 +14,8 @@ import { createSessionCodec } from './session';
 
 interface SocketData {
   brand_id: string;
+  /** When the session that opened the socket ends; null for read keys. */
+  expires_at: string | null;
 }
 
 export type LiveServer = Server<Record<string, never>, LiveListeners, Record<string, never>, SocketData>;
@@ -61,11 +63,20 @@ export async function attachLiveSocket(deps: LiveSocketDeps): Promise<LiveSocket
     );
     if (!result.ok) return next(new Error(result.problem));
     socket.data.brand_id = result.caller.brand.brand_id;
+    socket.data.expires_at = result.caller.expires_at;
     next();
   });
 
   io.on('connection', (socket) => {
     void socket.join(brandRoom(socket.data.brand_id));
+    // A session socket ends with its session; the browser must sign in again to reconnect.
+    if (socket.data.expires_at) {
+      const timer = setTimeout(
+        () => socket.disconnect(true),
+        Math.max(0, Date.parse(socket.data.expires_at) - clock().getTime()),
+      );
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
   });
 
   let dropped = 0;

@@ -12,7 +12,7 @@ import type { BrandCredentials, BrandRegistry } from '../../../ingest/brands/typ
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import type { Bus } from '../../../ingest/bus/types';
 import { attachLiveSocket, type LiveSocket } from '../../../src/lib/server/live-socket';
-import { SESSION_COOKIE, createSessionCodec } from '../../../src/lib/server/session';
+import { SESSION_COOKIE, SESSION_TTL_MS, createSessionCodec } from '../../../src/lib/server/session';
 import { SOCKET_PATH, type LiveListeners, type LiveMessage } from '../../../src/lib/shared/live';
 import type { KpiMinute } from '../../../src/lib/shared/model';
 import { TOPICS } from '../../../src/lib/shared/topics';
@@ -164,6 +164,16 @@ describe('live socket', () => {
     expect(await refusal(open({ cookie: `${SESSION_COOKIE}=${forged}` }))).toMatch(/session is invalid/);
     const gone = createSessionCodec(SECRET).issue('brand-gone', 'admin@brand-gone');
     expect(await refusal(open({ cookie: `${SESSION_COOKIE}=${gone}` }))).toMatch(/no longer exists/);
+  });
+
+  it('ends a session socket when its session expires', async () => {
+    // Issued almost 12 hours ago: 300 ms left.
+    const issuedAt = new Date(Date.now() - SESSION_TTL_MS + 300);
+    const cookie = `${SESSION_COOKIE}=${createSessionCodec(SECRET, () => issuedAt).issue('brand-a', 'admin@brand-a')}`;
+    const socket = open({ cookie });
+    await connected(socket);
+    const reason = await new Promise<string>((done) => socket.once('disconnect', done));
+    expect(reason).toBe('io server disconnect');
   });
 
   it('refuses read keys when read-key auth is off, but still takes sessions', async () => {

@@ -153,6 +153,8 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   if (header === null || header.trim() === '') return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its weekday and month; anything else (e.g. "-3") is junk, not a date.
+  if (!/^[A-Za-z]{3}, /.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(date - nowMs, 0);
 }

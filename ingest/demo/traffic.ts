@@ -23,7 +23,7 @@ const demoBrandSchema = z.object({
 export type DemoBrand = z.infer<typeof demoBrandSchema>;
 
 const optionsSchema = z.object({
-  baseUrl: z.url(),
+  baseUrl: z.url({ protocol: /^https?$/ }),
   brands: z
     .array(demoBrandSchema)
     .min(1, 'at least one brand')

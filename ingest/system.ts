@@ -21,7 +21,8 @@ import { createInProcessBus } from './bus/in-process';
 import type { Bus } from './bus/types';
 import { createIngestApp } from './http/app';
 import type { Logger } from './log';
-import { PROCESSOR_GROUP, createProcessor } from './processor/consumer';
+import { createProcessor } from './processor/consumer';
+import { DEFAULT_GROUP as PROCESSOR_GROUP } from './processor/pipeline';
 import { createDuckDbWarehouse } from './warehouse/duckdb/index';
 import type { Warehouse } from './warehouse/types';
 

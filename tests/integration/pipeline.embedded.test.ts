@@ -143,7 +143,8 @@ describe('a shopper across two devices, end to end', () => {
       brandA.read_key,
     );
     expect(lookup.status).toBe(200);
-    const profileId = (lookup.body as { profile_id: string }).profile_id;
+    const profileId = (lookup.body as ProfileView).profile.profile_id;
+    expect(profileId).toMatch(/^p_/);
 
     // Both cookies, the customer id and the phone lead to the same person.
     for (const identifier of ['anonymous_id:cookie-laptop', 'anonymous_id:cookie-phone', 'user_id:cust-42']) {
@@ -152,7 +153,7 @@ describe('a shopper across two devices, end to end', () => {
         brandA.read_key,
       );
       expect(other.status, identifier).toBe(200);
-      expect((other.body as { profile_id: string }).profile_id, identifier).toBe(profileId);
+      expect((other.body as ProfileView).profile.profile_id, identifier).toBe(profileId);
     }
 
     const view = await getJson(`${system.url}/api/v1/profiles/${profileId}`, brandA.read_key);
@@ -189,7 +190,7 @@ describe('a shopper across two devices, end to end', () => {
         credentials.read_key,
       );
       expect(response.status).toBe(200);
-      return (response.body as { kpis: KpiMinute[] }).kpis;
+      return (response.body as { minutes: KpiMinute[] }).minutes;
     };
     const rowsA = await kpis(brandA);
     const sum = (rows: KpiMinute[], field: 'events' | 'purchases' | 'revenue' | 'carts') =>
@@ -220,7 +221,7 @@ describe('a shopper across two devices, end to end', () => {
       `${system.url}/api/v1/profiles/lookup?identifier=${encodeURIComponent('user_id:cust-42')}`,
       brandA.read_key,
     );
-    expect((lookup.body as { revenue: number }).revenue).toBe(120);
+    expect((lookup.body as ProfileView).profile.revenue).toBe(120);
   });
 });
 
@@ -314,7 +315,7 @@ describe('Shopify orders', () => {
       `${system.url}/api/v1/profiles/lookup?identifier=${encodeURIComponent('email:maya.shah@example.shop')}`,
       brandA.read_key,
     );
-    expect(lookup.body).toMatchObject({ orders: 2, revenue: 165.5 });
+    expect((lookup.body as ProfileView).profile).toMatchObject({ orders: 2, revenue: 165.5 });
   });
 });
 

@@ -6,7 +6,8 @@ export const ROLES = ['ingest', 'processor', 'dashboard', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // 0 asks the OS for a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** Public base URL printed at start and used in links; defaults to http://localhost:PORT. */

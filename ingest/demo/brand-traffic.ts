@@ -5,7 +5,7 @@ import type { Catalog } from './catalog';
 import type { DemoAction, Session, VisitStyle } from './journey';
 import { advanceSession, CAMPAIGNS, startWebSession } from './journey';
 import type { DeviceKind, Shopper } from './people';
-import { addDevice, createIdentityRegistry, createShopper } from './people';
+import { addDevice, createIdentitySequence, createShopper } from './people';
 import type { Random } from './random';
 
 export interface BrandTrafficOptions {
@@ -26,7 +26,7 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
   const { random, catalog } = options;
   const concurrentVisits = options.concurrentVisits ?? 24;
   const remembered = options.rememberedShoppers ?? 5000;
-  const registry = createIdentityRegistry();
+  const identities = createIdentitySequence(random);
   const visits: Session[] = [];
   /** Past visitors, oldest first: the head has been away longest, so it returns "later". */
   const away: Shopper[] = [];
@@ -48,7 +48,7 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
   };
 
   const newVisitor = (): Session => {
-    const shopper = createShopper(random, registry);
+    const shopper = createShopper(random, identities);
     const roll = random.next();
     if (roll < 0.06) return { kind: 'whatsapp', shopper, messagesLeft: random.int(1, 3) };
     if (roll < 0.08) return { kind: 'store', shopper, done: false };

@@ -34,7 +34,7 @@ export interface DeliveryStats {
   sent: number;
   /** Events in requests the server answered with 2xx. */
   accepted: number;
-  /** Events in requests the server refused for good (4xx, 500). */
+  /** Events the server refused for good: a 4xx or 500, or calls a 2xx batch answer lists as `rejected`. */
   failed: number;
   /** Sent, neither accepted nor failed yet: in flight or waiting to be retried. */
   pending: number;
@@ -100,7 +100,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
     const text = await response.text().catch(() => '');
     if (response.ok) {
-      counts.accepted += parcel.events;
+      // A batch may be accepted in part: the tracking API lists refused calls in `rejected`.
+      const refused = Math.min(rejectedCalls(text), parcel.events);
+      counts.accepted += parcel.events - refused;
+      if (refused > 0) {
+        counts.failed += refused;
+        onError(
+          new DemoDeliveryError(response.status, url, `${refused} call(s) refused: ${text.slice(0, 500)}`),
+        );
+      }
     } else if (RETRIABLE_STATUS.has(response.status)) {
       retryLater(
         parcel,
@@ -146,6 +154,24 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       byType: { ...byType },
     }),
   };
+}
+
+/** How many calls a 2xx answer lists as refused (`{ rejected: [...] }`); 0 for any other body. */
+function rejectedCalls(body: string): number {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'rejected' in parsed &&
+      Array.isArray(parsed.rejected)
+    ) {
+      return parsed.rejected.length;
+    }
+  } catch {
+    // Not JSON: a plain 2xx accepts the whole request.
+  }
+  return 0;
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */

@@ -10,8 +10,8 @@ export { advanceSession, startWebSession, identityTraits, CAMPAIGNS } from './jo
 export type { DemoAction, Session, StepContext, StepResult, VisitStyle } from './journey';
 export { catalogFor, CATALOG_NAMES } from './catalog';
 export type { Catalog, CatalogName, Product } from './catalog';
-export { createShopper, addDevice, createIdentityRegistry, writtenPhone, whatsappAddress } from './people';
-export type { Device, Shopper } from './people';
+export { createShopper, addDevice, createIdentitySequence, writtenPhone, whatsappAddress } from './people';
+export type { Device, IdentitySequence, Shopper } from './people';
 export { batchRequest, identifyCall, pageCall, trackCall, productsList, cartTotal } from './segment';
 export type { OutgoingRequest, SegmentMessage, Touch, CartLine } from './segment';
 export {

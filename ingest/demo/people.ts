@@ -112,39 +112,56 @@ const IP_PREFIXES = [
   '223.187',
 ] as const;
 
-/** Everything unique within one brand, so two generated people never share an identifier by accident. */
-export interface IdentityRegistry {
-  emails: Set<string>;
-  phones: Set<string>;
-  customerIds: Set<string>;
+/**
+ * Numbers identifiers so that no two people of one brand ever share one by
+ * accident, in constant memory however long the run: the n-th shopper gets
+ * (n × m + offset) mod 10^k, a bijection on n < 10^k because m is coprime to
+ * 10. The offset is drawn from the seed, so runs with different seeds do not
+ * walk the same numbers.
+ */
+export interface IdentitySequence {
+  next(): { emailNumber: number; phoneTail: string; customerTail: string; loyaltyTail: string };
 }
 
-export function createIdentityRegistry(): IdentityRegistry {
-  return { emails: new Set(), phones: new Set(), customerIds: new Set() };
+export function createIdentitySequence(random: Random): IdentitySequence {
+  // Odd and not a multiple of 5, below 10^6 so n × m stays exact in a double for n < 10^9.
+  const multiplier = random.int(50_000, 499_999) * 2 + 1;
+  const m = multiplier % 5 === 0 ? multiplier + 2 : multiplier;
+  const offsets = [
+    random.int(0, 999_999),
+    random.int(0, 999_999_999),
+    random.int(0, 999_999_999),
+    random.int(0, 99_999_999),
+  ];
+  let n = 0;
+  const nth = (modulus: number, offset: number) => (((n * m) % modulus) + offset) % modulus;
+  return {
+    next() {
+      const ids = {
+        emailNumber: nth(1_000_000, offsets[0]!),
+        phoneTail: String(nth(1_000_000_000, offsets[1]!)).padStart(9, '0'),
+        customerTail: String(nth(1_000_000_000, offsets[2]!)).padStart(9, '0'),
+        loyaltyTail: String(nth(100_000_000, offsets[3]!)).padStart(8, '0'),
+      };
+      n += 1;
+      return ids;
+    },
+  };
 }
 
-function unique(taken: Set<string>, draw: () => string): string {
-  for (;;) {
-    const value = draw();
-    if (!taken.has(value)) {
-      taken.add(value);
-      return value;
-    }
-  }
-}
-
-export function createShopper(random: Random, registry: IdentityRegistry): Shopper {
+export function createShopper(random: Random, sequence: IdentitySequence): Shopper {
+  const { emailNumber, phoneTail, customerTail, loyaltyTail } = sequence.next();
   const firstName = random.pick(FIRST_NAMES);
   const lastName = random.pick(LAST_NAMES);
-  const email = unique(registry.emails, () => {
-    const separator = random.pick(['.', '_', '']);
-    return `${firstName}${separator}${lastName}${random.int(1, 9999)}@${random.pick(EMAIL_DOMAINS)}`.toLowerCase();
-  });
-  // Indian mobile numbers: 10 digits starting 7, 8 or 9 (all valid per libphonenumber).
-  const phone = unique(registry.phones, () => `+91${random.int(7, 9)}${random.digits(9)}`);
-  const customerId = unique(registry.customerIds, () => `6${random.digits(12)}`);
+  const separator = random.pick(['.', '_', '']);
+  const email =
+    `${firstName}${separator}${lastName}${emailNumber}@${random.pick(EMAIL_DOMAINS)}`.toLowerCase();
+  // Indian mobile numbers: 10 digits starting 7, 8 or 9 (all valid per libphonenumber);
+  // the 9-digit tail alone is unique, so the first digit may vary freely.
+  const phone = `+91${random.int(7, 9)}${phoneTail}`;
+  const customerId = `6${random.digits(3)}${customerTail}`;
   const shopper: Shopper = { customerId, firstName, lastName, email, phone, devices: [], known: false };
-  if (random.chance(0.4)) shopper.loyaltyId = `LY${random.digits(8)}`;
+  if (random.chance(0.4)) shopper.loyaltyId = `LY${loyaltyTail}`;
   return shopper;
 }
 

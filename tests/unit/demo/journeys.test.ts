@@ -1,6 +1,7 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import type { SegmentMessage } from '../../../ingest/demo';
+import { createIdentitySequence, createRandom, createShopper } from '../../../ingest/demo';
 import { FIXED_NOW, generateActions, segmentMessages } from './generate';
 
 const actions = generateActions(2024, 30_000);
@@ -138,3 +139,28 @@ describe('shopper journeys', () => {
 function e164(phone: string): string {
   return parsePhoneNumberWithError(phone.replace(/^whatsapp:/, ''), 'IN').number;
 }
+
+describe('shopper identities', () => {
+  it('never give two people of a brand the same email, phone, customer id or loyalty card', () => {
+    const sequence = createIdentitySequence(createRandom(5));
+    const random = createRandom(6);
+    const people = Array.from({ length: 50_000 }, () => createShopper(random, sequence));
+    for (const key of ['email', 'phone', 'customerId'] as const) {
+      expect(new Set(people.map((p) => p[key])).size, key).toBe(people.length);
+    }
+    const cards = people.flatMap((p) => (p.loyaltyId ? [p.loyaltyId] : []));
+    expect(cards.length).toBeGreaterThan(15_000);
+    expect(new Set(cards).size).toBe(cards.length);
+    expect(people.every((p) => /^\+91[789]\d{9}$/.test(p.phone))).toBe(true);
+  });
+
+  it('walk different numbers for different seeds', () => {
+    const phones = (seed: number) => {
+      const sequence = createIdentitySequence(createRandom(seed));
+      const random = createRandom(seed);
+      return new Set(Array.from({ length: 5000 }, () => createShopper(random, sequence).phone.slice(4)));
+    };
+    const first = phones(1);
+    expect([...phones(2)].filter((tail) => first.has(tail))).toEqual([]);
+  });
+});

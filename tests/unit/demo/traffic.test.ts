@@ -225,6 +225,31 @@ describe('createDemoTraffic delivery', () => {
     expect(error.message).toContain('invalid_schema');
   });
 
+  it('counts calls a 2xx batch answer lists as rejected as failed, the rest as accepted', async () => {
+    const errors: unknown[] = [];
+    const { captured, send } = recorder((c) =>
+      isBatch(c)
+        ? new Response(
+            JSON.stringify({
+              success: true,
+              accepted: eventsIn(c) - 1,
+              rejected: [{ index: 0, code: 'invalid_event', message: 'bad' }],
+            }),
+            { status: 200 },
+          )
+        : ok(),
+    );
+    const demo = traffic({ send, ratePerSecond: 20, onError: (error) => errors.push(error) });
+    demo.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    await demo.stop();
+    const batches = captured.filter(isBatch).length;
+    expect(batches).toBeGreaterThan(5);
+    expect(demo.stats()).toMatchObject({ failed: batches, accepted: total(captured) - batches, pending: 0 });
+    expect(errors).toHaveLength(batches);
+    expect(errors[0]).toMatchObject({ status: 200, retriable: false });
+  });
+
   it('stop() waits out a Retry-After and delivers what is left', async () => {
     const { send } = recorder((_c, n) => (n === 1 ? unavailable('3') : ok()));
     const demo = traffic({ send, ratePerSecond: 20 });

@@ -1,0 +1,224 @@
+// Writes one ProcessorCommit. Each table's rows go through DuckDB's appender
+// into a temporary staging table of the same columns (the fastest bulk path,
+// and no value is ever part of SQL text), then one INSERT ... SELECT moves
+// them into the real table under its conflict rule and the stage is emptied.
+// All of it runs inside the caller's transaction.
+//
+// Conflict rules make a re-commit of the same batch harmless:
+//   events, merge_history, rejected_events  keep the stored row (append-only facts)
+//   profiles                                 replace only with an equal or higher version
+//   identity_links, kpi_minute, alerts,
+//   brand_counters, processor_checkpoints    replace (whole-row upserts)
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { RejectedEvent } from '../../../src/lib/shared/events';
+import type {
+  Alert,
+  BrandCounters,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+  StoredEvent,
+} from '../../../src/lib/shared/model';
+import type { IdentityLink, ProcessorCommit } from '../types';
+import type { Session } from './session';
+import { bigint, toBigInt, toTimestamp, varchar, type SqlTypeName } from './sql-params';
+
+interface Column<T> {
+  name: string;
+  type: SqlTypeName;
+  value: (row: T) => DuckDBValue;
+}
+
+type ConflictRule = 'keep-stored' | 'replace' | 'replace-if-newer-version';
+
+interface TableWriter<T> {
+  table: string;
+  key: (row: T) => string;
+  columns: readonly Column<T>[];
+  conflict: ConflictRule;
+  stage: string;
+  createStage: string;
+  moveFromStage: string;
+  clearStage: string;
+}
+
+const timeOrNull = (iso: string | null): DuckDBValue => (iso === null ? null : toTimestamp(iso));
+
+function tableWriter<T>(
+  table: string,
+  keyColumns: readonly (keyof T & string)[],
+  conflict: ConflictRule,
+  columns: readonly Column<T>[],
+): TableWriter<T> {
+  const names = columns.map((column) => `"${column.name}"`).join(', ');
+  const stage = `stage_${table}`;
+  const updates = columns
+    .filter((column) => !keyColumns.includes(column.name as keyof T & string))
+    .map((column) => `"${column.name}" = excluded."${column.name}"`)
+    .join(', ');
+  const onConflict =
+    conflict === 'keep-stored'
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${updates}${conflict === 'replace-if-newer-version' ? ` WHERE excluded.version >= ${table}.version` : ''}`;
+  return {
+    table,
+    key: (row) => JSON.stringify(keyColumns.map((column) => row[column])),
+    columns,
+    conflict,
+    stage,
+    createStage: `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`,
+    moveFromStage: `INSERT INTO ${table} (${names}) SELECT ${names} FROM temp.main.${stage}
+      ON CONFLICT (${keyColumns.map((c) => `"${c}"`).join(', ')}) ${onConflict}`,
+    clearStage: `DELETE FROM temp.main.${stage}`,
+  };
+}
+
+/** DuckDB refuses to touch one key twice in a statement, so a batch is reduced to one row per key first. */
+function onePerKey<T extends object>(writer: TableWriter<T>, rows: readonly T[]): T[] {
+  const chosen = new Map<string, T>();
+  for (const row of rows) {
+    const key = writer.key(row);
+    const current = chosen.get(key);
+    if (current === undefined) chosen.set(key, row);
+    else if (writer.conflict === 'replace') chosen.set(key, row);
+    else if (writer.conflict === 'replace-if-newer-version' && version(row) >= version(current))
+      chosen.set(key, row);
+  }
+  return [...chosen.values()];
+}
+
+function version(row: object): number {
+  return 'version' in row && typeof row.version === 'number' ? row.version : 0;
+}
+
+async function writeRows<T extends object>(session: Session, writer: TableWriter<T>, rows: readonly T[]) {
+  if (rows.length === 0) return;
+  const unique = onePerKey(writer, rows);
+  await session.appendToTemp(
+    writer.stage,
+    unique.map((row) => writer.columns.map((column) => column.value(row))),
+  );
+  await session.run(writer.moveFromStage);
+  await session.run(writer.clearStage);
+}
+
+const events = tableWriter<StoredEvent>('events', ['brand_id', 'event_id'], 'keep-stored', [
+  { name: 'brand_id', type: 'VARCHAR', value: (e) => e.brand_id },
+  { name: 'event_id', type: 'VARCHAR', value: (e) => e.event_id },
+  { name: 'source', type: 'VARCHAR', value: (e) => e.source },
+  { name: 'source_event_id', type: 'VARCHAR', value: (e) => e.source_event_id },
+  { name: 'type', type: 'VARCHAR', value: (e) => e.type },
+  { name: 'name', type: 'VARCHAR', value: (e) => e.name },
+  { name: 'channel', type: 'VARCHAR', value: (e) => e.channel },
+  { name: 'profile_id', type: 'VARCHAR', value: (e) => e.profile_id },
+  { name: 'timestamp', type: 'TIMESTAMP', value: (e) => toTimestamp(e.timestamp) },
+  { name: 'received_at', type: 'TIMESTAMP', value: (e) => toTimestamp(e.received_at) },
+  { name: 'revenue', type: 'DOUBLE', value: (e) => e.revenue },
+  { name: 'category', type: 'VARCHAR', value: (e) => e.category },
+  { name: 'properties', type: 'VARCHAR', value: (e) => JSON.stringify(e.properties) },
+]);
+
+const profiles = tableWriter<Profile>('profiles', ['brand_id', 'profile_id'], 'replace-if-newer-version', [
+  { name: 'brand_id', type: 'VARCHAR', value: (p) => p.brand_id },
+  { name: 'profile_id', type: 'VARCHAR', value: (p) => p.profile_id },
+  { name: 'merged_into', type: 'VARCHAR', value: (p) => p.merged_into },
+  { name: 'identifiers', type: 'VARCHAR', value: (p) => JSON.stringify(p.identifiers) },
+  { name: 'first_seen', type: 'TIMESTAMP', value: (p) => toTimestamp(p.first_seen) },
+  { name: 'last_seen', type: 'TIMESTAMP', value: (p) => toTimestamp(p.last_seen) },
+  { name: 'event_count', type: 'BIGINT', value: (p) => toBigInt(p.event_count) },
+  { name: 'orders', type: 'BIGINT', value: (p) => toBigInt(p.orders) },
+  { name: 'revenue', type: 'DOUBLE', value: (p) => p.revenue },
+  { name: 'channels', type: 'VARCHAR', value: (p) => JSON.stringify(p.channels) },
+  { name: 'categories', type: 'VARCHAR', value: (p) => JSON.stringify(p.categories) },
+  { name: 'intent_score', type: 'DOUBLE', value: (p) => p.intent_score },
+  { name: 'intent_level', type: 'VARCHAR', value: (p) => p.intent_level },
+  { name: 'intent_updated_at', type: 'TIMESTAMP', value: (p) => toTimestamp(p.intent_updated_at) },
+  { name: 'version', type: 'BIGINT', value: (p) => toBigInt(p.version) },
+]);
+
+const links = tableWriter<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (l) => l.brand_id },
+  { name: 'type', type: 'VARCHAR', value: (l) => l.type },
+  { name: 'value', type: 'VARCHAR', value: (l) => l.value },
+  { name: 'profile_id', type: 'VARCHAR', value: (l) => l.profile_id },
+  { name: 'linked_at', type: 'TIMESTAMP', value: (l) => toTimestamp(l.linked_at) },
+]);
+
+const merges = tableWriter<MergeRecord>('merge_history', ['brand_id', 'merge_id'], 'keep-stored', [
+  { name: 'brand_id', type: 'VARCHAR', value: (m) => m.brand_id },
+  { name: 'merge_id', type: 'VARCHAR', value: (m) => m.merge_id },
+  { name: 'action', type: 'VARCHAR', value: (m) => m.action },
+  { name: 'into_profile_id', type: 'VARCHAR', value: (m) => m.into_profile_id },
+  { name: 'from_profile_ids', type: 'VARCHAR', value: (m) => JSON.stringify(m.from_profile_ids) },
+  { name: 'reason', type: 'VARCHAR', value: (m) => m.reason },
+  { name: 'identifiers', type: 'VARCHAR', value: (m) => JSON.stringify(m.identifiers) },
+  { name: 'event_id', type: 'VARCHAR', value: (m) => m.event_id },
+  { name: 'at', type: 'TIMESTAMP', value: (m) => toTimestamp(m.at) },
+]);
+
+const kpis = tableWriter<KpiMinute>('kpi_minute', ['brand_id', 'minute'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (k) => k.brand_id },
+  { name: 'minute', type: 'TIMESTAMP', value: (k) => toTimestamp(k.minute) },
+  { name: 'events', type: 'BIGINT', value: (k) => toBigInt(k.events) },
+  { name: 'active_users', type: 'BIGINT', value: (k) => toBigInt(k.active_users) },
+  { name: 'carts', type: 'BIGINT', value: (k) => toBigInt(k.carts) },
+  { name: 'purchases', type: 'BIGINT', value: (k) => toBigInt(k.purchases) },
+  { name: 'revenue', type: 'DOUBLE', value: (k) => k.revenue },
+  { name: 'conversion_rate', type: 'DOUBLE', value: (k) => k.conversion_rate },
+  { name: 'high_intent_profiles', type: 'BIGINT', value: (k) => toBigInt(k.high_intent_profiles) },
+]);
+
+const alerts = tableWriter<Alert>('alerts', ['brand_id', 'alert_id'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (a) => a.brand_id },
+  { name: 'alert_id', type: 'VARCHAR', value: (a) => a.alert_id },
+  { name: 'rule', type: 'VARCHAR', value: (a) => a.rule },
+  { name: 'state', type: 'VARCHAR', value: (a) => a.state },
+  { name: 'severity', type: 'VARCHAR', value: (a) => a.severity },
+  { name: 'message', type: 'VARCHAR', value: (a) => a.message },
+  { name: 'value', type: 'DOUBLE', value: (a) => a.value },
+  { name: 'baseline', type: 'DOUBLE', value: (a) => a.baseline },
+  { name: 'started_at', type: 'TIMESTAMP', value: (a) => toTimestamp(a.started_at) },
+  { name: 'updated_at', type: 'TIMESTAMP', value: (a) => toTimestamp(a.updated_at) },
+  { name: 'resolved_at', type: 'TIMESTAMP', value: (a) => timeOrNull(a.resolved_at) },
+]);
+
+const rejected = tableWriter<RejectedEvent>('rejected_events', ['brand_id', 'rejection_id'], 'keep-stored', [
+  { name: 'brand_id', type: 'VARCHAR', value: (r) => r.brand_id },
+  { name: 'rejection_id', type: 'VARCHAR', value: (r) => r.rejection_id },
+  { name: 'source', type: 'VARCHAR', value: (r) => r.source },
+  { name: 'received_at', type: 'TIMESTAMP', value: (r) => toTimestamp(r.received_at) },
+  { name: 'reason', type: 'VARCHAR', value: (r) => r.reason },
+  { name: 'detail', type: 'VARCHAR', value: (r) => r.detail },
+  { name: 'payload', type: 'VARCHAR', value: (r) => r.payload },
+]);
+
+const counters = tableWriter<BrandCounters>('brand_counters', ['brand_id'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (c) => c.brand_id },
+  { name: 'processed', type: 'BIGINT', value: (c) => toBigInt(c.processed) },
+  { name: 'duplicates', type: 'BIGINT', value: (c) => toBigInt(c.duplicates) },
+  { name: 'rejected', type: 'BIGINT', value: (c) => toBigInt(c.rejected) },
+]);
+
+const SAVE_CHECKPOINT = `INSERT INTO processor_checkpoints (consumer, "partition", next_offset) VALUES ($1, $2, $3)
+  ON CONFLICT (consumer, "partition") DO UPDATE SET next_offset = excluded.next_offset`;
+
+const WRITERS = [events, profiles, links, merges, kpis, alerts, rejected, counters] as const;
+
+/** Creates this connection's staging tables; run once per connection, outside any transaction. */
+export async function createStagingTables(session: Session): Promise<void> {
+  for (const writer of WRITERS) await session.run(writer.createStage);
+}
+
+/** Writes everything; the caller runs it inside one transaction, checkpoint included. */
+export async function writeCommit(session: Session, batch: ProcessorCommit): Promise<void> {
+  await writeRows(session, events, batch.events);
+  await writeRows(session, profiles, batch.profiles);
+  await writeRows(session, links, batch.links);
+  await writeRows(session, merges, batch.merges);
+  await writeRows(session, kpis, batch.kpis);
+  await writeRows(session, alerts, batch.alerts);
+  await writeRows(session, rejected, batch.rejected);
+  await writeRows(session, counters, batch.counters);
+  const { consumer, partition, next_offset } = batch.checkpoint;
+  await session.run(SAVE_CHECKPOINT, [varchar(consumer), bigint(partition), bigint(next_offset)]);
+}

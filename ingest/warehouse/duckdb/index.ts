@@ -1,0 +1,40 @@
+// The embedded warehouse: one DuckDB file (or ':memory:') behind the
+// Warehouse seam. One connection, used one call at a time (session.ts), so a
+// read never sees half of a commit.
+import type { Warehouse } from '../types';
+import { createStagingTables, writeCommit } from './commit';
+import * as queries from './queries';
+import { migrate } from './schema';
+import { openDatabase } from './session';
+
+export interface DuckDbWarehouseOptions {
+  /** A file path, or ':memory:' for a throwaway database. */
+  path: string;
+}
+
+export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
+  const db = await openDatabase(options.path);
+  await db.exclusive(createStagingTables);
+  const read = db.exclusive;
+  return {
+    migrate: () => read((s) => migrate(s)),
+    // The results and the offset they came from land together or not at all.
+    commit: (batch) => db.transaction((s) => writeCommit(s, batch)),
+    checkpoint: (consumer, partition) => read((s) => queries.checkpoint(s, consumer, partition)),
+    // One exclusive call: the snapshot is consistent with a single checkpoint.
+    loadBrand: (brandId, since) => read((s) => queries.loadBrand(s, brandId, since)),
+    lookupProfile: (brandId, identifier) => read((s) => queries.lookupProfile(s, brandId, identifier)),
+    getProfile: (brandId, profileId) => read((s) => queries.survivorOf(s, brandId, profileId)),
+    recentEvents: (brandId, profileIds, limit) =>
+      read((s) => queries.recentEvents(s, brandId, profileIds, limit)),
+    mergedInto: (brandId, profileId) => read((s) => queries.mergedInto(s, brandId, profileId)),
+    mergeHistory: (brandId, profileIds, limit) =>
+      read((s) => queries.mergeHistory(s, brandId, profileIds, limit)),
+    highIntent: (brandId, limit) => read((s) => queries.highIntent(s, brandId, limit)),
+    kpis: (brandId, from, to) => read((s) => queries.kpis(s, brandId, from, to)),
+    alerts: (brandId, limit) => read((s) => queries.alerts(s, brandId, limit)),
+    rejected: (brandId, limit) => read((s) => queries.rejected(s, brandId, limit)),
+    counters: (brandId) => read((s) => queries.counters(s, brandId)),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,136 @@
+// The embedded warehouse's tables. Every table of brand data has brand_id
+// first in its primary key; the two bookkeeping tables (checkpoints per bus
+// partition, applied migrations) belong to no brand.
+//
+// Times are TIMESTAMP (UTC); arrays and objects (identifiers, channels,
+// categories, properties, from_profile_ids) are JSON text. Migrations are
+// numbered and only ever appended.
+import type { Session } from './session';
+import { bigint } from './sql-params';
+
+const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE events (
+      brand_id VARCHAR NOT NULL,
+      event_id VARCHAR NOT NULL,
+      source VARCHAR NOT NULL,
+      source_event_id VARCHAR NOT NULL,
+      type VARCHAR NOT NULL,
+      name VARCHAR NOT NULL,
+      channel VARCHAR NOT NULL,
+      profile_id VARCHAR NOT NULL,
+      timestamp TIMESTAMP NOT NULL,
+      received_at TIMESTAMP NOT NULL,
+      revenue DOUBLE NOT NULL,
+      category VARCHAR,
+      properties VARCHAR NOT NULL,
+      PRIMARY KEY (brand_id, event_id)
+    )`,
+    `CREATE TABLE profiles (
+      brand_id VARCHAR NOT NULL,
+      profile_id VARCHAR NOT NULL,
+      merged_into VARCHAR,
+      identifiers VARCHAR NOT NULL,
+      first_seen TIMESTAMP NOT NULL,
+      last_seen TIMESTAMP NOT NULL,
+      event_count BIGINT NOT NULL,
+      orders BIGINT NOT NULL,
+      revenue DOUBLE NOT NULL,
+      channels VARCHAR NOT NULL,
+      categories VARCHAR NOT NULL,
+      intent_score DOUBLE NOT NULL,
+      intent_level VARCHAR NOT NULL,
+      intent_updated_at TIMESTAMP NOT NULL,
+      version BIGINT NOT NULL,
+      PRIMARY KEY (brand_id, profile_id)
+    )`,
+    `CREATE TABLE identity_links (
+      brand_id VARCHAR NOT NULL,
+      type VARCHAR NOT NULL,
+      value VARCHAR NOT NULL,
+      profile_id VARCHAR NOT NULL,
+      linked_at TIMESTAMP NOT NULL,
+      PRIMARY KEY (brand_id, type, value)
+    )`,
+    `CREATE TABLE merge_history (
+      brand_id VARCHAR NOT NULL,
+      merge_id VARCHAR NOT NULL,
+      action VARCHAR NOT NULL,
+      into_profile_id VARCHAR NOT NULL,
+      from_profile_ids VARCHAR NOT NULL,
+      reason VARCHAR NOT NULL,
+      identifiers VARCHAR NOT NULL,
+      event_id VARCHAR NOT NULL,
+      "at" TIMESTAMP NOT NULL,
+      PRIMARY KEY (brand_id, merge_id)
+    )`,
+    `CREATE TABLE kpi_minute (
+      brand_id VARCHAR NOT NULL,
+      minute TIMESTAMP NOT NULL,
+      events BIGINT NOT NULL,
+      active_users BIGINT NOT NULL,
+      carts BIGINT NOT NULL,
+      purchases BIGINT NOT NULL,
+      revenue DOUBLE NOT NULL,
+      conversion_rate DOUBLE NOT NULL,
+      high_intent_profiles BIGINT NOT NULL,
+      PRIMARY KEY (brand_id, minute)
+    )`,
+    `CREATE TABLE alerts (
+      brand_id VARCHAR NOT NULL,
+      alert_id VARCHAR NOT NULL,
+      rule VARCHAR NOT NULL,
+      state VARCHAR NOT NULL,
+      severity VARCHAR NOT NULL,
+      message VARCHAR NOT NULL,
+      value DOUBLE NOT NULL,
+      baseline DOUBLE NOT NULL,
+      started_at TIMESTAMP NOT NULL,
+      updated_at TIMESTAMP NOT NULL,
+      resolved_at TIMESTAMP,
+      PRIMARY KEY (brand_id, alert_id)
+    )`,
+    `CREATE TABLE rejected_events (
+      brand_id VARCHAR NOT NULL,
+      rejection_id VARCHAR NOT NULL,
+      source VARCHAR NOT NULL,
+      received_at TIMESTAMP NOT NULL,
+      reason VARCHAR NOT NULL,
+      detail VARCHAR NOT NULL,
+      payload VARCHAR NOT NULL,
+      PRIMARY KEY (brand_id, rejection_id)
+    )`,
+    `CREATE TABLE brand_counters (
+      brand_id VARCHAR NOT NULL PRIMARY KEY,
+      processed BIGINT NOT NULL,
+      duplicates BIGINT NOT NULL,
+      rejected BIGINT NOT NULL
+    )`,
+    `CREATE TABLE processor_checkpoints (
+      consumer VARCHAR NOT NULL,
+      "partition" INTEGER NOT NULL,
+      next_offset BIGINT NOT NULL,
+      PRIMARY KEY (consumer, "partition")
+    )`,
+  ],
+];
+
+/** Applies the migrations this database has not seen yet, each in its own transaction. */
+export async function migrate(session: Session): Promise<void> {
+  await session.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)',
+  );
+  const [row] = await session.rows('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+  const applied = Number(row?.version ?? 0);
+  for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+    await session.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of MIGRATIONS[version - 1] ?? []) await session.run(statement);
+      await session.run('INSERT INTO schema_migrations VALUES ($1, now())', [bigint(version)]);
+      await session.run('COMMIT');
+    } catch (error) {
+      await session.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// One DuckDB connection used one task at a time. DuckDB connections are not
+// meant for interleaved statements, and a reader must never see half a
+// commit, so every call queues behind the previous one.
+import {
+  DuckDBDataChunkWriter,
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+  type DuckDBValue,
+  type JS,
+} from '@duckdb/node-api';
+import { WarehouseUnavailableError } from '../types';
+import type { SqlParam } from './sql-params';
+
+export type Row = Record<string, JS>;
+
+export interface Session {
+  run(sql: string, params?: readonly SqlParam[]): Promise<void>;
+  rows(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  /** Bulk-appends rows (values in column order) to a temporary table of this connection. */
+  appendToTemp(table: string, rows: readonly DuckDBValue[][]): Promise<void>;
+}
+
+export interface Database {
+  /** Runs `work` with the connection to itself. */
+  exclusive<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** Like `exclusive`, inside one transaction: all of it or, on any error, none. */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// DuckDB's error classes that mean the database, not the statement, is the problem.
+const UNAVAILABLE =
+  /^(IO Error|Connection Error|FATAL Error|Out of Memory Error|Interrupt Error)|connection disconnected|database has been invalidated/i;
+
+function unavailable(error: unknown): WarehouseUnavailableError | undefined {
+  if (error instanceof WarehouseUnavailableError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (!UNAVAILABLE.test(message)) return undefined;
+  return new WarehouseUnavailableError(`DuckDB: ${message}`, { cause: error });
+}
+
+export async function openDatabase(path: string): Promise<Database> {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  try {
+    instance = await DuckDBInstance.create(path);
+    connection = await instance.connect();
+  } catch (error) {
+    throw (
+      unavailable(error) ?? new WarehouseUnavailableError(`cannot open DuckDB at ${path}`, { cause: error })
+    );
+  }
+
+  const prepared = new Map<string, DuckDBPreparedStatement>();
+  async function statement(sql: string, params: readonly SqlParam[]): Promise<DuckDBPreparedStatement> {
+    let ready = prepared.get(sql);
+    if (!ready) {
+      ready = await connection.prepare(sql);
+      prepared.set(sql, ready);
+    }
+    ready.clearBindings();
+    params.forEach((param, index) => ready.bindValue(index + 1, param.value, param.type));
+    return ready;
+  }
+
+  const session: Session = {
+    async run(sql, params = []) {
+      await (await statement(sql, params)).run();
+    },
+    async rows(sql, params = []) {
+      const reader = await (await statement(sql, params)).runAndReadAll();
+      return reader.getRowObjectsJS();
+    },
+    async appendToTemp(table, rows) {
+      // The appender writes inside the connection's open transaction: a ROLLBACK drops these rows too.
+      const appender = await connection.createAppender(table, 'main', 'temp');
+      try {
+        const writer = DuckDBDataChunkWriter.forAppender(appender);
+        for (const row of rows) writer.appendRow(row);
+        writer.flush();
+      } finally {
+        appender.closeSync();
+      }
+    },
+  };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  function exclusive<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const run = tail.then(async () => {
+      if (closed) throw new WarehouseUnavailableError('the warehouse is closed');
+      try {
+        return await work(session);
+      } catch (error) {
+        throw unavailable(error) ?? error;
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  return {
+    exclusive,
+    transaction(work) {
+      return exclusive(async (inner) => {
+        await inner.run('BEGIN TRANSACTION');
+        try {
+          const result = await work(inner);
+          await inner.run('COMMIT');
+          return result;
+        } catch (error) {
+          // The original error says what went wrong; if ROLLBACK fails too, the
+          // transaction is already gone (DuckDB aborts it on a failed COMMIT).
+          await inner.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    },
+    async close() {
+      if (closed) return;
+      await exclusive(async () => {
+        closed = true;
+        for (const ready of prepared.values()) ready.destroySync();
+        prepared.clear();
+        connection.closeSync();
+        instance.closeSync();
+      });
+    },
+  };
+}

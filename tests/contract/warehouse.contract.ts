@@ -1,0 +1,715 @@
+// The warehouse seam's contract. Every back-end (DuckDB now, ClickHouse
+// later) runs this same suite through a small runner file.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  WarehouseUnavailableError,
+  type ProcessorCommit,
+  type Warehouse,
+} from '../../ingest/warehouse/types';
+import {
+  alert,
+  at,
+  commit,
+  counters,
+  event,
+  kpi,
+  link,
+  merge,
+  profile,
+  rejection,
+} from './warehouse-records';
+
+export interface WarehouseFixture {
+  /** A warehouse on fresh storage; the suite calls migrate(). */
+  warehouse: Warehouse;
+  /** A new warehouse over the same storage; call it after closing the previous one. Absent for ':memory:'. */
+  reopen?: () => Promise<Warehouse>;
+  /** Closes every warehouse the fixture made and removes its storage. */
+  cleanup(): Promise<void>;
+}
+
+const CONSUMER = 'processor';
+const SHARED_EMAIL = 'shared@example.com';
+
+/**
+ * A brand's full data set. Every brand uses the same ids (profiles p1→p2, p3;
+ * events e1-e3; merge m1; alert a1; rejection r1), so tenancy tests prove that
+ * colliding ids do not cross brands. `marker` is in every text field.
+ */
+function brandData(brand: string, marker: string, offset: number): ProcessorCommit {
+  return commit(
+    { consumer: CONSUMER, partition: 0, next_offset: offset },
+    {
+      events: [
+        event(brand, 'e1', {
+          profile_id: 'p1',
+          name: `viewed ${marker}`,
+          timestamp: at(1),
+          received_at: at(1),
+        }),
+        event(brand, 'e2', {
+          profile_id: 'p2',
+          name: `added ${marker}`,
+          timestamp: at(2),
+          received_at: at(2),
+        }),
+        event(brand, 'e3', {
+          profile_id: 'p3',
+          name: `bought ${marker}`,
+          timestamp: at(3),
+          received_at: at(3),
+        }),
+      ],
+      profiles: [
+        profile(brand, 'p1', { merged_into: 'p2', identifiers: [{ type: 'email', value: SHARED_EMAIL }] }),
+        profile(brand, 'p2', {
+          intent_level: 'high',
+          intent_score: 80,
+          categories: { [marker]: 1 },
+          identifiers: [{ type: 'email', value: `${marker}@example.com` }],
+        }),
+        profile(brand, 'p3', { intent_level: 'high', intent_score: 70, categories: { [marker]: 2 } }),
+      ],
+      links: [link(brand, SHARED_EMAIL, 'p1'), link(brand, `${marker}@example.com`, 'p2')],
+      merges: [
+        merge(brand, 'm1', { into_profile_id: 'p2', from_profile_ids: ['p1'], reason: `email ${marker}` }),
+      ],
+      kpis: [kpi(brand, at(0), { events: offset }), kpi(brand, at(1), { events: offset + 1 })],
+      alerts: [alert(brand, 'a1', { message: `alert ${marker}` })],
+      rejected: [rejection(brand, 'r1', { detail: `bad ${marker}` })],
+      counters: [counters(brand, { processed: offset })],
+    },
+  );
+}
+
+/** Calls every reader for `brand`, with the ids every brand uses. */
+async function readEverything(warehouse: Warehouse, brand: string) {
+  return {
+    lookupProfile: await warehouse.lookupProfile(brand, { type: 'email', value: SHARED_EMAIL }),
+    getProfile: await warehouse.getProfile(brand, 'p1'),
+    recentEvents: await warehouse.recentEvents(brand, ['p1', 'p2', 'p3'], 10),
+    mergedInto: await warehouse.mergedInto(brand, 'p2'),
+    mergeHistory: await warehouse.mergeHistory(brand, ['p1', 'p2'], 10),
+    highIntent: await warehouse.highIntent(brand, 10),
+    kpis: await warehouse.kpis(brand, at(-60), at(60)),
+    alerts: await warehouse.alerts(brand, 10),
+    rejected: await warehouse.rejected(brand, 10),
+    counters: await warehouse.counters(brand),
+    loadBrand: await warehouse.loadBrand(brand, at(-60)),
+  };
+}
+
+/** Every record anywhere in `value` belongs to `brand`, and no text of another brand shows up. */
+function expectOnlyBrand(value: unknown, brand: string, foreignMarker: string): void {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      if ('brand_id' in node) expect(node.brand_id).toBe(brand);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(value);
+  expect(JSON.stringify(value)).not.toContain(foreignMarker);
+}
+
+export function warehouseContract(name: string, make: () => Promise<WarehouseFixture>): void {
+  describe(`warehouse contract: ${name}`, () => {
+    let fixture: WarehouseFixture | undefined;
+    async function setup(): Promise<Warehouse> {
+      fixture = await make();
+      await fixture.warehouse.migrate();
+      return fixture.warehouse;
+    }
+    afterEach(async () => {
+      await fixture?.cleanup();
+      fixture = undefined;
+    });
+
+    it('migrates repeatedly, and an empty warehouse answers empty', async () => {
+      const warehouse = await setup();
+      await warehouse.migrate();
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBeUndefined();
+      const empty = await readEverything(warehouse, 'brand-a');
+      expect(empty).toEqual({
+        lookupProfile: null,
+        getProfile: null,
+        recentEvents: [],
+        mergedInto: [],
+        mergeHistory: [],
+        highIntent: [],
+        kpis: [],
+        alerts: [],
+        rejected: [],
+        counters: { brand_id: 'brand-a', processed: 0, duplicates: 0, rejected: 0 },
+        loadBrand: {
+          profiles: [],
+          links: [],
+          counters: { brand_id: 'brand-a', processed: 0, duplicates: 0, rejected: 0 },
+          kpis: [],
+          firingAlerts: [],
+          seenSourceIds: [],
+        },
+      });
+    });
+
+    it('stores a commit and its checkpoint, and reads every part back', async () => {
+      const warehouse = await setup();
+      const batch = brandData('brand-a', 'marker-a', 42);
+      await warehouse.commit(batch);
+
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(42);
+      expect(await warehouse.checkpoint(CONSUMER, 1)).toBeUndefined();
+      expect(await warehouse.checkpoint('someone-else', 0)).toBeUndefined();
+
+      const read = await readEverything(warehouse, 'brand-a');
+      const [p1, p2, p3] = batch.profiles;
+      expect(read.lookupProfile).toEqual(p2);
+      expect(read.getProfile).toEqual(p2);
+      expect(read.recentEvents).toEqual([...batch.events].reverse());
+      expect(read.mergedInto).toEqual(['p1']);
+      expect(read.mergeHistory).toEqual(batch.merges);
+      expect(read.highIntent).toEqual([p2, p3]);
+      expect(read.kpis).toEqual(batch.kpis);
+      expect(read.alerts).toEqual(batch.alerts);
+      expect(read.rejected).toEqual(batch.rejected);
+      expect(read.counters).toEqual(batch.counters[0]);
+      expect(await warehouse.getProfile('brand-a', 'p3')).toEqual(p3);
+      expect(p1!.merged_into).toBe('p2');
+
+      // The next batch moves the checkpoint on.
+      await warehouse.commit(commit({ consumer: CONSUMER, partition: 0, next_offset: 50 }));
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(50);
+    });
+
+    it('leaves neither rows nor checkpoint when a commit fails midway', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(brandData('brand-a', 'marker-a', 10));
+
+      const broken = commit(
+        { consumer: CONSUMER, partition: 0, next_offset: 20 },
+        {
+          events: [
+            event('brand-a', 'e10', { profile_id: 'p10' }),
+            // A row the table refuses (profile_id is NOT NULL), after a valid one.
+            event('brand-a', 'e11', { profile_id: null as unknown as string }),
+          ],
+          profiles: [profile('brand-a', 'p10'), profile('brand-a', 'p2', { version: 99, intent_score: 1 })],
+          counters: [counters('brand-a', { processed: 999 })],
+          alerts: [alert('brand-a', 'a-new')],
+        },
+      );
+      const failure = await warehouse.commit(broken).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      // A bad row is a programming error, not an outage: retrying would not help.
+      expect(failure).not.toBeInstanceOf(WarehouseUnavailableError);
+
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(10);
+      expect(await warehouse.getProfile('brand-a', 'p10')).toBeNull();
+      expect((await warehouse.getProfile('brand-a', 'p2'))!.version).toBe(1);
+      expect(await warehouse.recentEvents('brand-a', ['p10'], 10)).toEqual([]);
+      expect((await warehouse.counters('brand-a')).processed).toBe(10);
+      expect((await warehouse.alerts('brand-a', 10)).map((a) => a.alert_id)).toEqual(['a1']);
+
+      // The warehouse is usable afterwards.
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 21 },
+          { profiles: [profile('brand-a', 'p10')] },
+        ),
+      );
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(21);
+      expect(await warehouse.getProfile('brand-a', 'p10')).not.toBeNull();
+    });
+
+    it('takes the same commit twice without duplicating anything', async () => {
+      const warehouse = await setup();
+      const batch = brandData('brand-a', 'marker-a', 7);
+      await warehouse.commit(batch);
+      await warehouse.commit(batch);
+      // And rows repeated inside one batch.
+      await warehouse.commit({
+        ...batch,
+        events: [...batch.events, ...batch.events],
+        kpis: [...batch.kpis, ...batch.kpis],
+        rejected: [...batch.rejected, ...batch.rejected],
+        merges: [...batch.merges, ...batch.merges],
+        links: [...batch.links, ...batch.links],
+        alerts: [...batch.alerts, ...batch.alerts],
+        counters: [...batch.counters, ...batch.counters],
+      });
+      const read = await readEverything(warehouse, 'brand-a');
+      expect(read.recentEvents).toHaveLength(3);
+      expect(read.mergeHistory).toHaveLength(1);
+      expect(read.kpis).toEqual(batch.kpis);
+      expect(read.rejected).toHaveLength(1);
+      expect(read.alerts).toHaveLength(1);
+      expect(read.loadBrand.links).toHaveLength(2);
+      expect(read.loadBrand.seenSourceIds).toEqual(['track:msg-e1', 'track:msg-e2', 'track:msg-e3']);
+      expect(read.counters.processed).toBe(7);
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(7);
+    });
+
+    it('keeps the highest profile version', async () => {
+      const warehouse = await setup();
+      const cp = (n: number) => ({ consumer: CONSUMER, partition: 0, next_offset: n });
+      await warehouse.commit(
+        commit(cp(1), { profiles: [profile('brand-a', 'p1', { version: 2, orders: 2 })] }),
+      );
+      await warehouse.commit(
+        commit(cp(2), { profiles: [profile('brand-a', 'p1', { version: 1, orders: 1 })] }),
+      );
+      expect(await warehouse.getProfile('brand-a', 'p1')).toMatchObject({ version: 2, orders: 2 });
+      await warehouse.commit(
+        commit(cp(3), { profiles: [profile('brand-a', 'p1', { version: 3, orders: 5 })] }),
+      );
+      expect(await warehouse.getProfile('brand-a', 'p1')).toMatchObject({ version: 3, orders: 5 });
+      // Several versions in one batch, in any order.
+      await warehouse.commit(
+        commit(cp(4), {
+          profiles: [
+            profile('brand-a', 'p1', { version: 6, orders: 6 }),
+            profile('brand-a', 'p1', { version: 4, orders: 4 }),
+          ],
+        }),
+      );
+      expect(await warehouse.getProfile('brand-a', 'p1')).toMatchObject({ version: 6, orders: 6 });
+    });
+
+    it('follows a two-step merge chain to the survivor, and lists what merged into it', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          {
+            profiles: [
+              profile('brand-a', 'p1', { merged_into: 'p2' }),
+              profile('brand-a', 'p2', { merged_into: 'p3' }),
+              profile('brand-a', 'p3', { orders: 9 }),
+              profile('brand-a', 'p4', { merged_into: 'p2' }),
+              profile('brand-a', 'lonely'),
+            ],
+            links: [
+              link('brand-a', 'first@example.com', 'p1'),
+              link('brand-a', '+4915112345678', 'p4', { type: 'phone' }),
+            ],
+          },
+        ),
+      );
+      const survivor = await warehouse.getProfile('brand-a', 'p3');
+      expect(survivor).toMatchObject({ profile_id: 'p3', orders: 9, merged_into: null });
+      expect(await warehouse.getProfile('brand-a', 'p1')).toEqual(survivor);
+      expect(await warehouse.lookupProfile('brand-a', { type: 'email', value: 'first@example.com' })).toEqual(
+        survivor,
+      );
+      expect(await warehouse.lookupProfile('brand-a', { type: 'phone', value: '+4915112345678' })).toEqual(
+        survivor,
+      );
+      // Type matters: the same value as another type is another identifier.
+      expect(
+        await warehouse.lookupProfile('brand-a', { type: 'user_id', value: 'first@example.com' }),
+      ).toBeNull();
+      expect(
+        await warehouse.lookupProfile('brand-a', { type: 'email', value: 'nobody@example.com' }),
+      ).toBeNull();
+      expect(await warehouse.mergedInto('brand-a', 'p3')).toEqual(['p1', 'p2', 'p4']);
+      expect(await warehouse.mergedInto('brand-a', 'p2')).toEqual(['p1', 'p4']);
+      expect(await warehouse.mergedInto('brand-a', 'lonely')).toEqual([]);
+      expect(await warehouse.getProfile('brand-a', 'missing')).toBeNull();
+    });
+
+    it('survives a merge cycle in corrupt data without hanging', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          {
+            profiles: [
+              profile('brand-a', 'x', { merged_into: 'y' }),
+              profile('brand-a', 'y', { merged_into: 'x' }),
+              profile('brand-a', 'dangling', { merged_into: 'never-written' }),
+            ],
+          },
+        ),
+      );
+      const found = await warehouse.getProfile('brand-a', 'x');
+      expect(['x', 'y']).toContain(found?.profile_id);
+      expect(await warehouse.mergedInto('brand-a', 'x')).toEqual(['y']);
+      expect((await warehouse.getProfile('brand-a', 'dangling'))?.profile_id).toBe('dangling');
+    });
+
+    it('lists unmerged high-intent profiles by score, highest first', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          {
+            profiles: [
+              profile('brand-a', 'mid', { intent_level: 'high', intent_score: 75 }),
+              profile('brand-a', 'top', { intent_level: 'high', intent_score: 98.5 }),
+              profile('brand-a', 'low', { intent_level: 'high', intent_score: 70 }),
+              profile('brand-a', 'merged', { intent_level: 'high', intent_score: 99, merged_into: 'top' }),
+              profile('brand-a', 'medium', { intent_level: 'medium', intent_score: 65 }),
+            ],
+          },
+        ),
+      );
+      expect((await warehouse.highIntent('brand-a', 10)).map((p) => p.profile_id)).toEqual([
+        'top',
+        'mid',
+        'low',
+      ]);
+      expect((await warehouse.highIntent('brand-a', 2)).map((p) => p.profile_id)).toEqual(['top', 'mid']);
+      expect(await warehouse.highIntent('brand-a', 0)).toEqual([]);
+    });
+
+    it('returns KPI minutes with from <= minute < to, oldest first; a minute is replaced whole', async () => {
+      const warehouse = await setup();
+      const minutes = [at(3), at(0), at(2), at(1)];
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          { kpis: minutes.map((minute, i) => kpi('brand-a', minute, { events: i })) },
+        ),
+      );
+      const range = await warehouse.kpis('brand-a', at(1), at(3));
+      expect(range.map((k) => k.minute)).toEqual([at(1), at(2)]);
+      expect(await warehouse.kpis('brand-a', at(3), at(3))).toEqual([]);
+      expect((await warehouse.kpis('brand-a', at(0), at(4))).map((k) => k.minute)).toEqual([
+        at(0),
+        at(1),
+        at(2),
+        at(3),
+      ]);
+
+      const replaced = kpi('brand-a', at(1), { events: 50, revenue: 12.5, conversion_rate: 0.5 });
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 2 }, { kpis: [replaced] }),
+      );
+      expect(await warehouse.kpis('brand-a', at(1), at(2))).toEqual([replaced]);
+    });
+
+    it('upserts alerts by id and lists firing ones first, then the most recent', async () => {
+      const warehouse = await setup();
+      const cp = (n: number) => ({ consumer: CONSUMER, partition: 0, next_offset: n });
+      await warehouse.commit(
+        commit(cp(1), {
+          alerts: [
+            alert('brand-a', 'old', { updated_at: at(1) }),
+            alert('brand-a', 'new', { updated_at: at(5), started_at: at(5) }),
+          ],
+        }),
+      );
+      const resolved = alert('brand-a', 'new', {
+        started_at: at(5),
+        state: 'resolved',
+        updated_at: at(9),
+        resolved_at: at(9),
+      });
+      await warehouse.commit(commit(cp(2), { alerts: [resolved] }));
+      const listed = await warehouse.alerts('brand-a', 10);
+      expect(listed.map((a) => [a.alert_id, a.state])).toEqual([
+        ['old', 'firing'],
+        ['new', 'resolved'],
+      ]);
+      expect(listed[1]).toEqual(resolved);
+      expect(await warehouse.alerts('brand-a', 1)).toHaveLength(1);
+      expect((await warehouse.loadBrand('brand-a', at(-60))).firingAlerts.map((a) => a.alert_id)).toEqual([
+        'old',
+      ]);
+    });
+
+    it('lists rejected events newest first', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          {
+            rejected: [
+              rejection('brand-a', 'r-old', { received_at: at(1) }),
+              rejection('brand-a', 'r-new', {
+                received_at: at(4),
+                reason: 'bad_signature',
+                source: 'shopify',
+              }),
+            ],
+          },
+        ),
+      );
+      const listed = await warehouse.rejected('brand-a', 10);
+      expect(listed.map((r) => r.rejection_id)).toEqual(['r-new', 'r-old']);
+      expect(listed[0]).toMatchObject({ reason: 'bad_signature', source: 'shopify' });
+      expect(await warehouse.rejected('brand-a', 1)).toHaveLength(1);
+    });
+
+    it('stores absolute counters per brand, zeros when there are none', async () => {
+      const warehouse = await setup();
+      expect(await warehouse.counters('brand-a')).toEqual({
+        brand_id: 'brand-a',
+        processed: 0,
+        duplicates: 0,
+        rejected: 0,
+      });
+      const cp = (n: number) => ({ consumer: CONSUMER, partition: 0, next_offset: n });
+      await warehouse.commit(commit(cp(1), { counters: [counters('brand-a', { processed: 5 })] }));
+      await warehouse.commit(
+        commit(cp(2), { counters: [counters('brand-a', { processed: 8, duplicates: 3 })] }),
+      );
+      expect(await warehouse.counters('brand-a')).toEqual({
+        brand_id: 'brand-a',
+        processed: 8,
+        duplicates: 3,
+        rejected: 2,
+      });
+    });
+
+    it('returns events of the given profiles newest first, and merge records naming them', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          {
+            events: [
+              event('brand-a', 'e1', { profile_id: 'p1', timestamp: at(1) }),
+              event('brand-a', 'e2', { profile_id: 'p2', timestamp: at(3) }),
+              event('brand-a', 'e3', { profile_id: 'other', timestamp: at(4) }),
+              event('brand-a', 'e4', { profile_id: 'p1', timestamp: at(2), revenue: 30, category: null }),
+            ],
+            merges: [
+              merge('brand-a', 'm1', { into_profile_id: 'p2', from_profile_ids: ['p1'], at: at(2) }),
+              merge('brand-a', 'm2', { into_profile_id: 'other', from_profile_ids: ['p5', 'p6'], at: at(3) }),
+              merge('brand-a', 'm3', {
+                action: 'refuse',
+                into_profile_id: 'p9',
+                from_profile_ids: ['p2'],
+                at: at(4),
+              }),
+            ],
+          },
+        ),
+      );
+      const events = await warehouse.recentEvents('brand-a', ['p1', 'p2'], 10);
+      expect(events.map((e) => e.event_id)).toEqual(['e2', 'e4', 'e1']);
+      expect(events[1]).toMatchObject({ revenue: 30, category: null });
+      expect((await warehouse.recentEvents('brand-a', ['p1', 'p2'], 2)).map((e) => e.event_id)).toEqual([
+        'e2',
+        'e4',
+      ]);
+      expect(await warehouse.recentEvents('brand-a', [], 10)).toEqual([]);
+      expect((await warehouse.mergeHistory('brand-a', ['p2'], 10)).map((m) => m.merge_id)).toEqual([
+        'm3',
+        'm1',
+      ]);
+      expect((await warehouse.mergeHistory('brand-a', ['p6'], 10)).map((m) => m.merge_id)).toEqual(['m2']);
+      expect(await warehouse.mergeHistory('brand-a', ['p2'], 1)).toHaveLength(1);
+    });
+
+    it("loads everything needed to rebuild a brand's state", async () => {
+      const warehouse = await setup();
+      const batch = brandData('brand-a', 'marker-a', 5);
+      await warehouse.commit(batch);
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 6 },
+          {
+            events: [
+              event('brand-a', 'late', { source: 'shopify', source_event_id: 'wh-1', received_at: at(10) }),
+            ],
+            kpis: [kpi('brand-a', at(10))],
+            alerts: [alert('brand-a', 'gone', { state: 'resolved', resolved_at: at(4), updated_at: at(4) })],
+          },
+        ),
+      );
+      const all = await warehouse.loadBrand('brand-a', at(-60));
+      const byId = (x: { profile_id: string }, y: { profile_id: string }) =>
+        x.profile_id.localeCompare(y.profile_id);
+      const byValue = (x: { value: string }, y: { value: string }) => x.value.localeCompare(y.value);
+      expect([...all.profiles].sort(byId)).toEqual([...batch.profiles].sort(byId));
+      expect([...all.links].sort(byValue)).toEqual([...batch.links].sort(byValue));
+      expect(all.counters).toEqual(batch.counters[0]);
+      expect(all.kpis).toEqual([...batch.kpis, kpi('brand-a', at(10))]);
+      expect(all.firingAlerts).toEqual(batch.alerts);
+      expect(all.seenSourceIds).toEqual(['track:msg-e1', 'track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
+
+      const recent = await warehouse.loadBrand('brand-a', at(2));
+      expect(recent.profiles).toHaveLength(3);
+      expect(recent.kpis.map((k) => k.minute)).toEqual([at(10)]);
+      expect(recent.seenSourceIds).toEqual(['track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
+    });
+
+    it('stores hostile strings verbatim', async () => {
+      const warehouse = await setup();
+      const hostile = [
+        `'; DROP TABLE events; --`,
+        `it's "quoted" \\ back\\slashed \\' \\"`,
+        'nul\u0000byte',
+        'emoji 😀👩‍👩‍👧 and ünïcödé',
+        'line\nbreak\ttab\r',
+        '$1 ? :name %s {{x}}',
+        '',
+      ];
+      const brand = `brand-'; DROP TABLE profiles; --`;
+      await warehouse.commit(
+        commit(
+          { consumer: `consumer-${hostile[0]}`, partition: 0, next_offset: 3 },
+          {
+            events: hostile.map((text, i) =>
+              event(brand, `e-${i}-${text}`, {
+                profile_id: text,
+                name: text,
+                source_event_id: text,
+                category: text,
+                properties: { [text]: text, nested: [text, { deep: text }] },
+                timestamp: at(i),
+              }),
+            ),
+            profiles: hostile.map((text) =>
+              profile(brand, text, {
+                identifiers: [{ type: 'email', value: text }],
+                categories: { [text]: 1 },
+                intent_level: 'high',
+              }),
+            ),
+            links: hostile.map((text) => link(brand, text, text)),
+            merges: [merge(brand, hostile[0]!, { from_profile_ids: hostile, reason: hostile[1]! })],
+            alerts: hostile.map((text, i) =>
+              alert(brand, text, { message: text, rule: text, updated_at: at(i) }),
+            ),
+            rejected: hostile.map((text, i) =>
+              rejection(brand, text, { payload: text, detail: text, reason: text, received_at: at(i) }),
+            ),
+            counters: [counters(brand)],
+          },
+        ),
+      );
+      expect(await warehouse.checkpoint(`consumer-${hostile[0]}`, 0)).toBe(3);
+      for (const text of hostile) {
+        expect(await warehouse.lookupProfile(brand, { type: 'email', value: text })).toMatchObject({
+          profile_id: text,
+          identifiers: [{ type: 'email', value: text }],
+          categories: { [text]: 1 },
+        });
+        const [stored] = await warehouse.recentEvents(brand, [text], 1);
+        expect(stored).toMatchObject({ name: text, category: text, source_event_id: text });
+        expect(stored!.properties).toEqual({ [text]: text, nested: [text, { deep: text }] });
+      }
+      expect((await warehouse.alerts(brand, 20)).map((a) => a.message).sort()).toEqual([...hostile].sort());
+      expect((await warehouse.rejected(brand, 20)).map((r) => r.payload).sort()).toEqual([...hostile].sort());
+      const [history] = await warehouse.mergeHistory(brand, [hostile[2]!], 5);
+      expect(history).toMatchObject({ merge_id: hostile[0], from_profile_ids: hostile, reason: hostile[1] });
+      expect((await warehouse.loadBrand(brand, at(-60))).seenSourceIds.sort()).toEqual(
+        hostile.map((text) => `track:${text}`).sort(),
+      );
+      // Nothing was executed: the tables are all still there and other brands see nothing.
+      expect(await warehouse.counters(brand)).toEqual(counters(brand));
+      expectOnlyBrand(await readEverything(warehouse, 'brand-a'), 'brand-a', hostile[0]!);
+    });
+
+    it('never shows one brand another brand’s data, even when every id collides', async () => {
+      const warehouse = await setup();
+      await warehouse.commit(brandData('brand-a', 'marker-a', 10));
+      await warehouse.commit(brandData('brand-b', 'marker-b', 20));
+
+      const a = await readEverything(warehouse, 'brand-a');
+      const b = await readEverything(warehouse, 'brand-b');
+      const none = await readEverything(warehouse, 'brand-c');
+      expectOnlyBrand(a, 'brand-a', 'marker-b');
+      expectOnlyBrand(b, 'brand-b', 'marker-a');
+      expectOnlyBrand(none, 'brand-c', 'marker-');
+
+      // Each reader answered with the brand's own rows, not nothing.
+      expect(b.lookupProfile).toMatchObject({
+        brand_id: 'brand-b',
+        profile_id: 'p2',
+        categories: { 'marker-b': 1 },
+      });
+      expect(b.getProfile).toMatchObject({ brand_id: 'brand-b', profile_id: 'p2' });
+      expect(b.recentEvents.map((e) => e.name)).toEqual([
+        'bought marker-b',
+        'added marker-b',
+        'viewed marker-b',
+      ]);
+      expect(b.mergedInto).toEqual(['p1']);
+      expect(b.mergeHistory.map((m) => m.reason)).toEqual(['email marker-b']);
+      expect(b.highIntent.map((p) => p.profile_id)).toEqual(['p2', 'p3']);
+      expect(b.kpis.map((k) => k.events)).toEqual([20, 21]);
+      expect(b.alerts.map((x) => x.message)).toEqual(['alert marker-b']);
+      expect(b.rejected.map((r) => r.detail)).toEqual(['bad marker-b']);
+      expect(b.counters.processed).toBe(20);
+      expect(b.loadBrand.profiles).toHaveLength(3);
+      expect(b.loadBrand.links).toHaveLength(2);
+
+      // brand-c has no rows at all.
+      expect(none.lookupProfile).toBeNull();
+      expect(none.getProfile).toBeNull();
+      expect([none.recentEvents, none.mergedInto, none.mergeHistory, none.highIntent]).toEqual([
+        [],
+        [],
+        [],
+        [],
+      ]);
+      expect([none.kpis, none.alerts, none.rejected]).toEqual([[], [], []]);
+      expect(none.counters.processed).toBe(0);
+      expect(none.loadBrand.profiles).toEqual([]);
+
+      // brand-b's identifier does not resolve for brand-a, and merge chains stay inside a brand.
+      expect(
+        await warehouse.lookupProfile('brand-a', { type: 'email', value: 'marker-b@example.com' }),
+      ).toBeNull();
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 30 },
+          { profiles: [profile('brand-a', 'only-a', { merged_into: 'p3' })] },
+        ),
+      );
+      expect(await warehouse.getProfile('brand-b', 'only-a')).toBeNull();
+      expect(await warehouse.mergedInto('brand-b', 'p3')).toEqual([]);
+      expect(await warehouse.mergedInto('brand-a', 'p3')).toEqual(['only-a']);
+    });
+
+    it('never lets a read see half of a commit', async () => {
+      const warehouse = await setup();
+      const events = Array.from({ length: 500 }, (_, i) => event('brand-a', `e${i}`, { profile_id: 'p1' }));
+      const writing = warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 500 },
+          { events, profiles: [profile('brand-a', 'p1')] },
+        ),
+      );
+      const [read, checkpoint] = await Promise.all([
+        warehouse.recentEvents('brand-a', ['p1'], 1000),
+        warehouse.checkpoint(CONSUMER, 0),
+        writing,
+      ]);
+      const complete = read.length === 500 && checkpoint === 500;
+      const untouched = read.length === 0 && checkpoint === undefined;
+      expect(complete || untouched).toBe(true);
+    });
+
+    it('refuses calls after close with WarehouseUnavailableError', async () => {
+      const warehouse = await setup();
+      await warehouse.close();
+      await expect(warehouse.counters('brand-a')).rejects.toBeInstanceOf(WarehouseUnavailableError);
+      await expect(
+        warehouse.commit(commit({ consumer: CONSUMER, partition: 0, next_offset: 1 })),
+      ).rejects.toMatchObject({
+        retriable: true,
+      });
+    });
+
+    it('keeps everything across a reopen', async (context) => {
+      const warehouse = await setup();
+      if (!fixture?.reopen) return context.skip();
+      const batch = brandData('brand-a', 'marker-a', 77);
+      await warehouse.commit(batch);
+      const before = await readEverything(warehouse, 'brand-a');
+      await warehouse.close();
+      const reopened = await fixture.reopen();
+      await reopened.migrate();
+      expect(await reopened.checkpoint(CONSUMER, 0)).toBe(77);
+      expect(await readEverything(reopened, 'brand-a')).toEqual(before);
+    });
+  });
+}

@@ -19,6 +19,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // Read by the SvelteKit adapter-node handler when it loads: take the request
+  // protocol from x-forwarded-proto (see the router in system.ts).
+  process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
   const system = await startSystem({ config, log, dashboardBuildDir: resolve('build') });
 
   const demoBrands = await ensureDemoBrands(system.brands, resolve(config.DATA_DIR), {

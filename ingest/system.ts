@@ -102,6 +102,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     if (path.startsWith('/v1/') || path.startsWith('/webhooks/') || path.startsWith('/api/')) {
       edgeListener(req, res);
     } else {
+      // adapter-node builds the request origin (checked against a form's
+      // Origin header, SvelteKit's CSRF guard) from PROTOCOL_HEADER, which
+      // main.ts points at x-forwarded-proto. This server speaks plain HTTP; a
+      // TLS proxy in front of it sets the header itself.
+      req.headers['x-forwarded-proto'] ??= 'http';
       dashboard(req, res);
     }
   });

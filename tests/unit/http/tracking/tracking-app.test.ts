@@ -418,16 +418,16 @@ describe('tracking API: the bus decides when we answer', () => {
     });
     try {
       let answered = false;
-      const pending = gated.app
-        .request('/v1/track', {
+      const pending = Promise.resolve(
+        gated.app.request('/v1/track', {
           method: 'POST',
           headers: { authorization: basicAuth(gated.acme.write_key), 'content-type': 'application/json' },
           body: JSON.stringify(track()),
-        })
-        .then((response) => {
-          answered = true;
-          return response;
-        });
+        }),
+      ).then((response) => {
+        answered = true;
+        return response;
+      });
       await new Promise((r) => setTimeout(r, 50));
       expect(answered).toBe(false);
       release();

@@ -18,7 +18,12 @@ export interface AdvanceOptions {
   tick: boolean;
 }
 
-export function advanceTime(state: BrandState, nowMs: number, changes: Changes, options: AdvanceOptions): void {
+export function advanceTime(
+  state: BrandState,
+  nowMs: number,
+  changes: Changes,
+  options: AdvanceOptions,
+): void {
   const highBefore = state.high.size;
   const changed = relevelDue(state, nowMs, (p) => changes.beforeIntent(state, p));
   for (const profile of changed) changes.profile(state, profile);
@@ -30,7 +35,10 @@ export function advanceTime(state: BrandState, nowMs: number, changes: Changes, 
   const first =
     state.lastClosedMinuteMs === undefined
       ? lastClosable
-      : Math.max(state.lastClosedMinuteMs + MINUTE_MS, lastClosable - (MAX_MINUTES_CLOSED_AT_ONCE - 1) * MINUTE_MS);
+      : Math.max(
+          state.lastClosedMinuteMs + MINUTE_MS,
+          lastClosable - (MAX_MINUTES_CLOSED_AT_ONCE - 1) * MINUTE_MS,
+        );
   for (let minute = first; minute <= lastClosable; minute += MINUTE_MS) {
     const alert = evaluateConversionDrop({
       brandId: state.brand.brand_id,

@@ -85,7 +85,10 @@ export function createBrandStates(deps: BrandStatesDeps): BrandStates {
       let state = states.get(brandId);
       if (!state) {
         const nowMs = deps.clock().getTime();
-        const snapshot = await deps.warehouse.loadBrand(brandId, new Date(nowMs - STATE_HORIZON_MS).toISOString());
+        const snapshot = await deps.warehouse.loadBrand(
+          brandId,
+          new Date(nowMs - STATE_HORIZON_MS).toISOString(),
+        );
         state = buildBrandState(brand, snapshot, nowMs);
         states.set(brandId, state);
       }

@@ -75,7 +75,8 @@ export function createChanges(): Changes {
     },
     beforeIntent(state, profile) {
       const key = keyOf(profile.brand_id, profile.profile_id);
-      if (!intents.has(key)) intents.set(key, { state, profile, wasHigh: state.high.has(profile.profile_id) });
+      if (!intents.has(key))
+        intents.set(key, { state, profile, wasHigh: state.high.has(profile.profile_id) });
       touch(state);
     },
     link(row) {

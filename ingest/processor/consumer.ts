@@ -13,7 +13,13 @@ import type { BrandRegistry } from '../brands/types';
 import type { Bus, ConsumedBatch, Subscription } from '../bus/types';
 import type { WarehouseWriter } from '../warehouse/types';
 import { createBrandStates } from './brand-state';
-import { DEFAULT_GROUP, PoisonMessageError, processBatch, processTick, type PipelineResult } from './pipeline';
+import {
+  DEFAULT_GROUP,
+  PoisonMessageError,
+  processBatch,
+  processTick,
+  type PipelineResult,
+} from './pipeline';
 
 export const DEFAULT_TICK_MS = 15_000;
 /** A minute is closed by the tick only this long after it ended, for stragglers still in flight. */
@@ -202,6 +208,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await queue;
     },
     tick: () => serialize(handleTick),
-    stats: () => ({ ...counts, errorsByName: { ...errorsByName }, lastError, brandsLoaded: states.loaded().length }),
+    stats: () => ({
+      ...counts,
+      errorsByName: { ...errorsByName },
+      lastError,
+      brandsLoaded: states.loaded().length,
+    }),
   };
 }

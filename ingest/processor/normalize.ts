@@ -77,8 +77,7 @@ export interface NormalizedEvent {
 }
 
 export type NormalizeResult =
-  | { ok: true; value: NormalizedEvent }
-  | { ok: false; reason: 'invalid_received_at'; detail: string };
+  { ok: true; value: NormalizedEvent } | { ok: false; reason: 'invalid_received_at'; detail: string };
 
 export interface NormalizeOptions {
   /** ISO 3166 alpha-2 country for phones written without a country code. */
@@ -89,7 +88,11 @@ export interface NormalizeOptions {
 export function normalizeEvent(event: InboundEvent, options: NormalizeOptions): NormalizeResult {
   const receivedAtMs = Date.parse(event.received_at);
   if (!Number.isFinite(receivedAtMs)) {
-    return { ok: false, reason: 'invalid_received_at', detail: `received_at "${event.received_at}" is not a date` };
+    return {
+      ok: false,
+      reason: 'invalid_received_at',
+      detail: `received_at "${event.received_at}" is not a date`,
+    };
   }
   const parsedTimestamp = Date.parse(event.timestamp);
   const identifiers: Identifier[] = [];

@@ -12,7 +12,13 @@
 // prefix of the stream, and every event is counted once. Source-id dedupe
 // (restored with the state) absorbs sources retrying the same event.
 import { z } from 'zod';
-import { rawEnvelopeSchema, SOURCES, type InboundEvent, type RejectedEvent, type Source } from '../../src/lib/shared/events';
+import {
+  rawEnvelopeSchema,
+  SOURCES,
+  type InboundEvent,
+  type RejectedEvent,
+  type Source,
+} from '../../src/lib/shared/events';
 import type { LiveMessage } from '../../src/lib/shared/live';
 import type { ConsumedBatch, ConsumedMessage } from '../bus/types';
 import type { ProcessorCommit } from '../warehouse/types';
@@ -126,7 +132,8 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   if (!parsed.ok || deadLetter !== undefined) {
     const reason = deadLetter !== undefined ? 'processing_error' : 'corrupt_message';
     const detail = deadLetter ?? (parsed.ok ? '' : parsed.detail);
-    const brandId = parsed.ok && parsed.envelope.kind === 'event' ? parsed.envelope.event.brand_id : message.key;
+    const brandId =
+      parsed.ok && parsed.envelope.kind === 'event' ? parsed.envelope.event.brand_id : message.key;
     const state = await stateOf(brandId);
     changes.rejected(
       {
@@ -154,12 +161,18 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   if (event.brand_id !== message.key) {
     // The key decides the partition and so who owns the brand's state: a mismatch is never processed.
     const state = await stateOf(event.brand_id);
-    changes.rejected(rejectionOf(event, 'brand_mismatch', `message key "${message.key}" is not the event's brand`, now), state);
+    changes.rejected(
+      rejectionOf(event, 'brand_mismatch', `message key "${message.key}" is not the event's brand`, now),
+      state,
+    );
     return;
   }
   const state = await stateOf(event.brand_id);
   if (!state) {
-    changes.rejected(rejectionOf(event, 'unknown_brand', `brand "${event.brand_id}" does not exist`, now), undefined);
+    changes.rejected(
+      rejectionOf(event, 'unknown_brand', `brand "${event.brand_id}" does not exist`, now),
+      undefined,
+    );
     return;
   }
 
@@ -177,8 +190,7 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
 }
 
 type ParsedEnvelope =
-  | { ok: true; envelope: z.infer<typeof rawEnvelopeSchema> }
-  | { ok: false; detail: string };
+  { ok: true; envelope: z.infer<typeof rawEnvelopeSchema> } | { ok: false; detail: string };
 
 function parseEnvelope(value: string): ParsedEnvelope {
   let json: unknown;
@@ -189,7 +201,9 @@ function parseEnvelope(value: string): ParsedEnvelope {
   }
   const result = rawEnvelopeSchema.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return { ok: false, detail: `not a RawEnvelope: ${issues.join('; ')}` };
   }
   return { ok: true, envelope: result.data };

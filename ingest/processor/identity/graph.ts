@@ -21,7 +21,10 @@ export function identifierKey(identifier: Identifier): string {
   return `${identifier.type}\u0000${identifier.value}`;
 }
 
-export function createIdentityGraph(profiles: readonly Profile[], links: readonly IdentityLink[]): IdentityGraph {
+export function createIdentityGraph(
+  profiles: readonly Profile[],
+  links: readonly IdentityLink[],
+): IdentityGraph {
   const byId = new Map<string, Profile>();
   const linkIndex = new Map<string, string>();
   for (const profile of profiles) byId.set(profile.profile_id, profile);
@@ -51,7 +54,10 @@ export function createIdentityGraph(profiles: readonly Profile[], links: readonl
     link(identifier, profileId) {
       linkIndex.set(identifierKey(identifier), profileId);
       const profile = byId.get(profileId);
-      if (profile && !profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
+      if (
+        profile &&
+        !profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)
+      ) {
         profile.identifiers.push({ ...identifier });
       }
     },

@@ -18,8 +18,7 @@ export function createLevelSchedule(): LevelSchedule {
   const heap: Entry[] = [];
   const current = new Map<string, number>();
 
-  const less = (a: Entry, b: Entry) =>
-    a.atMs < b.atMs || (a.atMs === b.atMs && a.profileId < b.profileId);
+  const less = (a: Entry, b: Entry) => a.atMs < b.atMs || (a.atMs === b.atMs && a.profileId < b.profileId);
 
   function push(entry: Entry): void {
     heap.push(entry);

@@ -44,7 +44,12 @@ export function levelOf(score: number, settings: IntentSettings): IntentLevel {
 
 /** The profile's score decayed to `atMs` (never before its last update). */
 export function scoreAt(profile: IntentFields, atMs: number, settings: IntentSettings): number {
-  return decayed(profile.intent_score, Date.parse(profile.intent_updated_at), atMs, settings.half_life_minutes);
+  return decayed(
+    profile.intent_score,
+    Date.parse(profile.intent_updated_at),
+    atMs,
+    settings.half_life_minutes,
+  );
 }
 
 /** Adds one event to the profile's score. Mutates `profile`. */

@@ -48,8 +48,10 @@ export function applyProfileEvent(profile: Profile, normalized: NormalizedEvent)
 export function absorbProfiles(survivor: Profile, others: readonly Profile[]): void {
   for (const other of others) {
     if (other.event_count > 0) {
-      if (survivor.event_count === 0 || other.first_seen < survivor.first_seen) survivor.first_seen = other.first_seen;
-      if (survivor.event_count === 0 || other.last_seen > survivor.last_seen) survivor.last_seen = other.last_seen;
+      if (survivor.event_count === 0 || other.first_seen < survivor.first_seen)
+        survivor.first_seen = other.first_seen;
+      if (survivor.event_count === 0 || other.last_seen > survivor.last_seen)
+        survivor.last_seen = other.last_seen;
     }
     survivor.event_count += other.event_count;
     survivor.orders += other.orders;

@@ -7,7 +7,11 @@ import type { BrandRegistry } from '../../../ingest/brands/types';
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import type { Bus } from '../../../ingest/bus/types';
 import { createProcessor, type Processor } from '../../../ingest/processor/consumer';
-import { WarehouseUnavailableError, type Warehouse, type WarehouseWriter } from '../../../ingest/warehouse/types';
+import {
+  WarehouseUnavailableError,
+  type Warehouse,
+  type WarehouseWriter,
+} from '../../../ingest/warehouse/types';
 import { MINUTE, SECOND, T0, at, makeEvent } from './fixtures';
 import { eventMessages, makeRegistry, openWarehouse, tempDir } from './harness';
 
@@ -25,7 +29,10 @@ afterEach(async () => {
 });
 
 async function registry(): Promise<BrandRegistry> {
-  return makeRegistry(await tempDir(), BRANDS.map((id) => ({ id, settings: SETTINGS })));
+  return makeRegistry(
+    await tempDir(),
+    BRANDS.map((id) => ({ id, settings: SETTINGS })),
+  );
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -46,14 +53,24 @@ const processedUpTo = (warehouse: WarehouseWriter, offset: number) => async () =
  */
 function stream(): InboundEvent[] {
   const events: InboundEvent[] = [];
-  const types = ['page_viewed', 'product_viewed', 'product_added', 'checkout_started', 'order_completed'] as const;
-  for (let i = 0; i < 240; i++) {
+  const types = [
+    'page_viewed',
+    'product_viewed',
+    'product_added',
+    'checkout_started',
+    'order_completed',
+  ] as const;
+  for (let i = 0; i < 160; i++) {
     const brand = BRANDS[i % 2]!;
-    const person = (i * 7) % 23;
+    const person = Math.floor(i / 4) % 11; // each person acts twice in a row per brand
     const type = types[(i * 3 + person) % types.length]!;
-    const ids: Partial<Record<IdentifierType, string>> = { anonymous_id: `cookie-${person}` };
+    const ids: Partial<Record<IdentifierType, string>> = { anonymous_id: `cookie-${person}-${(i >> 1) % 2}` }; // two browsers each
     if (i % 3 === 0) ids.email = `Person${person}@Shop.in`;
-    if (i % 5 === 0) ids.phone = i % 10 === 0 ? `whatsapp:+91 98${String(person).padStart(3, '0')} 12345` : `098${String(person).padStart(3, '0')}12345`;
+    if (i % 5 === 0)
+      ids.phone =
+        i % 10 === 0
+          ? `whatsapp:+91 98${String(person).padStart(3, '0')} 12345`
+          : `098${String(person).padStart(3, '0')}12345`;
     if (i % 11 === 0) ids.device_id = `kiosk-${i % 2}`; // a shared store kiosk
     if (i % 13 === 0) ids.email = 'null';
     if (i % 17 === 0) ids.user_id = `cust-${person % 5}`;
@@ -64,8 +81,11 @@ function stream(): InboundEvent[] {
       type,
       channel: i % 4 === 0 ? 'app' : 'web',
       identifiers: ids,
-      commerce: type === 'order_completed' ? { revenue: 10 + (i % 7) * 5, category: `cat-${i % 3}` } : { category: `cat-${i % 4}` },
-      received_at: at(Math.floor((i * 10 * MINUTE) / 240) + (i % 3) * SECOND),
+      commerce:
+        type === 'order_completed'
+          ? { revenue: 10 + (i % 7) * 5, category: `cat-${i % 3}` }
+          : { category: `cat-${i % 4}` },
+      received_at: at(Math.floor((i * 10 * MINUTE) / 160) + (i % 3) * SECOND),
     });
     events.push(event);
     if (i % 9 === 0) events.push({ ...event, event_id: `s-${i}-retry` }); // the source retried
@@ -79,9 +99,18 @@ async function totals(warehouse: Warehouse, events: InboundEvent[]) {
   for (const brand of BRANDS) {
     const profiles = new Map<string, unknown>();
     const profileIds = new Set<string>();
-    for (const event of events.filter((e) => e.brand_id === brand)) {
-      for (const [type, value] of Object.entries(event.identifiers)) {
-        const profile = await warehouse.lookupProfile(brand, { type: type as IdentifierType, value: value.trim() });
+    const identifiers = new Set(
+      events
+        .filter((e) => e.brand_id === brand)
+        .flatMap((e) => Object.entries(e.identifiers).map((entry) => JSON.stringify(entry))),
+    );
+    for (const entry of identifiers) {
+      {
+        const [type, value] = JSON.parse(entry) as [string, string];
+        const profile = await warehouse.lookupProfile(brand, {
+          type: type as IdentifierType,
+          value: value.trim(),
+        });
         if (!profile) continue;
         const { version: _v, ...rest } = profile;
         profiles.set(profile.profile_id, rest);
@@ -93,7 +122,9 @@ async function totals(warehouse: Warehouse, events: InboundEvent[]) {
       counters: await warehouse.counters(brand),
       kpis: await warehouse.kpis(brand, at(-MINUTE), at(60 * MINUTE)),
       profiles: [...profiles.entries()].sort(([a], [b]) => a.localeCompare(b)),
-      merges: (await warehouse.mergeHistory(brand, [...profileIds].sort(), 1000)).sort((a, b) => a.merge_id.localeCompare(b.merge_id)),
+      merges: (await warehouse.mergeHistory(brand, [...profileIds].sort(), 1000)).sort((a, b) =>
+        a.merge_id.localeCompare(b.merge_id),
+      ),
       events: (await warehouse.recentEvents(brand, [...profileIds], 10_000)).map((e) => e.event_id).sort(),
       rejected: (await warehouse.rejected(brand, 1000)).length,
     };
@@ -134,7 +165,7 @@ function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'before') {
   return { writer, death };
 }
 
-async function startProcessor(bus: Bus, warehouse: WarehouseWriter, brands: BrandRegistry, batchSize = 7) {
+async function startProcessor(bus: Bus, warehouse: WarehouseWriter, brands: BrandRegistry, batchSize = 16) {
   const processor = createProcessor({ bus, warehouse, brands, clock, batchSize, tickMs: 3_600_000 });
   await processor.start();
   return processor;
@@ -143,7 +174,10 @@ async function startProcessor(bus: Bus, warehouse: WarehouseWriter, brands: Bran
 async function cleanRun(events: InboundEvent[], brands: BrandRegistry) {
   const bus = createInProcessBus();
   const warehouse = await openWarehouse();
-  cleanup.push(() => warehouse.close(), () => bus.close());
+  cleanup.push(
+    () => warehouse.close(),
+    () => bus.close(),
+  );
   await bus.publish(TOPICS.eventsRaw, eventMessages(events));
   const processor = await startProcessor(bus, warehouse, brands);
   cleanup.push(() => processor.stop());
@@ -156,7 +190,10 @@ describe('createProcessor', () => {
     const brands = await registry();
     const bus = createInProcessBus();
     const warehouse = await openWarehouse();
-    cleanup.push(() => warehouse.close(), () => bus.close());
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
     const received: { key: string; message: LiveMessage }[] = [];
     const feed = await bus.subscribe({
       topic: TOPICS.liveUpdates,
@@ -164,7 +201,8 @@ describe('createProcessor', () => {
       maxBatchSize: 1000,
       resumeFrom: async () => 'latest',
       onBatch: async (batch) => {
-        for (const m of batch.messages) received.push({ key: m.key, message: JSON.parse(m.value) as LiveMessage });
+        for (const m of batch.messages)
+          received.push({ key: m.key, message: JSON.parse(m.value) as LiveMessage });
       },
     });
     cleanup.push(() => feed.stop());
@@ -172,18 +210,46 @@ describe('createProcessor', () => {
     const processor = await startProcessor(bus, warehouse, brands, 2);
     cleanup.push(() => processor.stop());
     const events = [
-      makeEvent({ brand_id: 'acme', event_id: 'c1', identifiers: { email: 'a@shop.in' }, type: 'checkout_started', received_at: at(0) }),
-      makeEvent({ brand_id: 'acme', event_id: 'c2', identifiers: { email: 'a@shop.in' }, type: 'checkout_started', received_at: at(SECOND) }),
-      makeEvent({ brand_id: 'other', event_id: 'c3', identifiers: { email: 'b@shop.in' }, received_at: at(2 * SECOND) }),
+      makeEvent({
+        brand_id: 'acme',
+        event_id: 'c1',
+        identifiers: { email: 'a@shop.in' },
+        type: 'checkout_started',
+        received_at: at(0),
+      }),
+      makeEvent({
+        brand_id: 'acme',
+        event_id: 'c2',
+        identifiers: { email: 'a@shop.in' },
+        type: 'checkout_started',
+        received_at: at(SECOND),
+      }),
+      makeEvent({
+        brand_id: 'other',
+        event_id: 'c3',
+        identifiers: { email: 'b@shop.in' },
+        received_at: at(2 * SECOND),
+      }),
     ];
-    await bus.publish(TOPICS.eventsRaw, [...eventMessages(events), { key: 'acme', value: '{"kind":"event"' }]);
+    await bus.publish(TOPICS.eventsRaw, [
+      ...eventMessages(events),
+      { key: 'acme', value: '{"kind":"event"' },
+    ]);
     await waitFor(processedUpTo(warehouse, 4), 'the events');
-    await waitFor(async () => received.some((r) => r.message.event === 'status' && r.message.payload.rejected === 1), 'live status');
+    await waitFor(
+      async () => received.some((r) => r.message.event === 'status' && r.message.payload.rejected === 1),
+      'live status',
+    );
 
     expect(received.every((r) => r.key === r.message.brand_id)).toBe(true);
     const acmeIntent = received.filter((r) => r.message.event === 'intent' && r.key === 'acme');
     expect(acmeIntent).toHaveLength(1); // entered high (40 ≥ 25) in the second batch
-    expect(received.filter((r) => r.key === 'other').map((r) => r.message.event).sort()).toEqual(['kpi', 'status']);
+    expect(
+      received
+        .filter((r) => r.key === 'other')
+        .map((r) => r.message.event)
+        .sort(),
+    ).toEqual(['kpi', 'status']);
     expect(await warehouse.counters('acme')).toMatchObject({ processed: 2, rejected: 1 });
     expect(await warehouse.counters('other')).toMatchObject({ processed: 1, rejected: 0 });
     expect(processor.stats()).toMatchObject({ messages: 4, errors: 0, deadLettered: 0 });
@@ -200,7 +266,7 @@ describe('createProcessor', () => {
 
     for (const [n, when] of [
       [4, 'after'],
-      [9, 'before'],
+      [7, 'before'],
     ] as const) {
       const dir = await tempDir('crash-');
       const file = join(dir, 'warehouse.duckdb');
@@ -220,7 +286,10 @@ describe('createProcessor', () => {
       warehouse = await openWarehouse(file);
       const bus2 = bus;
       const warehouse2 = warehouse;
-      cleanup.push(() => warehouse2.close(), () => bus2.close());
+      cleanup.push(
+        () => warehouse2.close(),
+        () => bus2.close(),
+      );
       const restarted = await startProcessor(bus, warehouse, brands);
       cleanup.push(() => restarted.stop());
       await waitFor(processedUpTo(warehouse, events.length), `the restarted run (${when})`);
@@ -235,7 +304,10 @@ describe('createProcessor', () => {
 
     const bus = createInProcessBus();
     const warehouse = await openWarehouse();
-    cleanup.push(() => warehouse.close(), () => bus.close());
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
     await bus.publish(TOPICS.eventsRaw, eventMessages(events));
     let commits = 0;
     const flaky: WarehouseWriter = {
@@ -254,7 +326,10 @@ describe('createProcessor', () => {
     const processor = await startProcessor(bus, flaky, brands);
     cleanup.push(() => processor.stop());
     await waitFor(processedUpTo(warehouse, events.length), 'the flaky run');
-    await waitFor(async () => (await bus.pendingByKey(TOPICS.eventsRaw, 'processor')).size === 0, 'bus commit');
+    await waitFor(
+      async () => (await bus.pendingByKey(TOPICS.eventsRaw, 'processor')).size === 0,
+      'bus commit',
+    );
 
     expect(await totals(warehouse, events)).toEqual(expected);
     const stats = processor.stats();
@@ -278,7 +353,10 @@ describe('createProcessor', () => {
     };
     const bus = createInProcessBus();
     const warehouse = await openWarehouse();
-    cleanup.push(() => warehouse.close(), () => bus.close());
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
     const events = [
       makeEvent({ brand_id: 'acme', event_id: 'p1', received_at: at(0) }),
       makeEvent({ brand_id: 'acme', event_id: 'p2', received_at: at(SECOND) }),
@@ -289,7 +367,9 @@ describe('createProcessor', () => {
     await waitFor(processedUpTo(warehouse, 2), 'the batch');
 
     const rejected = await warehouse.rejected('acme', 10);
-    expect(rejected).toEqual([expect.objectContaining({ reason: 'processing_error', detail: expect.stringContaining('settings') })]);
+    expect(rejected).toEqual([
+      expect.objectContaining({ reason: 'processing_error', detail: expect.stringContaining('settings') }),
+    ]);
     expect(await warehouse.counters('acme')).toMatchObject({ processed: 1, rejected: 1 });
     expect(processor.stats()).toMatchObject({ deadLettered: 1, errorsByName: { PoisonMessageError: 1 } });
   });
@@ -298,13 +378,29 @@ describe('createProcessor', () => {
     const brands = await registry();
     const bus = createInProcessBus();
     const warehouse = await openWarehouse();
-    cleanup.push(() => warehouse.close(), () => bus.close());
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
     let now = T0 + 5 * SECOND;
-    const processor = createProcessor({ bus, warehouse, brands, clock: () => new Date(now), batchSize: 10, tickMs: 3_600_000 });
+    const processor = createProcessor({
+      bus,
+      warehouse,
+      brands,
+      clock: () => new Date(now),
+      batchSize: 10,
+      tickMs: 3_600_000,
+    });
     await processor.start();
     cleanup.push(() => processor.stop());
     const hot = [0, 1].map((i) =>
-      makeEvent({ brand_id: 'acme', event_id: `h${i}`, identifiers: { user_id: 'vip' }, type: 'checkout_started', received_at: at(i * SECOND) }),
+      makeEvent({
+        brand_id: 'acme',
+        event_id: `h${i}`,
+        identifiers: { user_id: 'vip' },
+        type: 'checkout_started',
+        received_at: at(i * SECOND),
+      }),
     );
     await bus.publish(TOPICS.eventsRaw, eventMessages(hot));
     await waitFor(processedUpTo(warehouse, 2), 'the events');

@@ -23,7 +23,9 @@ export async function makeRegistry(
   const file = join(dir, 'brands.json');
   const writer = await createBrandRegistry({ file });
   for (const brand of brands) await writer.create(brand.id);
-  const stored = JSON.parse(await readFile(file, 'utf8')) as { brands: { brand_id: string; settings: object }[] };
+  const stored = JSON.parse(await readFile(file, 'utf8')) as {
+    brands: { brand_id: string; settings: object }[];
+  };
   for (const entry of stored.brands) {
     const settings = brands.find((b) => b.id === entry.brand_id)?.settings;
     if (settings) entry.settings = settings;

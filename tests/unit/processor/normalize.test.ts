@@ -59,25 +59,35 @@ describe('normalizePhone', () => {
     expect(normalizePhone('+1 415 555 2671', 'IN')).toEqual({ ok: true, value: '+14155552671' });
   });
 
-  it.each(['0000000000', '+91 99999 99999', '1111111111', '+1 (555) 555-5555', '1234567890', '+91 0123456789'])(
-    'drops placeholder %s as junk',
+  it.each([
+    '0000000000',
+    '+91 99999 99999',
+    '1111111111',
+    '+1 (555) 555-5555',
+    '1234567890',
+    '+91 0123456789',
+  ])('drops placeholder %s as junk', (raw) => {
+    expect(normalizePhone(raw, 'IN')).toEqual({ ok: false, reason: 'junk' });
+  });
+
+  it.each(['12', 'call me', '+', 'whatsapp:', '+91 12345 12345 12345 12345'])(
+    'refuses %s as invalid',
     (raw) => {
-      expect(normalizePhone(raw, 'IN')).toEqual({ ok: false, reason: 'junk' });
+      expect(normalizePhone(raw, 'IN')).toEqual({ ok: false, reason: 'invalid_phone' });
     },
   );
-
-  it.each(['12', 'call me', '+', 'whatsapp:', '+91 12345 12345 12345 12345'])('refuses %s as invalid', (raw) => {
-    expect(normalizePhone(raw, 'IN')).toEqual({ ok: false, reason: 'invalid_phone' });
-  });
 });
 
 describe('normalizeIdentifier', () => {
-  it.each(JUNK_IDENTIFIERS.values.map((v) => [v]))('never accepts the junk value "%s" for any type', (junk) => {
-    for (const type of ['user_id', 'email', 'phone', 'loyalty_id', 'device_id', 'anonymous_id'] as const) {
-      const padded = `  ${junk.toUpperCase()} `;
-      expect(normalizeIdentifier(type, padded, { defaultCountry: 'US' }).ok).toBe(false);
-    }
-  });
+  it.each(JUNK_IDENTIFIERS.values.map((v) => [v]))(
+    'never accepts the junk value "%s" for any type',
+    (junk) => {
+      for (const type of ['user_id', 'email', 'phone', 'loyalty_id', 'device_id', 'anonymous_id'] as const) {
+        const padded = `  ${junk.toUpperCase()} `;
+        expect(normalizeIdentifier(type, padded, { defaultCountry: 'US' }).ok).toBe(false);
+      }
+    },
+  );
 
   it('trims other identifiers but keeps their case', () => {
     expect(normalizeIdentifier('user_id', '  Cust-42 ', { defaultCountry: 'US' })).toEqual({

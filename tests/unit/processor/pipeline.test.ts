@@ -63,7 +63,12 @@ describe('processBatch', () => {
         commerce: { revenue: 100 },
         received_at: at(3 * SECOND),
       }),
-      ev({ brand_id: 'other', event_id: 'o1', identifiers: { email: 'priya@shop.in' }, received_at: at(4 * SECOND) }),
+      ev({
+        brand_id: 'other',
+        event_id: 'o1',
+        identifiers: { email: 'priya@shop.in' },
+        received_at: at(4 * SECOND),
+      }),
     ];
     const { commit } = await run(eventMessages(events));
 
@@ -89,7 +94,14 @@ describe('processBatch', () => {
 
     const acmeKpis = await warehouse.kpis('acme', at(0), at(MINUTE));
     expect(acmeKpis).toEqual([
-      expect.objectContaining({ events: 3, active_users: 1, carts: 1, purchases: 1, revenue: 100, conversion_rate: 1 }),
+      expect.objectContaining({
+        events: 3,
+        active_users: 1,
+        carts: 1,
+        purchases: 1,
+        revenue: 100,
+        conversion_rate: 1,
+      }),
     ]);
     expect(await warehouse.kpis('other', at(0), at(MINUTE))).toEqual([
       expect.objectContaining({ brand_id: 'other', events: 1, revenue: 0 }),
@@ -112,7 +124,10 @@ describe('processBatch', () => {
     };
     const { commit } = await run([
       { key: 'acme', value: 'this is not json {' },
-      { key: 'acme', value: JSON.stringify({ kind: 'event', event: { brand_id: 'acme', source: 'shopify' } }) },
+      {
+        key: 'acme',
+        value: JSON.stringify({ kind: 'event', event: { brand_id: 'acme', source: 'shopify' } }),
+      },
       { key: 'acme', value: JSON.stringify(rejectedByIngest) },
       { key: 'ghost', value: envelopeOf(ev({ brand_id: 'ghost', event_id: 'x1' })) },
       { key: 'other', value: envelopeOf(ev({ brand_id: 'acme', event_id: 'x2' })) },
@@ -128,7 +143,10 @@ describe('processBatch', () => {
       'acme:brand_mismatch',
       'acme:invalid_received_at',
     ]);
-    expect(commit.rejected[1]).toMatchObject({ source: 'shopify', detail: expect.stringContaining('RawEnvelope') });
+    expect(commit.rejected[1]).toMatchObject({
+      source: 'shopify',
+      detail: expect.stringContaining('RawEnvelope'),
+    });
     expect(commit.events.map((e) => e.event_id)).toEqual(['g1']);
     expect(await warehouse.counters('acme')).toMatchObject({ processed: 1, rejected: 5 });
     expect(await warehouse.counters('other')).toMatchObject({ processed: 0, rejected: 0 });
@@ -140,7 +158,12 @@ describe('processBatch', () => {
   });
 
   it('ignores duplicates by source id, within a batch and after the state is reloaded', async () => {
-    const first = ev({ event_id: 'd1', source_event_id: 'msg-1', type: 'order_completed', commerce: { revenue: 10 } });
+    const first = ev({
+      event_id: 'd1',
+      source_event_id: 'msg-1',
+      type: 'order_completed',
+      commerce: { revenue: 10 },
+    });
     const retry = { ...first, event_id: 'd1-retry' };
     await run(eventMessages([first, retry]));
     states = createBrandStates({ warehouse, brands, clock }); // a restart: state from the warehouse
@@ -150,16 +173,32 @@ describe('processBatch', () => {
     const [kpi] = await warehouse.kpis('acme', at(0), at(MINUTE));
     expect(kpi).toMatchObject({ events: 1, purchases: 1, revenue: 10 });
     // The same source id in another brand is not a duplicate.
-    const { commit: otherCommit } = await run(eventMessages([{ ...first, brand_id: 'other', event_id: 'o1' }]), 3);
+    const { commit: otherCommit } = await run(
+      eventMessages([{ ...first, brand_id: 'other', event_id: 'o1' }]),
+      3,
+    );
     expect(otherCommit.events).toHaveLength(1);
   });
 
   it('pushes merges, refusals, intent entering and leaving the high list, KPIs and status live', async () => {
     const { live: messages } = await run(
       eventMessages([
-        ev({ event_id: 'm1', identifiers: { email: 'mum@family.in', device_id: 'tablet' }, received_at: at(1 * SECOND) }),
-        ev({ event_id: 'm2', identifiers: { email: 'kid@family.in', device_id: 'tablet' }, received_at: at(2 * SECOND) }),
-        ev({ event_id: 'm3', identifiers: { phone: '09876543210' }, type: 'checkout_started', received_at: at(3 * SECOND) }),
+        ev({
+          event_id: 'm1',
+          identifiers: { email: 'mum@family.in', device_id: 'tablet' },
+          received_at: at(1 * SECOND),
+        }),
+        ev({
+          event_id: 'm2',
+          identifiers: { email: 'kid@family.in', device_id: 'tablet' },
+          received_at: at(2 * SECOND),
+        }),
+        ev({
+          event_id: 'm3',
+          identifiers: { phone: '09876543210' },
+          type: 'checkout_started',
+          received_at: at(3 * SECOND),
+        }),
         ev({
           event_id: 'm4',
           identifiers: { phone: '+91 98765 43210', email: 'mum@family.in' },
@@ -175,7 +214,10 @@ describe('processBatch', () => {
     const intents = live(messages, 'intent');
     // After the merge, mum's profile holds 20 (checkout) + 1 + 10 = 31 ≥ 25: high, once.
     expect(intents).toHaveLength(1);
-    expect(intents[0]?.payload).toMatchObject({ left: false, entry: { level: 'high', label: 'mum@family.in' } });
+    expect(intents[0]?.payload).toMatchObject({
+      left: false,
+      entry: { level: 'high', label: 'mum@family.in' },
+    });
     expect(live(messages, 'kpi').map((m) => m.payload.events)).toEqual([4]);
     expect(live(messages, 'kpi')[0]?.payload.high_intent_profiles).toBe(1);
     expect(live(messages, 'status')).toEqual([
@@ -227,38 +269,89 @@ describe('processBatch', () => {
         }),
       );
     }
-    events.push(ev({ event_id: 'hot', identifiers: { user_id: 'w0' }, type: 'checkout_started', received_at: at(60 * MINUTE + 10 * SECOND) }));
+    events.push(
+      ev({
+        event_id: 'hot',
+        identifiers: { user_id: 'w0' },
+        type: 'checkout_started',
+        received_at: at(60 * MINUTE + 10 * SECOND),
+      }),
+    );
     now = T0 + 61 * MINUTE;
     await run(eventMessages(events));
 
     const tickAt = T0 + 61 * MINUTE + 6 * SECOND;
-    const [tick] = processTick({ states, group: 'processor' }, tickAt, new Map([[0, events.length]]), 5 * SECOND);
-    expect(tick?.commit.checkpoint).toEqual({ consumer: 'processor', partition: 0, next_offset: events.length });
+    const [tick] = processTick(
+      { states, group: 'processor' },
+      tickAt,
+      new Map([[0, events.length]]),
+      5 * SECOND,
+    );
+    expect(tick?.commit.checkpoint).toEqual({
+      consumer: 'processor',
+      partition: 0,
+      next_offset: events.length,
+    });
     expect(tick?.commit.alerts).toEqual([
-      expect.objectContaining({ brand_id: 'acme', state: 'firing', severity: 'warning', value: 0, baseline: 1 / 3 }),
+      expect.objectContaining({
+        brand_id: 'acme',
+        state: 'firing',
+        severity: 'warning',
+        value: 0,
+        baseline: 1 / 3,
+      }),
     ]);
-    expect(tick?.commit.alerts[0]?.message).toContain('conversion 0.0% over the last 1 min vs 33.3% in the trailing hour');
+    expect(tick?.commit.alerts[0]?.message).toContain(
+      'conversion 0.0% over the last 1 min vs 33.3% in the trailing hour',
+    );
     await warehouse.commit(tick!.commit);
     expect(await warehouse.alerts('other', 10)).toEqual([]);
 
     // w0 holds 40 at minute 60: below 25 after log2(40/25) ≈ 0.68 half-lives (≈ 41 min).
     const later = T0 + 60 * MINUTE + 45 * MINUTE;
-    const [decay] = processTick({ states, group: 'processor' }, later, new Map([[0, events.length]]), 5 * SECOND);
+    const [decay] = processTick(
+      { states, group: 'processor' },
+      later,
+      new Map([[0, events.length]]),
+      5 * SECOND,
+    );
     const left = live(decay!.live, 'intent');
     expect(left).toEqual([expect.objectContaining({ payload: expect.objectContaining({ left: true }) })]);
     expect(left[0]?.payload.entry.level).toBe('medium');
-    expect(decay?.commit.kpis).toEqual([expect.objectContaining({ minute: new Date(Math.floor(later / MINUTE_MS) * MINUTE_MS).toISOString(), high_intent_profiles: 0 })]);
+    expect(decay?.commit.kpis).toEqual([
+      expect.objectContaining({
+        minute: new Date(Math.floor(later / MINUTE_MS) * MINUTE_MS).toISOString(),
+        high_intent_profiles: 0,
+      }),
+    ]);
     // Nothing else is due: a second tick at the same time commits nothing.
-    expect(processTick({ states, group: 'processor' }, later, new Map([[0, events.length]]), 5 * SECOND)).toEqual([]);
+    expect(
+      processTick({ states, group: 'processor' }, later, new Map([[0, events.length]]), 5 * SECOND),
+    ).toEqual([]);
   });
 
   it('a batch processed again after its state was dropped gives the same commit (no double counting)', async () => {
     const first = eventMessages([
-      ev({ event_id: 'r1', identifiers: { email: 'a@shop.in' }, type: 'product_added', received_at: at(1 * SECOND) }),
+      ev({
+        event_id: 'r1',
+        identifiers: { email: 'a@shop.in' },
+        type: 'product_added',
+        received_at: at(1 * SECOND),
+      }),
     ]);
     const second = eventMessages([
-      ev({ event_id: 'r2', identifiers: { email: 'a@shop.in', phone: '+919876543210' }, received_at: at(2 * SECOND) }),
-      ev({ event_id: 'r3', identifiers: { phone: '+919876543210' }, type: 'order_completed', commerce: { revenue: 5 }, received_at: at(3 * SECOND) }),
+      ev({
+        event_id: 'r2',
+        identifiers: { email: 'a@shop.in', phone: '+919876543210' },
+        received_at: at(2 * SECOND),
+      }),
+      ev({
+        event_id: 'r3',
+        identifiers: { phone: '+919876543210' },
+        type: 'order_completed',
+        commerce: { revenue: 5 },
+        received_at: at(3 * SECOND),
+      }),
     ]);
     await run(first);
     const failed = await processBatch(batchOf(second, 1), { states, group: 'processor', clock });

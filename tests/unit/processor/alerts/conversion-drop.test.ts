@@ -13,7 +13,14 @@ const rule = settingsWith().conversion_drop; // window 5, drop 0.5, recovery 0.3
 function fill(kpis: KpiMinutes, m: number, users: number, buyers: number): void {
   for (let i = 0; i < users; i++) {
     const type = i < buyers ? 'order_completed' : 'page_viewed';
-    kpis.record({ receivedAtMs: T0 + m * MINUTE_MS + i, profileId: `m${m}-u${i}`, type, revenue: 1, mergedIds: [], highIntentProfiles: 0 });
+    kpis.record({
+      receivedAtMs: T0 + m * MINUTE_MS + i,
+      profileId: `m${m}-u${i}`,
+      type,
+      revenue: 1,
+      mergedIds: [],
+      highIntentProfiles: 0,
+    });
   }
 }
 

@@ -175,7 +175,9 @@ describe('resolveIdentity', () => {
     const b = see(graph, 'e2', { email: 'b@family.in', anonymous_id: 'cookie-9' });
     const r = see(graph, 'e3', { device_id: 'tablet-1', anonymous_id: 'cookie-9' });
     expect(r).toMatchObject({ kind: 'attach', profileId: a.profileId });
-    expect(r.records).toEqual([expect.objectContaining({ action: 'refuse', from_profile_ids: [b.profileId] })]);
+    expect(r.records).toEqual([
+      expect.objectContaining({ action: 'refuse', from_profile_ids: [b.profileId] }),
+    ]);
     expect(graph.get(b.profileId)?.merged_into).toBeNull();
   });
 
@@ -195,7 +197,11 @@ describe('resolveIdentity', () => {
     const r = see(graph, 'e2', { user_id: 'cust-2', email: 'shared@office.in' });
     expect(r.kind).toBe('new');
     expect(r.records).toEqual([
-      expect.objectContaining({ action: 'refuse', from_profile_ids: [c1.profileId], reason: expect.stringMatching(/customer ids/) }),
+      expect.objectContaining({
+        action: 'refuse',
+        from_profile_ids: [c1.profileId],
+        reason: expect.stringMatching(/customer ids/),
+      }),
     ]);
     expect(lookup(graph, 'email', 'shared@office.in')).toBe(c1.profileId);
     expect(lookup(graph, 'user_id', 'cust-2')).toBe(r.profileId);
@@ -204,7 +210,9 @@ describe('resolveIdentity', () => {
     const c3 = see(graph, 'e3', { user_id: 'cust-3', phone: '+919812345678' });
     const r2 = see(graph, 'e4', { email: 'shared@office.in', phone: '+919812345678' });
     expect(r2).toMatchObject({ kind: 'attach', profileId: c1.profileId });
-    expect(r2.records).toEqual([expect.objectContaining({ action: 'refuse', from_profile_ids: [c3.profileId] })]);
+    expect(r2.records).toEqual([
+      expect.objectContaining({ action: 'refuse', from_profile_ids: [c3.profileId] }),
+    ]);
     const userIds = ids(graph.get(c1.profileId)).filter((id) => id.type === 'user_id');
     expect(userIds).toEqual([{ type: 'user_id', value: 'cust-1' }]);
   });
@@ -223,8 +231,20 @@ describe('resolveIdentity', () => {
     see(graph, 'e3', { email: 'a@shop.in', phone: '+919876543210' }, 2);
     const profiles = [...graph.profiles()].map((p) => structuredClone(p));
     const links = [
-      { brand_id: 'acme', type: 'email' as const, value: 'a@shop.in', profile_id: a.profileId, linked_at: at(0) },
-      { brand_id: 'acme', type: 'phone' as const, value: '+919876543210', profile_id: b.profileId, linked_at: at(0) },
+      {
+        brand_id: 'acme',
+        type: 'email' as const,
+        value: 'a@shop.in',
+        profile_id: a.profileId,
+        linked_at: at(0),
+      },
+      {
+        brand_id: 'acme',
+        type: 'phone' as const,
+        value: '+919876543210',
+        profile_id: b.profileId,
+        linked_at: at(0),
+      },
     ];
     const rebuilt = createIdentityGraph(profiles, links);
     expect(rebuilt.lookup({ type: 'phone', value: '+919876543210' })?.profile_id).toBe(a.profileId);

@@ -58,7 +58,9 @@ describe('intent score', () => {
   });
 
   it('levels by the brand thresholds', () => {
-    const strict = settingsWith({ intent: { half_life_minutes: 10, medium_threshold: 5, high_threshold: 8 } }).intent;
+    const strict = settingsWith({
+      intent: { half_life_minutes: 10, medium_threshold: 5, high_threshold: 8 },
+    }).intent;
     expect(levelOf(7, strict)).toBe('medium');
     expect(levelOf(8, strict)).toBe('high');
     expect(levelOf(8, settings)).toBe('low');

@@ -9,7 +9,14 @@ type Step = [offsetMs: number, profileId: string, type: EventType, revenue?: num
 
 function play(kpis: KpiMinutes, steps: readonly Step[], profiles?: Map<string, Profile>) {
   for (const [offset, profileId, type, revenue = 0] of steps) {
-    kpis.record({ receivedAtMs: T0 + offset, profileId, type, revenue, mergedIds: [], highIntentProfiles: 0 });
+    kpis.record({
+      receivedAtMs: T0 + offset,
+      profileId,
+      type,
+      revenue,
+      mergedIds: [],
+      highIntentProfiles: 0,
+    });
     if (profiles) {
       const p = profiles.get(profileId) ?? emptyProfile('acme', profileId, at(offset));
       p.intent_updated_at = at(offset);
@@ -41,7 +48,12 @@ describe('KPI minutes', () => {
       conversion_rate: 1 / 3,
       high_intent_profiles: 0,
     });
-    expect(kpis.row(T0 + MINUTE)).toMatchObject({ events: 1, active_users: 1, purchases: 0, conversion_rate: 0 });
+    expect(kpis.row(T0 + MINUTE)).toMatchObject({
+      events: 1,
+      active_users: 1,
+      purchases: 0,
+      conversion_rate: 0,
+    });
     expect(kpis.totals(T0, T0 + MINUTE)).toEqual({ active: 4, purchasers: 1 });
   });
 
@@ -51,7 +63,14 @@ describe('KPI minutes', () => {
       [1 * SECOND, 'a', 'page_viewed'],
       [2 * SECOND, 'b', 'order_completed', 10],
     ]);
-    kpis.record({ receivedAtMs: T0 + 3 * SECOND, profileId: 'a', type: 'page_viewed', revenue: 0, mergedIds: ['b'], highIntentProfiles: 1 });
+    kpis.record({
+      receivedAtMs: T0 + 3 * SECOND,
+      profileId: 'a',
+      type: 'page_viewed',
+      revenue: 0,
+      mergedIds: ['b'],
+      highIntentProfiles: 1,
+    });
     expect(kpis.row(T0)).toMatchObject({ active_users: 1, conversion_rate: 1, high_intent_profiles: 1 });
   });
 
@@ -92,7 +111,11 @@ describe('KPI minutes', () => {
   it('prunes old minutes and creates an empty row for a high-intent update', () => {
     const kpis = createKpiMinutes('acme', [], []);
     play(kpis, [[0, 'a', 'page_viewed']]);
-    expect(kpis.setHighIntent(T0 + 5 * MINUTE, 2)).toMatchObject({ events: 0, active_users: 0, high_intent_profiles: 2 });
+    expect(kpis.setHighIntent(T0 + 5 * MINUTE, 2)).toMatchObject({
+      events: 0,
+      active_users: 0,
+      high_intent_profiles: 2,
+    });
     kpis.prune(T0 + MINUTE);
     expect(kpis.row(T0)).toBeUndefined();
     expect(kpis.row(T0 + 5 * MINUTE)).toBeDefined();

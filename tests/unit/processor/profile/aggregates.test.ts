@@ -21,13 +21,33 @@ function feed(profile: Profile, event: InboundEvent): void {
 const item = (category: string) => ({ product_id: 'sku', category, price: 10, quantity: 1 });
 
 const streamA: InboundEvent[] = [
-  makeEvent({ type: 'product_viewed', channel: 'web', timestamp: at(5 * MINUTE), commerce: { category: 'Shoes' } }),
-  makeEvent({ type: 'order_completed', channel: 'app', timestamp: at(9 * MINUTE), commerce: { revenue: 120, items: [item('Shoes')] } }),
+  makeEvent({
+    type: 'product_viewed',
+    channel: 'web',
+    timestamp: at(5 * MINUTE),
+    commerce: { category: 'Shoes' },
+  }),
+  makeEvent({
+    type: 'order_completed',
+    channel: 'app',
+    timestamp: at(9 * MINUTE),
+    commerce: { revenue: 120, items: [item('Shoes')] },
+  }),
 ];
 const streamB: InboundEvent[] = [
   makeEvent({ type: 'message_received', channel: 'whatsapp', timestamp: at(2 * MINUTE) }),
-  makeEvent({ type: 'order_completed', channel: 'store', timestamp: at(20 * MINUTE), commerce: { revenue: 30.5, category: 'Bags' } }),
-  makeEvent({ type: 'product_viewed', channel: 'web', timestamp: at(15 * MINUTE), commerce: { category: 'Bags' } }),
+  makeEvent({
+    type: 'order_completed',
+    channel: 'store',
+    timestamp: at(20 * MINUTE),
+    commerce: { revenue: 30.5, category: 'Bags' },
+  }),
+  makeEvent({
+    type: 'product_viewed',
+    channel: 'web',
+    timestamp: at(15 * MINUTE),
+    commerce: { category: 'Bags' },
+  }),
 ];
 
 describe('profile aggregates', () => {
@@ -51,7 +71,10 @@ describe('profile aggregates', () => {
     const a = emptyProfile('acme', 'a', at(0));
     a.identifiers = [{ type: 'email', value: 'a@shop.in' }];
     const b = emptyProfile('acme', 'b', at(0));
-    b.identifiers = [{ type: 'phone', value: '+14155552671' }, { type: 'email', value: 'a@shop.in' }];
+    b.identifiers = [
+      { type: 'phone', value: '+14155552671' },
+      { type: 'email', value: 'a@shop.in' },
+    ];
     const one = emptyProfile('acme', 'one', at(0));
     for (const e of streamA) {
       feed(a, e);
@@ -78,7 +101,13 @@ describe('profile aggregates', () => {
     expect(topCategory({ categories: { Shoes: 2, Bags: 2, Hats: 1 } })).toBe('Bags');
     expect(topCategory({ categories: {} })).toBeNull();
     expect(
-      displayLabel({ profile_id: 'p1', identifiers: [{ type: 'user_id', value: 'c1' }, { type: 'email', value: 'x@y.in' }] }),
+      displayLabel({
+        profile_id: 'p1',
+        identifiers: [
+          { type: 'user_id', value: 'c1' },
+          { type: 'email', value: 'x@y.in' },
+        ],
+      }),
     ).toBe('x@y.in');
     expect(displayLabel({ profile_id: 'p1', identifiers: [] })).toBe('p1');
   });

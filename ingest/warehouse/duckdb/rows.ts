@@ -1,15 +1,25 @@
 // Rows read back from DuckDB, turned into the shared domain records. The
 // getters check each column's JS type, so a schema drift fails loudly here
 // instead of leaking a wrong type into the dashboard.
-import type { RejectedEvent } from '../../../src/lib/shared/events';
-import type {
-  Alert,
-  BrandCounters,
-  Identifier,
-  KpiMinute,
-  MergeRecord,
-  Profile,
-  StoredEvent,
+import {
+  CHANNELS,
+  EVENT_TYPES,
+  IDENTIFIER_TYPES,
+  SOURCES,
+  type RejectedEvent,
+} from '../../../src/lib/shared/events';
+import {
+  ALERT_SEVERITIES,
+  ALERT_STATES,
+  INTENT_LEVELS,
+  MERGE_ACTIONS,
+  type Alert,
+  type BrandCounters,
+  type Identifier,
+  type KpiMinute,
+  type MergeRecord,
+  type Profile,
+  type StoredEvent,
 } from '../../../src/lib/shared/model';
 import type { IdentityLink } from '../types';
 import type { Row } from './session';
@@ -22,6 +32,14 @@ export function text(row: Row, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw wrongType(row, column, 'text');
   return value;
+}
+
+/** Text that must be one of the shared model's values. */
+export function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
+  const value = text(row, column);
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) throw new TypeError(`column ${column}: unexpected value ${JSON.stringify(value)}`);
+  return found;
 }
 
 export function optionalText(row: Row, column: string): string | null {
@@ -65,7 +83,7 @@ export function toProfile(row: Row): Profile {
     channels: json<Profile['channels']>(row, 'channels'),
     categories: json<Record<string, number>>(row, 'categories'),
     intent_score: num(row, 'intent_score'),
-    intent_level: text(row, 'intent_level') as Profile['intent_level'],
+    intent_level: oneOf(row, 'intent_level', INTENT_LEVELS),
     intent_updated_at: time(row, 'intent_updated_at'),
     version: num(row, 'version'),
   };
@@ -75,11 +93,11 @@ export function toStoredEvent(row: Row): StoredEvent {
   return {
     brand_id: text(row, 'brand_id'),
     event_id: text(row, 'event_id'),
-    source: text(row, 'source') as StoredEvent['source'],
+    source: oneOf(row, 'source', SOURCES),
     source_event_id: text(row, 'source_event_id'),
-    type: text(row, 'type') as StoredEvent['type'],
+    type: oneOf(row, 'type', EVENT_TYPES),
     name: text(row, 'name'),
-    channel: text(row, 'channel') as StoredEvent['channel'],
+    channel: oneOf(row, 'channel', CHANNELS),
     profile_id: text(row, 'profile_id'),
     timestamp: time(row, 'timestamp'),
     received_at: time(row, 'received_at'),
@@ -92,7 +110,7 @@ export function toStoredEvent(row: Row): StoredEvent {
 export function toLink(row: Row): IdentityLink {
   return {
     brand_id: text(row, 'brand_id'),
-    type: text(row, 'type') as IdentityLink['type'],
+    type: oneOf(row, 'type', IDENTIFIER_TYPES),
     value: text(row, 'value'),
     profile_id: text(row, 'profile_id'),
     linked_at: time(row, 'linked_at'),
@@ -103,7 +121,7 @@ export function toMergeRecord(row: Row): MergeRecord {
   return {
     brand_id: text(row, 'brand_id'),
     merge_id: text(row, 'merge_id'),
-    action: text(row, 'action') as MergeRecord['action'],
+    action: oneOf(row, 'action', MERGE_ACTIONS),
     into_profile_id: text(row, 'into_profile_id'),
     from_profile_ids: json<string[]>(row, 'from_profile_ids'),
     reason: text(row, 'reason'),
@@ -132,8 +150,8 @@ export function toAlert(row: Row): Alert {
     brand_id: text(row, 'brand_id'),
     alert_id: text(row, 'alert_id'),
     rule: text(row, 'rule'),
-    state: text(row, 'state') as Alert['state'],
-    severity: text(row, 'severity') as Alert['severity'],
+    state: oneOf(row, 'state', ALERT_STATES),
+    severity: oneOf(row, 'severity', ALERT_SEVERITIES),
     message: text(row, 'message'),
     value: num(row, 'value'),
     baseline: num(row, 'baseline'),
@@ -147,7 +165,7 @@ export function toRejected(row: Row): RejectedEvent {
   return {
     brand_id: text(row, 'brand_id'),
     rejection_id: text(row, 'rejection_id'),
-    source: text(row, 'source') as RejectedEvent['source'],
+    source: oneOf(row, 'source', SOURCES),
     received_at: time(row, 'received_at'),
     reason: text(row, 'reason'),
     detail: text(row, 'detail'),

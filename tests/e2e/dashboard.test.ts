@@ -46,7 +46,13 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn('npx', ['tsx', 'ingest/main.ts', '--role', 'all'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     detached: true, // its own process group, so afterAll stops npx, tsx and node together
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -179,7 +185,7 @@ describe('dashboard', () => {
     // A shopper who adds to cart twice and starts checkout twice is at high intent (10+10+20+20 ≥ 50).
     const shopper = { userId: 'shopper-1', anonymousId: 'anon-shopper-1' };
     await send(brandA, [
-      { type: 'identify', ...shopper, traits: { email: 'Shopper.One@Example.com' } },
+      { type: 'identify', ...shopper, traits: { email: 'Shopper.One@Northwind.shop' } },
       ...['Product Added', 'Product Added', 'Checkout Started', 'Checkout Started'].map((event, i) => ({
         type: 'track',
         ...shopper,
@@ -187,7 +193,7 @@ describe('dashboard', () => {
         properties: { product_id: `sku-${i}`, category: 'shoes', price: 80, quantity: 1 },
       })),
     ]);
-    const row = pageA.locator('[data-testid=high-intent-row]', { hasText: 'shopper.one@example.com' });
+    const row = pageA.locator('[data-testid=high-intent-row]', { hasText: 'shopper.one@northwind.shop' });
     await row.waitFor({ timeout: 15_000 });
     expect(await pageA.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe(
       'still here',
@@ -215,7 +221,7 @@ describe('dashboard', () => {
     expect(
       (await getJson(`${baseUrl}/api/v1/profiles/${encodeURIComponent(profileId)}`, brandB.read_key)).status,
     ).toBe(404);
-    const lookup = `${baseUrl}/api/v1/profiles/lookup?identifier=${encodeURIComponent('email:shopper.one@example.com')}`;
+    const lookup = `${baseUrl}/api/v1/profiles/lookup?identifier=${encodeURIComponent('email:shopper.one@northwind.shop')}`;
     expect((await getJson(lookup, brandA.read_key)).status).toBe(200);
     expect((await getJson(lookup, brandB.read_key)).status).toBe(404);
 

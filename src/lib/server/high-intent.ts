@@ -1,11 +1,12 @@
 // The high-intent list as the dashboard shows it: the same `HighIntentEntry`
-// rows the processor pushes on `live.updates`, so a snapshot and the deltas
-// that follow it upsert into one list by profile_id.
+// rows the processor pushes on `live.updates` (same label, same top category,
+// ties alphabetical), so a snapshot and the deltas that follow it upsert into
+// one list by profile_id without a row changing its face.
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import type { HighIntentEntry } from '../shared/live';
 import type { Identifier, Profile } from '../shared/model';
 
-/** Display order for a profile's label: what a person would recognise first. */
+/** Display order for a profile's label: what a person would recognise first (as the processor's). */
 const LABEL_ORDER: readonly Identifier['type'][] = [
   'email',
   'phone',
@@ -38,7 +39,7 @@ export function toHighIntentEntry(profile: Profile): HighIntentEntry {
 export function profileLabel(profile: Profile): string {
   for (const type of LABEL_ORDER) {
     const found = profile.identifiers.find((identifier) => identifier.type === type);
-    if (found) return `${type}:${found.value}`;
+    if (found) return found.value;
   }
   return profile.profile_id;
 }
@@ -47,7 +48,9 @@ export function topCategory(categories: Record<string, number>): string | null {
   let best: string | null = null;
   let bestCount = 0;
   for (const [category, count] of Object.entries(categories)) {
-    if (count > bestCount) [best, bestCount] = [category, count];
+    if (count > bestCount || (count === bestCount && best !== null && category < best)) {
+      [best, bestCount] = [category, count];
+    }
   }
   return best;
 }

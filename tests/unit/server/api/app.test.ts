@@ -194,7 +194,7 @@ describe('profiles', () => {
         profile_id: 'a-ana',
         score: 72,
         level: 'high',
-        label: `email:${SHARED_EMAIL}`,
+        label: SHARED_EMAIL,
         top_category: 'shoes',
         last_seen: '2026-03-01T10:14:00.000Z',
       },

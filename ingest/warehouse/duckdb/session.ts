@@ -17,6 +17,8 @@ export type Row = Record<string, JS>;
 export interface Session {
   run(sql: string, params?: readonly SqlParam[]): Promise<void>;
   rows(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  /** Runs several statements without parameters (SQL constants only) in one call. */
+  runScript(sql: string): Promise<void>;
   /** Bulk-appends rows (values in column order) to a temporary table of this connection. */
   appendToTemp(table: string, rows: readonly DuckDBValue[][]): Promise<void>;
 }
@@ -71,6 +73,9 @@ export async function openDatabase(path: string): Promise<Database> {
     async rows(sql, params = []) {
       const reader = await (await statement(sql, params)).runAndReadAll();
       return reader.getRowObjectsJS();
+    },
+    async runScript(sql) {
+      await connection.run(sql);
     },
     async appendToTemp(table, rows) {
       // The appender writes inside the connection's open transaction: a ROLLBACK drops these rows too.

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { BrandCredentials, BrandRegistry } from './brands/types';
 
+// The generator's shoppers are in India and often write their phones in local
+// form ("098765 43210"), so the brands' default country is IN.
 export const DEMO_BRANDS = [
-  { brand_id: 'demo-fashion', name: 'Demo Fashion Co.', catalog: 'fashion' },
-  { brand_id: 'demo-electronics', name: 'Demo Electronics', catalog: 'electronics' },
+  { brand_id: 'demo-fashion', name: 'Demo Fashion Co.', catalog: 'fashion', country: 'IN' },
+  { brand_id: 'demo-electronics', name: 'Demo Electronics', catalog: 'electronics', country: 'IN' },
 ] as const;
 
 const credentialsFileSchema = z.array(
@@ -43,7 +45,8 @@ export async function ensureDemoBrands(
     return saved.filter((entry) => brands.get(entry.brand_id));
   }
   const created: BrandCredentials[] = [];
-  for (const demo of missing) created.push(await brands.create(demo.brand_id, demo.name));
+  for (const demo of missing)
+    created.push(await brands.create(demo.brand_id, demo.name, { default_country: demo.country }));
   const all = [...saved, ...created];
   await writeFile(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
   return all.filter((entry) => brands.get(entry.brand_id));

@@ -143,7 +143,7 @@ export async function createBrandRegistry(options: BrandRegistryOptions): Promis
       }
       return (await verifyPassword(password, user.passwordScrypt)) ? publicBrand(user.brand) : undefined;
     },
-    create: async (brandId, name) => {
+    create: async (brandId, name, settings) => {
       const id = brandIdSchema.safeParse(brandId);
       if (!id.success)
         throw new BrandRegistryError(
@@ -168,7 +168,7 @@ export async function createBrandRegistry(options: BrandRegistryOptions): Promis
         brand_id: brandId,
         name: name?.trim() || brandId,
         created_at: clock().toISOString(),
-        settings: brandSettingsSchema.parse({}),
+        settings: brandSettingsSchema.parse(settings ?? {}),
         write_key_sha256: hashKey(credentials.write_key),
         read_key_sha256: hashKey(credentials.read_key),
         webhook_secrets: credentials.webhook_secrets,

@@ -35,6 +35,8 @@ export const brandSettingsSchema = z.object({
     .default({ window_minutes: 5, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 20 }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
+/** Settings as written by a person: every field optional, defaults filled in. */
+export type BrandSettingsInput = z.input<typeof brandSettingsSchema>;
 
 export interface Brand {
   brand_id: string;
@@ -63,5 +65,5 @@ export interface BrandRegistry {
   /** The brand of a dashboard user whose password matches, or undefined. */
   verifyUser(username: string, password: string): Promise<Brand | undefined>;
   /** Creates a brand with fresh credentials and saves the file; throws if the id exists. */
-  create(brandId: string, name?: string): Promise<BrandCredentials>;
+  create(brandId: string, name?: string, settings?: BrandSettingsInput): Promise<BrandCredentials>;
 }

@@ -2,9 +2,11 @@
 //   orders/create                     → order_completed (revenue = total_price)
 //   checkouts/create, checkouts/update → checkout_started
 //   customers/create, customers/update → identify
-// Shopify's customer id becomes `user_id` as `shopify-<id>`: the brand's own
-// ids (Segment userId) live in the same identifier space, and a bare Shopify
-// number could collide with one of them and join two different people.
+// Shopify's customer id is NOT an identifier: `user_id` is the brand's own
+// customer id (Segment userId), and a profile holds one. A Shopify id beside
+// it would read as a conflicting customer id and split the person in two.
+// The shopper links through e-mail and phone; the Shopify id is kept, exact
+// (64-bit), in `properties.shopify_customer_id`.
 import type { Campaign, Channel, Identifiers, InboundEvent, LineItem } from '../../../src/lib/shared/events';
 import type {
   ShopifyCustomer,
@@ -20,10 +22,6 @@ export interface ShopifyMappingMeta {
   received_at: string;
   /** `X-Shopify-Webhook-Id`: the same on every retry of one delivery. */
   webhook_id: string | undefined;
-}
-
-export function shopifyUserId(customerId: string): string {
-  return `shopify-${customerId}`;
 }
 
 function definedOnly<T extends object>(object: T): T {
@@ -77,7 +75,6 @@ function customerTraits(customer: ShopifyCustomer | null | undefined): Record<st
 
 function purchaseIdentifiers(purchase: ShopifyPurchase): Identifiers {
   return definedOnly({
-    user_id: purchase.customer ? shopifyUserId(purchase.customer.id) : undefined,
     email: purchase.email || purchase.customer?.email || undefined,
     phone: purchase.phone || purchase.customer?.phone || purchase.billing_address?.phone || undefined,
   });
@@ -104,7 +101,6 @@ function mapCustomer(topic: ShopifyTopic, customer: ShopifyCustomer, meta: Shopi
     timestamp: isoOr(customer.updated_at ?? customer.created_at, meta.received_at),
     received_at: meta.received_at,
     identifiers: definedOnly({
-      user_id: shopifyUserId(customer.id),
       email: customer.email || undefined,
       phone: customer.phone || customer.default_address?.phone || undefined,
     }),
@@ -136,6 +132,7 @@ function mapPurchase(topic: ShopifyTopic, purchase: ShopifyPurchase, meta: Shopi
       [isOrder ? 'order_id' : 'checkout_id']: purchase.id,
       order_number: purchase.order_number,
       source_name: purchase.source_name,
+      shopify_customer_id: purchase.customer?.id,
     }),
     commerce: definedOnly({
       order_id: isOrder ? purchase.id : undefined,

@@ -52,6 +52,13 @@ describe('npm run brand', { timeout: 30_000 }, () => {
     expect(listed.stdout).not.toContain(credentials.write_key);
   });
 
+  it('sets the default phone country of a new brand', async () => {
+    const created = await brandCli('create', 'mumbai-store', '--country', 'in');
+    expect(created.code).toBe(0);
+    const registry = await createBrandRegistry({ file: join(dataDir, 'brands.json') });
+    expect(registry.get('mumbai-store')?.settings.default_country).toBe('IN');
+  });
+
   it('exits 2 naming the problem for bad input, and writes nothing', async () => {
     expect(await brandCli('create', 'acme')).toMatchObject({ code: 0 });
     const before = await readFile(join(dataDir, 'brands.json'), 'utf8');
@@ -61,6 +68,8 @@ describe('npm run brand', { timeout: 30_000 }, () => {
       [['create'], /create needs a brand id/],
       [['create', 'beta', '--name'], /--name needs a value/],
       [['create', 'beta', '--colour', 'red'], /unknown option "--colour"/],
+      [['create', 'beta', '--country', 'XX'], /two-letter ISO 3166 country code, got "XX"/],
+      [['create', 'beta', '--country'], /two-letter ISO 3166 country code/],
       [['delete', 'acme'], /unknown command "delete"/],
       [[], /no command given/],
     ];

@@ -38,9 +38,14 @@ describe('mapShopifyWebhook', () => {
       channel: 'web',
       timestamp: '2024-04-30T17:00:00.000Z',
       received_at: meta.received_at,
-      identifiers: { user_id: 'shopify-115310627314723958', email: 'jon@example.com', phone: '+16135551111' },
+      identifiers: { email: 'jon@example.com', phone: '+16135551111' },
       traits: { first_name: 'John' },
-      properties: { order_id: '820982911946154508', order_number: 1234, source_name: 'web' },
+      properties: {
+        order_id: '820982911946154508',
+        order_number: 1234,
+        source_name: 'web',
+        shopify_customer_id: '115310627314723958',
+      },
       commerce: {
         order_id: '820982911946154508',
         revenue: 403,
@@ -92,7 +97,7 @@ describe('mapShopifyWebhook', () => {
         type: 'checkout_started',
         name: topic,
         timestamp: '2024-04-30T16:05:00.000Z',
-        identifiers: { user_id: 'shopify-603851970716743426', email: 'john@example.com' },
+        identifiers: { email: 'john@example.com' },
         commerce: {
           revenue: 398,
           currency: 'USD',
@@ -109,7 +114,7 @@ describe('mapShopifyWebhook', () => {
       type: 'identify',
       channel: 'web',
       timestamp: '2024-04-30T13:00:00.000Z',
-      identifiers: { user_id: 'shopify-706405506930370084', email: 'bob@biller.com', phone: '+16135550199' },
+      identifiers: { email: 'bob@biller.com', phone: '+16135550199' },
       traits: { first_name: 'Bob', last_name: 'Biller' },
       commerce: {},
     });
@@ -118,13 +123,14 @@ describe('mapShopifyWebhook', () => {
   it('keeps every digit of 64-bit ids, so neighbouring customers stay apart', () => {
     const a = map('customers/create', customerPayload({ id: 'bigint:9007199254740993' }));
     const b = map('customers/create', customerPayload({ id: 'bigint:9007199254740992' }));
-    expect(a.identifiers.user_id).toBe('shopify-9007199254740993');
-    expect(b.identifiers.user_id).toBe('shopify-9007199254740992');
+    expect(a.properties.shopify_customer_id).toBe('9007199254740993');
+    expect(b.properties.shopify_customer_id).toBe('9007199254740992');
   });
 
-  it('namespaces the Shopify customer id so it cannot equal a brand user id', () => {
+  it('keeps the Shopify customer id out of the identifiers, so it never conflicts with the brand user id', () => {
     const event = map('customers/create', customerPayload({ id: 42 }));
-    expect(event.identifiers.user_id).toBe('shopify-42');
+    expect(event.identifiers.user_id).toBeUndefined();
+    expect(event.properties.shopify_customer_id).toBe('42');
   });
 
   it('without a webhook id, identifies a retry by topic, id and update time', () => {

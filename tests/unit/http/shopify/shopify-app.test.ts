@@ -55,7 +55,7 @@ describe('Shopify webhooks: accepted deliveries', () => {
         type: 'order_completed',
         received_at: NOW,
         commerce: expect.objectContaining({ order_id: '820982911946154508', revenue: 403, currency: 'USD' }),
-        identifiers: expect.objectContaining({ user_id: 'shopify-115310627314723958' }),
+        properties: expect.objectContaining({ shopify_customer_id: '115310627314723958' }),
       }),
     ]);
   });

@@ -13,10 +13,13 @@ export async function readOffsets(path: string): Promise<Map<string, number>> {
   }
   const parsed: unknown = JSON.parse(text);
   const offsets = new Map<string, number>();
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path} is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${path} is not a JSON object`);
+  }
   for (const [group, offset] of Object.entries(parsed)) {
-    if (!Number.isSafeInteger(offset) || offset < 0)
+    if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new Error(`${path}: bad offset for group ${group}`);
+    }
     offsets.set(group, offset);
   }
   return offsets;

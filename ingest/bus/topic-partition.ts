@@ -3,11 +3,11 @@
 //
 // Two retention rules:
 // - 'until-committed' (events.raw): a message stays until every known group
-//   has committed past it, released a whole segment at a time; with a folder
-//   it lives in segment files first, and
-//   a publish resolves only once its bytes are fdatasync'd. Publishes that
-//   arrive while a write is in flight queue up and share the next write
-//   (group commit), so many concurrent requests cost one fsync.
+//   has committed past it, released a whole segment at a time. With a folder
+//   it is written to segment files, and a publish resolves only once its
+//   bytes are fdatasync'd. Publishes that arrive while a write is in flight
+//   queue up and share the next write (group commit), so many concurrent
+//   requests cost one fsync.
 // - 'ring' (live.updates): the newest `retentionMessages` only; a consumer
 //   that falls behind skips what was dropped.
 import { join } from 'node:path';

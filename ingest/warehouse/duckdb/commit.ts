@@ -1,8 +1,9 @@
 // Writes one ProcessorCommit. Each table's rows go through DuckDB's appender
 // into a temporary staging table of the same columns (the fastest bulk path,
-// and no value is ever part of SQL text), then one INSERT ... SELECT moves
-// them into the real table under its conflict rule and the stage is emptied.
-// All of it runs inside the caller's transaction.
+// and no value is ever part of SQL text); then one call runs, per table, an
+// INSERT ... SELECT into the real table under its conflict rule and empties
+// the stage. All of it runs inside the caller's transaction, so a failure
+// also rolls the staged rows back.
 //
 // Conflict rules make a re-commit of the same batch harmless:
 //   events, merge_history, rejected_events  keep the stored row (append-only facts)

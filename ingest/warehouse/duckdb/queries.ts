@@ -29,8 +29,9 @@ import { bigint, timestamp, varchar, varcharList } from './sql-params';
 const MAX_MERGE_HOPS = 64;
 
 function checkLimit(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 0)
+  if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
+  }
   return limit;
 }
 

@@ -14,6 +14,8 @@ export interface Changes {
   event(row: StoredEvent): void;
   rejected(row: RejectedEvent, state: BrandState | undefined): void;
   duplicate(state: BrandState): void;
+  /** Duplicates seen in this batch. */
+  duplicates(): number;
   processed(state: BrandState): void;
   /** Marks a profile changed; its version goes up once per batch. */
   profile(state: BrandState, profile: Profile): void;
@@ -30,6 +32,7 @@ const keyOf = (brandId: string, id: string) => `${brandId}\u0000${id}`;
 
 export function createChanges(): Changes {
   const brands = new Set<string>();
+  let duplicates = 0;
   const states = new Map<string, BrandState>();
   const events: StoredEvent[] = [];
   const rejected: RejectedEvent[] = [];
@@ -59,8 +62,10 @@ export function createChanges(): Changes {
     },
     duplicate(state) {
       state.counters.duplicates += 1;
+      duplicates += 1;
       touch(state);
     },
+    duplicates: () => duplicates,
     processed(state) {
       state.counters.processed += 1;
       touch(state);

@@ -40,6 +40,11 @@ export interface ProcessorStats {
   messages: number;
   commits: number;
   tickCommits: number;
+  /** Rejected rows written (ingest's rejections, corrupt messages, unknown brands, ...). */
+  rejected: number;
+  /** Events for a brand the registry does not know (deleted): stored as rejected. */
+  unknownBrand: number;
+  duplicates: number;
   /** Messages stored as rejected because processing them threw. */
   deadLettered: number;
   /** Batches the bus will deliver again (after an error). */
@@ -77,6 +82,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     messages: 0,
     commits: 0,
     tickCommits: 0,
+    rejected: 0,
+    unknownBrand: 0,
+    duplicates: 0,
     deadLettered: 0,
     retries: 0,
     errors: 0,
@@ -158,6 +166,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     counts.batches += 1;
     counts.commits += 1;
     counts.messages += fresh.messages.length;
+    counts.rejected += result.commit.rejected.length;
+    counts.unknownBrand += result.commit.rejected.filter((r) => r.reason === 'unknown_brand').length;
+    counts.duplicates += result.duplicates;
     await publishLive(result.live);
   }
 

@@ -54,6 +54,8 @@ export interface PipelineResult {
   live: LiveMessage[];
   /** Brands whose state the batch changed: drop them if the commit fails. */
   brands: string[];
+  /** Events ignored as duplicates of an earlier delivery by their source. */
+  duplicates: number;
 }
 
 /** Processing one message threw, and retrying cannot help. The consumer dead-letters it. */
@@ -84,7 +86,7 @@ export async function processBatch(batch: ConsumedBatch, deps: PipelineDeps): Pr
     partition: batch.partition,
     next_offset: batch.nextOffset,
   });
-  return { commit, live, brands: [...changes.brands] };
+  return { commit, live, brands: [...changes.brands], duplicates: changes.duplicates() };
 }
 
 /**
@@ -115,7 +117,7 @@ export function processTick(
       partition,
       next_offset: checkpoints.get(partition)!,
     });
-    results.push({ commit, live, brands: [...changes.brands] });
+    results.push({ commit, live, brands: [...changes.brands], duplicates: 0 });
   }
   return results;
 }

@@ -6,7 +6,7 @@ import { TOPICS } from '../../../src/lib/shared/topics';
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import type { Bus } from '../../../ingest/bus/types';
-import { createProcessor, type Processor } from '../../../ingest/processor/consumer';
+import { createProcessor } from '../../../ingest/processor/consumer';
 import {
   WarehouseUnavailableError,
   type Warehouse,
@@ -231,11 +231,13 @@ describe('createProcessor', () => {
         received_at: at(2 * SECOND),
       }),
     ];
+    const deleted = makeEvent({ brand_id: 'gone', event_id: 'c4', received_at: at(3 * SECOND) });
     await bus.publish(TOPICS.eventsRaw, [
       ...eventMessages(events),
       { key: 'acme', value: '{"kind":"event"' },
+      ...eventMessages([deleted, { ...events[2]!, event_id: 'c3-retry' }]),
     ]);
-    await waitFor(processedUpTo(warehouse, 4), 'the events');
+    await waitFor(processedUpTo(warehouse, 6), 'the events');
     await waitFor(
       async () => received.some((r) => r.message.event === 'status' && r.message.payload.rejected === 1),
       'live status',
@@ -249,10 +251,21 @@ describe('createProcessor', () => {
         .filter((r) => r.key === 'other')
         .map((r) => r.message.event)
         .sort(),
-    ).toEqual(['kpi', 'status']);
+    ).toEqual(['kpi', 'status', 'status']); // the retry's batch: status only
     expect(await warehouse.counters('acme')).toMatchObject({ processed: 2, rejected: 1 });
-    expect(await warehouse.counters('other')).toMatchObject({ processed: 1, rejected: 0 });
-    expect(processor.stats()).toMatchObject({ messages: 4, errors: 0, deadLettered: 0 });
+    expect(await warehouse.counters('other')).toMatchObject({ processed: 1, rejected: 0, duplicates: 1 });
+    expect(processor.stats()).toMatchObject({
+      messages: 6,
+      rejected: 2,
+      unknownBrand: 1,
+      duplicates: 1,
+      errors: 0,
+      deadLettered: 0,
+    });
+    expect(await warehouse.rejected('gone', 10)).toEqual([
+      expect.objectContaining({ reason: 'unknown_brand' }),
+    ]);
+    expect(await warehouse.rejected('other', 10)).toEqual([]);
   });
 
   it('a crash right after a warehouse commit, and one right before, leave the same totals as a clean run', async () => {

@@ -31,6 +31,7 @@ const CHROMIUM_ARGS = [
 let dataDir: string;
 let server: ChildProcess | undefined;
 let serverLog = '';
+let port: number;
 let baseUrl: string;
 let browser: Browser | undefined;
 let brandA: BrandCredentials;
@@ -42,30 +43,9 @@ beforeAll(async () => {
   brandA = createBrand('e2e-a', 'Brand A');
   brandB = createBrand('e2e-b', 'Brand B');
 
-  const port = await freePort();
+  port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn('npx', ['tsx', 'ingest/main.ts', '--role', 'all'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    detached: true, // its own process group, so afterAll stops npx, tsx and node together
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitFor(
-    `the server at ${baseUrl}`,
-    async () => {
-      if (server?.exitCode !== null) throw new Error(`server exited: ${serverLog}`);
-      return (await fetch(`${baseUrl}/api/openapi.json`)).ok || undefined;
-    },
-    90_000,
-  );
+  await startServer();
 
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
@@ -73,14 +53,39 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
   await browser?.close();
-  if (server?.pid && server.exitCode === null) {
-    const exited = new Promise((done) => server?.once('exit', done));
-    process.kill(-server.pid, 'SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-    if (server.exitCode === null) process.kill(-server.pid, 'SIGKILL');
-  }
+  await stopServer();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
+
+async function startServer(): Promise<void> {
+  serverLog = '';
+  const child = spawn('npx', ['tsx', 'ingest/main.ts', '--role', 'all'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    detached: true, // its own process group, so stopServer ends npx, tsx and node together
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = child;
+  child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  await waitFor(
+    `the server at ${baseUrl}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`server exited: ${serverLog}`);
+      return (await fetch(`${baseUrl}/api/openapi.json`)).ok || undefined;
+    },
+    90_000,
+  );
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  process.kill(-child.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+}
 
 function createBrand(brandId: string, name: string): BrandCredentials {
   const result = spawnSync('npx', ['tsx', 'ingest/cli/brand.ts', 'create', brandId, '--name', name], {
@@ -251,5 +256,31 @@ describe('dashboard', () => {
     expect(b.seen).toEqual([]);
     expect(await tileValue(pageB, 'kpi-events')).toBe(0);
     expect(await pageB.locator('[data-testid=high-intent-row]').count()).toBe(0);
+  });
+
+  it('catches up after the server restarts: no gap, no double count', async () => {
+    const page = await signIn(brandA);
+    const before = await tileValue(page, 'kpi-events');
+    expect(before).toBeGreaterThan(0);
+
+    await stopServer();
+    await page.locator('[data-testid=connection]', { hasText: /Connecting|Offline/ }).waitFor();
+    await startServer();
+    // Sent while the browser is still reconnecting, or just after: either way counted once.
+    await send(brandA, pageViews(4, 'visitor-a3'));
+    await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      (expected) =>
+        Number(
+          (document.querySelector('[data-testid=kpi-events-hour]')?.textContent ?? '').replace(
+            /[^\d.-]/g,
+            '',
+          ),
+        ) === expected,
+      before + 4,
+      { timeout: 15_000 },
+    );
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(await tileValue(page, 'kpi-events')).toBe(before + 4);
   });
 });

@@ -101,8 +101,9 @@ export async function attachLiveSocket(deps: LiveSocketDeps): Promise<LiveSocket
     dropped: () => dropped,
     async close() {
       await subscription.stop();
-      // Not io.close(): that also closes the HTTP server, which belongs to the caller.
-      io.disconnectSockets(true);
+      // Close the transports, not the sockets: a socket told "server disconnect"
+      // would not reconnect, while one whose transport closed reconnects to the
+      // next server. (Not io.close() either: the HTTP server belongs to the caller.)
       io.engine.close();
     },
   };

@@ -176,6 +176,26 @@ describe('live socket', () => {
     expect(reason).toBe('io server disconnect');
   });
 
+  it('closes so that browsers reconnect to the next server (transport close, not a server disconnect)', async () => {
+    const other = createServer();
+    const closing = await attachLiveSocket({ httpServer: other, bus, sessionSecret: SECRET, brands });
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    const socket = connect(`http://127.0.0.1:${(other.address() as AddressInfo).port}`, {
+      path: SOCKET_PATH,
+      auth: { token: brandA.read_key },
+      reconnection: false,
+    });
+    try {
+      await connected(socket);
+      const reason = new Promise<string>((done) => socket.once('disconnect', done));
+      await closing.close();
+      expect(await reason).toBe('transport close');
+    } finally {
+      socket.disconnect();
+      await new Promise<void>((done) => other.close(() => done()));
+    }
+  });
+
   it('refuses read keys when read-key auth is off, but still takes sessions', async () => {
     const other = createServer();
     const strict = await attachLiveSocket({

@@ -55,7 +55,8 @@ export function advanceTime(
   state.lastClosedMinuteMs = Math.max(state.lastClosedMinuteMs ?? lastClosable, lastClosable);
 
   if (options.tick) {
-    state.kpis.prune(minuteStart(nowMs - STATE_HORIZON_MS));
+    state.kpiHorizonMs = Math.max(state.kpiHorizonMs, minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS);
+    state.kpis.prune(state.kpiHorizonMs);
     state.dedupe.prune(nowMs - STATE_HORIZON_MS);
   }
 }

@@ -43,15 +43,17 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   applyProfileEvent(profile, normalized);
   changes.profile(state, profile);
 
-  const row = state.kpis.record({
-    receivedAtMs,
-    profileId: profile.profile_id,
-    type: event.type,
-    revenue: normalized.revenue,
-    mergedIds: merged.map((p) => p.profile_id),
-    highIntentProfiles: state.high.size,
-  });
-  changes.kpi(state, row);
+  if (receivedAtMs >= state.kpiHorizonMs) {
+    const row = state.kpis.record({
+      receivedAtMs,
+      profileId: profile.profile_id,
+      type: event.type,
+      revenue: normalized.revenue,
+      mergedIds: merged.map((p) => p.profile_id),
+      highIntentProfiles: state.high.size,
+    });
+    changes.kpi(state, row);
+  }
   changes.processed(state);
 
   const stored: StoredEvent = {

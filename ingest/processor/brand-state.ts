@@ -3,13 +3,13 @@
 // message, and dropped whenever the warehouse might not have what memory has.
 import type { Alert, BrandCounters } from '../../src/lib/shared/model';
 import type { Brand, BrandRegistry } from '../brands/types';
-import type { BrandSnapshot, WarehouseWriter } from '../warehouse/types';
+import { WarehouseUnavailableError, type BrandSnapshot, type WarehouseWriter } from '../warehouse/types';
 import { CONVERSION_DROP_RULE } from './alerts/conversion-drop';
 import { DEDUPE_WINDOW_MS, createDedupe, type Dedupe } from './dedupe';
 import { createIdentityGraph, type IdentityGraph } from './identity/graph';
 import { createLevelSchedule, type LevelSchedule } from './intent/level-schedule';
 import { levelDropsAt } from './intent/score';
-import { createKpiMinutes, type KpiMinutes } from './kpi/minutes';
+import { MINUTE_MS, createKpiMinutes, minuteStart, type KpiMinutes } from './kpi/minutes';
 
 export interface BrandState {
   brand: Brand;
@@ -27,6 +27,12 @@ export interface BrandState {
   counters: BrandCounters;
   /** Start of the last minute the alert rule evaluated; undefined after a load. */
   lastClosedMinuteMs: number | undefined;
+  /**
+   * KPI minutes before this are not in memory (older than the snapshot, or
+   * pruned): an event that late is stored and counted in its profile, but
+   * leaves the minute's stored row alone rather than overwrite it with a part.
+   */
+  kpiHorizonMs: number;
 }
 
 /** How far back a brand's state reaches: the dedupe window, and the KPI minutes kept. */
@@ -56,7 +62,18 @@ export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: nu
     firing: snapshot.firingAlerts.find((a) => a.rule === CONVERSION_DROP_RULE && a.state === 'firing'),
     counters: { ...snapshot.counters, brand_id: brand.brand_id },
     lastClosedMinuteMs: undefined,
+    kpiHorizonMs: minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS,
   };
+}
+
+/** The warehouse could not give a brand's snapshot: the batch is retried, never dead-lettered. */
+export class BrandLoadError extends Error {
+  override name = 'BrandLoadError';
+  readonly retriable = true;
+  constructor(brandId: string, options: { cause: unknown }) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`state of brand "${brandId}" could not be loaded: ${reason}`, options);
+  }
 }
 
 export interface BrandStates {
@@ -85,10 +102,12 @@ export function createBrandStates(deps: BrandStatesDeps): BrandStates {
       let state = states.get(brandId);
       if (!state) {
         const nowMs = deps.clock().getTime();
-        const snapshot = await deps.warehouse.loadBrand(
-          brandId,
-          new Date(nowMs - STATE_HORIZON_MS).toISOString(),
-        );
+        const since = new Date(nowMs - STATE_HORIZON_MS).toISOString();
+        const snapshot = await deps.warehouse.loadBrand(brandId, since).catch((error: unknown) => {
+          throw error instanceof WarehouseUnavailableError
+            ? error
+            : new BrandLoadError(brandId, { cause: error });
+        });
         state = buildBrandState(brand, snapshot, nowMs);
         states.set(brandId, state);
       }

@@ -25,7 +25,7 @@ import type { ProcessorCommit } from '../warehouse/types';
 import { WarehouseUnavailableError } from '../warehouse/types';
 import { advanceTime } from './advance-time';
 import { applyEvent } from './apply-event';
-import type { BrandState, BrandStates } from './brand-state';
+import { BrandLoadError, type BrandState, type BrandStates } from './brand-state';
 import { createChanges, type Changes } from './changes';
 import { sourceKey } from './dedupe';
 import { shortHash } from './ids';
@@ -77,7 +77,7 @@ export async function processBatch(batch: ConsumedBatch, deps: PipelineDeps): Pr
       await processMessage(message, deps, changes);
     } catch (error) {
       for (const brandId of changes.brands) deps.states.drop(brandId);
-      if (error instanceof WarehouseUnavailableError) throw error;
+      if (error instanceof WarehouseUnavailableError || error instanceof BrandLoadError) throw error;
       throw new PoisonMessageError(message.offset, { cause: error });
     }
   }

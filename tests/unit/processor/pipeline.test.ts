@@ -3,8 +3,8 @@ import type { InboundEvent } from '../../../src/lib/shared/events';
 import type { LiveMessage } from '../../../src/lib/shared/live';
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import type { Warehouse } from '../../../ingest/warehouse/types';
-import { createBrandStates, type BrandStates } from '../../../ingest/processor/brand-state';
-import { processBatch, processTick } from '../../../ingest/processor/pipeline';
+import { BrandLoadError, createBrandStates, type BrandStates } from '../../../ingest/processor/brand-state';
+import { PoisonMessageError, processBatch, processTick } from '../../../ingest/processor/pipeline';
 import { MINUTE_MS } from '../../../ingest/processor/kpi/minutes';
 import { MINUTE, SECOND, T0, at, makeEvent } from './fixtures';
 import { batchOf, envelopeOf, eventMessages, makeRegistry, openWarehouse, tempDir } from './harness';
@@ -360,5 +360,41 @@ describe('processBatch', () => {
     const retried = await run(second, 1);
     expect(retried.commit).toEqual(failed.commit);
     expect(await warehouse.counters('acme')).toMatchObject({ processed: 3 });
+  });
+
+  it('an event older than the state horizon leaves its stored KPI minute alone', async () => {
+    await run(
+      eventMessages([ev({ event_id: 'early', identifiers: { user_id: 'u1' }, received_at: at(SECOND) })]),
+    );
+    now = T0 + 25 * 60 * MINUTE; // the processor was down for a day
+    states = createBrandStates({ warehouse, brands, clock });
+    const late = ev({ event_id: 'late', identifiers: { user_id: 'u1' }, received_at: at(2 * SECOND) });
+    const { commit } = await run(eventMessages([late]), 1);
+    expect(commit.kpis).toEqual([]);
+    expect(commit.events.map((e) => e.event_id)).toEqual(['late']);
+    expect(await warehouse.kpis('acme', at(0), at(MINUTE))).toEqual([expect.objectContaining({ events: 1 })]);
+    expect(await warehouse.lookupProfile('acme', { type: 'user_id', value: 'u1' })).toMatchObject({
+      event_count: 2,
+    });
+  });
+
+  it('a failed snapshot load is retriable, never a poison message', async () => {
+    const locked = createBrandStates({
+      warehouse: {
+        loadBrand: async () => {
+          throw new Error('IO Error: Could not set lock on file');
+        },
+      },
+      brands,
+      clock,
+    });
+    const attempt = processBatch(batchOf(eventMessages([ev({ event_id: 'l1' })])), {
+      states: locked,
+      group: 'processor',
+      clock,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(BrandLoadError);
+    await expect(attempt).rejects.toMatchObject({ retriable: true });
+    await expect(attempt).rejects.not.toBeInstanceOf(PoisonMessageError);
   });
 });

@@ -11,6 +11,8 @@ import { displayLabel, topCategory } from './profile/aggregates';
 export interface Changes {
   /** Brands whose in-memory state this batch changed (dropped if the commit fails). */
   readonly brands: Set<string>;
+  /** Marks a brand's state as changed by this batch (before anything changes it). */
+  brand(state: BrandState): void;
   event(row: StoredEvent): void;
   rejected(row: RejectedEvent, state: BrandState | undefined): void;
   duplicate(state: BrandState): void;
@@ -50,6 +52,7 @@ export function createChanges(): Changes {
 
   return {
     brands,
+    brand: touch,
     event(row) {
       events.push(row);
     },

@@ -173,7 +173,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   }
 
   async function handleTick(): Promise<void> {
-    const results = processTick({ states, group }, deps.clock().getTime(), checkpoints, TICK_GRACE_MS);
+    let results: PipelineResult[];
+    try {
+      results = processTick({ states, group }, deps.clock().getTime(), checkpoints, TICK_GRACE_MS);
+    } catch (error) {
+      // A tick that threw may have changed any loaded brand: reload them all from the warehouse.
+      for (const state of states.loaded()) states.drop(state.brand.brand_id);
+      countError(error);
+      return;
+    }
     for (const result of results) {
       try {
         await commit(result);

@@ -126,7 +126,11 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   const now = deps.clock().toISOString();
   const stateOf = async (brandId: string) => {
     const state = await deps.states.get(brandId);
-    if (state) state.partition = message.partition;
+    if (state) {
+      // From here on this message may change the state: if anything throws, it is dropped.
+      changes.brand(state);
+      state.partition = message.partition;
+    }
     return state;
   };
   const deadLetter = deps.deadLetters?.get(message.offset);

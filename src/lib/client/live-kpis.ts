@@ -1,7 +1,7 @@
 // The overview's KPIs: per-minute rows kept live by minute, viewed as the
 // sliding last hour.
 import type { KpiMinute } from '$lib/shared/model';
-import { fillWindow, minuteKey, totals, type KpiTotals } from './kpi-window';
+import { fillWindow, minuteKey } from './kpi-window';
 import { LiveCollection } from './live-collection';
 import type { LiveConnection } from './live-connection';
 import type { Now } from './now';
@@ -28,13 +28,5 @@ export class LiveKpis {
   /** One row per minute of the last hour, oldest first. */
   get window(): KpiMinute[] {
     return fillWindow(this.#rows.rows, this.#now.current, this.#brandId);
-  }
-
-  get current(): KpiMinute {
-    return this.window.at(-1)!;
-  }
-
-  get hour(): KpiTotals {
-    return totals(this.window);
   }
 }

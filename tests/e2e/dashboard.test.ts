@@ -258,6 +258,37 @@ describe('dashboard', () => {
     expect(await pageB.locator('[data-testid=high-intent-row]').count()).toBe(0);
   });
 
+  it('shows a shopper’s 360 page and the brand’s rejected events', async () => {
+    const page = await signIn(brandA);
+    const lookup = await getJson(
+      `${baseUrl}/api/v1/profiles/lookup?identifier=${encodeURIComponent('email:shopper.one@northwind.shop')}`,
+      brandA.read_key,
+    );
+    const profileId = (lookup.body as { profile: { profile_id: string } }).profile.profile_id;
+    await page.goto(`${baseUrl}/profiles/${encodeURIComponent(profileId)}`);
+    expect(await page.locator('[data-testid=intent-level]').innerText()).toMatch(/high/i);
+    expect(await page.locator('main').innerText()).toContain('shopper.one@northwind.shop');
+    expect(await page.locator('main').innerText()).toContain('Checkout Started');
+
+    // A track call without an event name is refused, kept, and shown to its brand only.
+    const refused = await postJson(
+      `${baseUrl}/v1/track`,
+      { type: 'track', userId: 'shopper-1', properties: { marker: 'rejected-e2e' } },
+      { authorization: basicAuth(brandA.write_key) },
+    );
+    expect(refused.status).toBe(400);
+    await page.goto(`${baseUrl}/rejected`);
+    await expect(
+      page.locator('[data-testid=rejected-row]', { hasText: 'rejected-e2e' }).count(),
+    ).resolves.toBe(1);
+    const pageB = await signIn(brandB);
+    await pageB.goto(`${baseUrl}/rejected`);
+    expect(await pageB.locator('main').innerText()).not.toContain('rejected-e2e');
+    // And B cannot open A's shopper's page.
+    const response = await pageB.goto(`${baseUrl}/profiles/${encodeURIComponent(profileId)}`);
+    expect(response?.status()).toBe(404);
+  });
+
   it('catches up after the server restarts: no gap, no double count', async () => {
     const page = await signIn(brandA);
     const before = await tileValue(page, 'kpi-events');

@@ -79,6 +79,7 @@ export class LiveCollection<E extends LiveEventName, T> {
 
     return () => {
       clearTimeout(retry);
+      held = null; // a snapshot still in flight is dropped
       stopListening();
       socket.off('connect', resync);
       connection.release();

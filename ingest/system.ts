@@ -72,12 +72,18 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   });
   await processor.start();
 
-  const ingestApp = createIngestApp({ bus, brands, clock });
+  // The client already got the 5xx; the server's log gets the cause.
+  const report = (where: string) => (error: unknown) =>
+    log.error(`${where}: unexpected error`, {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  const ingestApp = createIngestApp({ bus, brands, clock, reportError: report('ingest') });
   const readApi = createReadApi({
     warehouse,
     brands,
     sessionSecret,
     clock,
+    onUnexpectedError: report('read api'),
     // Accepted but not yet processed: what a client waits on after sending.
     pending: async (brandId) => (await bus.pendingByKey(TOPICS.eventsRaw, PROCESSOR_GROUP)).get(brandId) ?? 0,
   });

@@ -6,7 +6,7 @@ import type { LiveMessage } from '../../src/lib/shared/live';
 import type { Alert, KpiMinute, MergeRecord, Profile, StoredEvent } from '../../src/lib/shared/model';
 import type { Checkpoint, IdentityLink, ProcessorCommit } from '../warehouse/types';
 import type { BrandState } from './brand-state';
-import { displayLabel, topCategory } from './profile/aggregates';
+import { highIntentEntry } from '../../src/lib/shared/profile-display';
 
 export interface Changes {
   /** Brands whose in-memory state this batch changed (dropped if the commit fails). */
@@ -117,14 +117,7 @@ export function createChanges(): Changes {
           brand_id: profile.brand_id,
           event: 'intent',
           payload: {
-            entry: {
-              profile_id: profile.profile_id,
-              score: profile.intent_score,
-              level: profile.intent_level,
-              label: displayLabel(profile),
-              top_category: topCategory(profile),
-              last_seen: profile.last_seen,
-            },
+            entry: highIntentEntry(profile),
             left: !isHigh,
           },
         });

@@ -11,6 +11,7 @@
 // forward. Purchasers keep their stored count as a base: one profile buying
 // twice in the same minute across a restart is counted twice.
 import type { EventType } from '../../../src/lib/shared/events';
+import { emptyKpiMinute } from '../../../src/lib/shared/kpi';
 import type { KpiMinute, Profile } from '../../../src/lib/shared/model';
 
 export const MINUTE_MS = 60_000;
@@ -91,17 +92,7 @@ export function createKpiMinutes(
     let state = minutes.get(m);
     if (!state) {
       state = {
-        row: {
-          brand_id: brandId,
-          minute: new Date(m).toISOString(),
-          events: 0,
-          active_users: 0,
-          carts: 0,
-          purchases: 0,
-          revenue: 0,
-          conversion_rate: 0,
-          high_intent_profiles: 0,
-        },
+        row: emptyKpiMinute(brandId, new Date(m).toISOString()),
         active: new Set(),
         purchasers: new Set(),
         activeOffset: 0,

@@ -64,35 +64,6 @@ export function absorbProfiles(survivor: Profile, others: readonly Profile[]): v
   }
 }
 
-export function averageOrderValue(profile: Pick<Profile, 'orders' | 'revenue'>): number {
-  return profile.orders === 0 ? 0 : profile.revenue / profile.orders;
-}
-
-/** The most interacted category (ties: alphabetical), or null. */
-export function topCategory(profile: Pick<Profile, 'categories'>): string | null {
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [category, count] of Object.entries(profile.categories)) {
-    if (count > bestCount || (count === bestCount && best !== null && category < best)) {
-      best = category;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
-// People read an email or phone more easily than a customer id.
-const LABEL_ORDER = ['email', 'phone', 'user_id', 'loyalty_id', 'device_id', 'anonymous_id'] as const;
-
-/** The best identifier to show for a profile, else its id. */
-export function displayLabel(profile: Pick<Profile, 'identifiers' | 'profile_id'>): string {
-  for (const type of LABEL_ORDER) {
-    const found = profile.identifiers.find((id) => id.type === type);
-    if (found) return found.value;
-  }
-  return profile.profile_id;
-}
-
 export function unionIdentifiers(a: readonly Identifier[], b: readonly Identifier[]): Identifier[] {
   const seen = new Set(a.map((id) => `${id.type}:${id.value}`));
   const out = [...a];

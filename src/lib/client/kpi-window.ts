@@ -2,6 +2,7 @@
 // one row per minute (zeros where nothing happened), the current minute, and
 // the hour's totals.
 import type { KpiMinute } from '$lib/shared/model';
+import { emptyKpiMinute } from '$lib/shared/kpi';
 
 export const WINDOW_MINUTES = 60;
 const MINUTE_MS = 60_000;
@@ -30,7 +31,7 @@ export function fillWindow(rows: Iterable<KpiMinute>, now: Date, brandId: string
   const window: KpiMinute[] = [];
   for (let i = WINDOW_MINUTES - 1; i >= 0; i--) {
     const at = current - i * MINUTE_MS;
-    window.push(byMinute.get(minuteKey(at)) ?? emptyMinute(brandId, new Date(at).toISOString()));
+    window.push(byMinute.get(minuteKey(at)) ?? emptyKpiMinute(brandId, new Date(at).toISOString()));
   }
   return window;
 }
@@ -62,19 +63,5 @@ export function totals(window: readonly KpiMinute[]): KpiTotals {
     revenue,
     conversion_rate: active > 0 ? converted / active : 0,
     high_intent_profiles: highIntent,
-  };
-}
-
-function emptyMinute(brandId: string, minute: string): KpiMinute {
-  return {
-    brand_id: brandId,
-    minute,
-    events: 0,
-    active_users: 0,
-    carts: 0,
-    purchases: 0,
-    revenue: 0,
-    conversion_rate: 0,
-    high_intent_profiles: 0,
   };
 }

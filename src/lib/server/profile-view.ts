@@ -2,7 +2,7 @@
 // profile page. A merged (losing) id resolves to its survivor.
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import type { Identifier, IntentLevel, MergeRecord, Profile, StoredEvent } from '../shared/model';
-import { topCategory } from './high-intent';
+import { averageOrderValue, topCategory } from '../shared/profile-display';
 
 export const RECENT_EVENTS = 50;
 export const MERGE_HISTORY = 50;
@@ -41,7 +41,7 @@ export async function loadProfileView(
   ]);
   const elapsedMinutes = Math.max(0, deps.now.getTime() - Date.parse(profile.intent_updated_at)) / 60_000;
   return {
-    profile: { ...profile, aov: profile.orders > 0 ? profile.revenue / profile.orders : 0 },
+    profile: { ...profile, aov: averageOrderValue(profile) },
     identifiers: profile.identifiers,
     recent_events: recent,
     merged_profiles: merged,

@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   absorbProfiles,
   applyProfileEvent,
-  averageOrderValue,
-  displayLabel,
   emptyProfile,
-  topCategory,
 } from '../../../../ingest/processor/profile/aggregates';
+import { averageOrderValue, profileLabel, topCategory } from '../../../../src/lib/shared/profile-display';
 import { normalizeEvent } from '../../../../ingest/processor/normalize';
 import type { InboundEvent } from '../../../../src/lib/shared/events';
 import type { Profile } from '../../../../src/lib/shared/model';
@@ -98,10 +96,10 @@ describe('profile aggregates', () => {
   });
 
   it('picks a top category (ties alphabetical) and a readable label', () => {
-    expect(topCategory({ categories: { Shoes: 2, Bags: 2, Hats: 1 } })).toBe('Bags');
-    expect(topCategory({ categories: {} })).toBeNull();
+    expect(topCategory({ Shoes: 2, Bags: 2, Hats: 1 })).toBe('Bags');
+    expect(topCategory({})).toBeNull();
     expect(
-      displayLabel({
+      profileLabel({
         profile_id: 'p1',
         identifiers: [
           { type: 'user_id', value: 'c1' },
@@ -109,6 +107,6 @@ describe('profile aggregates', () => {
         ],
       }),
     ).toBe('x@y.in');
-    expect(displayLabel({ profile_id: 'p1', identifiers: [] })).toBe('p1');
+    expect(profileLabel({ profile_id: 'p1', identifiers: [] })).toBe('p1');
   });
 });

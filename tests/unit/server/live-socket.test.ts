@@ -189,7 +189,9 @@ describe('live socket', () => {
       await connected(socket);
       const reason = new Promise<string>((done) => socket.once('disconnect', done));
       await closing.close();
-      expect(await reason).toBe('transport close');
+      // Either transport reason makes a client reconnect; only 'io server disconnect' would not.
+      // Which one a client sees depends on whether the close frame or the socket end arrives first.
+      expect(['transport close', 'transport error']).toContain(await reason);
     } finally {
       socket.disconnect();
       await new Promise<void>((done) => other.close(() => done()));

@@ -14,7 +14,12 @@ for (const file of process.argv.slice(2)) {
     continue;
   }
   passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  failed += report.numFailedTests;
+  // A file that failed to load (or in a hook) has no failed test of its own: count it once.
+  for (const suite of report.testResults ?? []) {
+    const failedInside = (suite.assertionResults ?? []).some((test) => test.status === 'failed');
+    if (suite.status === 'failed' && !failedInside) failed += 1;
+  }
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

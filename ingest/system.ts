@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Config } from '../src/lib/shared/config';
-import { ConfigError } from '../src/lib/shared/config';
 import { TOPICS } from '../src/lib/shared/topics';
 import { createReadApi } from '../src/lib/server/api/app';
 import { provideDashboardContext } from '../src/lib/server/context';
@@ -49,11 +48,6 @@ type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 export async function startSystem(options: SystemOptions): Promise<System> {
   const { config, log } = options;
   const clock = options.clock ?? (() => new Date());
-  if (config.role !== 'all' && config.BUS === 'inprocess') {
-    throw new ConfigError(
-      `--role ${config.role} needs a shared bus; the in-process bus (BUS=inprocess) runs only with --role all`,
-    );
-  }
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
 

@@ -5,15 +5,31 @@ import { z } from 'zod';
 export const ROLES = ['ingest', 'processor', 'dashboard', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
-const envSchema = z.object({
+const baseEnvSchema = z.object({
   // 0 asks the OS for a free port (tests).
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** Public base URL printed at start and used in links; defaults to http://localhost:PORT. */
   PUBLIC_URL: z.url().optional(),
-  BUS: z.enum(['inprocess']).default('inprocess'),
-  WAREHOUSE: z.enum(['duckdb']).default('duckdb'),
+  BUS: z.enum(['inprocess', 'kafka']).default('inprocess'),
+  /** Comma-separated host:port list; required with BUS=kafka. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'KAFKA_BROKERS must be host:port[,host:port...]')
+    .optional(),
+  /** Partitions of each topic when Signalroom creates it (brands spread across them). */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  KAFKA_CLIENT_ID: z.string().min(1).default('signalroom'),
+  WAREHOUSE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+  /** ClickHouse HTTP interface, e.g. http://127.0.0.1:8123; required with WAREHOUSE=clickhouse. */
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'CLICKHOUSE_DATABASE must be a plain identifier')
+    .default('signalroom'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
   /** Secret that signs dashboard sessions; generated into DATA_DIR when unset. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   /** Largest number of bus messages the processor handles in one batch. */
@@ -21,6 +37,19 @@ const envSchema = z.object({
   /** Events per second in the demo traffic generator, across all brands. */
   DEMO_RATE: z.coerce.number().positive().max(10_000).default(20),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+// Back-ends name what they need: a choice without its address is an error here,
+// at start, not a connection failure later.
+const envSchema = baseEnvSchema.superRefine((env, context) => {
+  if (env.BUS === 'kafka' && !env.KAFKA_BROKERS)
+    context.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'BUS=kafka needs KAFKA_BROKERS' });
+  if (env.WAREHOUSE === 'clickhouse' && !env.CLICKHOUSE_URL)
+    context.addIssue({
+      code: 'custom',
+      path: ['CLICKHOUSE_URL'],
+      message: 'WAREHOUSE=clickhouse needs CLICKHOUSE_URL',
+    });
 });
 
 const argsSchema = z.object({
@@ -54,6 +83,16 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(describe(parsed.error, 'environment variable'));
   const args = parseArgs(argv);
+  // Roles in separate processes share the bus and the warehouse, which the
+  // embedded back-ends (in-process bus, DuckDB file) cannot be.
+  if (args.role !== 'all' && parsed.data.BUS !== 'kafka')
+    throw new ConfigError(
+      `invalid configuration:\n  --role ${args.role} needs BUS=kafka (the in-process bus serves only --role all)`,
+    );
+  if ((args.role === 'processor' || args.role === 'dashboard') && parsed.data.WAREHOUSE !== 'clickhouse')
+    throw new ConfigError(
+      `invalid configuration:\n  --role ${args.role} needs WAREHOUSE=clickhouse (a DuckDB file belongs to one process)`,
+    );
   const publicUrl = (parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/$/, '');
   return { ...parsed.data, ...args, publicUrl };
 }

@@ -33,6 +33,40 @@ describe('loadConfig', () => {
   });
 });
 
+describe('production back-ends and roles', () => {
+  const kafka = { BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:19092,127.0.0.1:19094' };
+  const clickhouse = { WAREHOUSE: 'clickhouse', CLICKHOUSE_URL: 'http://127.0.0.1:18123' };
+
+  it('reads the Kafka and ClickHouse settings', () => {
+    const config = loadConfig({ ...kafka, ...clickhouse, KAFKA_PARTITIONS: '6' }, ['--role', 'processor']);
+    expect(config).toMatchObject({
+      BUS: 'kafka',
+      KAFKA_BROKERS: '127.0.0.1:19092,127.0.0.1:19094',
+      KAFKA_PARTITIONS: 6,
+      WAREHOUSE: 'clickhouse',
+      CLICKHOUSE_DATABASE: 'signalroom',
+      role: 'processor',
+    });
+  });
+
+  it('names the missing address of a chosen back-end', () => {
+    expect(() => loadConfig({ BUS: 'kafka' }, [])).toThrowError(/BUS=kafka needs KAFKA_BROKERS/);
+    expect(() => loadConfig({ WAREHOUSE: 'clickhouse' }, [])).toThrowError(
+      /WAREHOUSE=clickhouse needs CLICKHOUSE_URL/,
+    );
+    expect(() => loadConfig({ BUS: 'kafka', KAFKA_BROKERS: 'no-port' }, [])).toThrowError(/host:port/);
+    expect(() => loadConfig({ ...clickhouse, CLICKHOUSE_DATABASE: 'x; DROP' }, [])).toThrowError(
+      /plain identifier/,
+    );
+  });
+
+  it('refuses split roles on the embedded back-ends', () => {
+    expect(() => loadConfig({}, ['--role', 'ingest'])).toThrowError(/--role ingest needs BUS=kafka/);
+    expect(() => loadConfig(kafka, ['--role', 'dashboard'])).toThrowError(/needs WAREHOUSE=clickhouse/);
+    expect(loadConfig(kafka, ['--role', 'ingest']).role).toBe('ingest');
+  });
+});
+
 describe('parseArgs', () => {
   it('takes --role in both spellings', () => {
     expect(parseArgs(['--role', 'processor']).role).toBe('processor');

@@ -3,9 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../ingest/warehouse/duckdb/index';
-import type { Warehouse } from '../../ingest/warehouse/types';
+import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract } from './warehouse.contract';
+import { alert, commit, counters, event, profile } from './warehouse-records';
 
 warehouseContract("DuckDB ':memory:'", async () => {
   const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
@@ -28,4 +30,53 @@ warehouseContract('DuckDB file', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
+});
+
+// DuckDB's own promise, beyond the shared contract: a commit is one
+// transaction, so a failure midway leaves nothing of it at all.
+describe('DuckDB warehouse: atomic commit', () => {
+  it('leaves neither rows nor checkpoint when a commit fails midway', async () => {
+    const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+    try {
+      await warehouse.migrate();
+      await warehouse.commit(
+        commit(
+          { consumer: 'processor', partition: 0, next_offset: 10 },
+          {
+            profiles: [profile('brand-a', 'p2')],
+            counters: [counters('brand-a', { processed: 10 })],
+            alerts: [alert('brand-a', 'a1')],
+          },
+        ),
+      );
+      const broken = commit(
+        { consumer: 'processor', partition: 0, next_offset: 20 },
+        {
+          events: [
+            event('brand-a', 'e10', { profile_id: 'p10' }),
+            // A row the table refuses (profile_id is NOT NULL), after a valid one.
+            event('brand-a', 'e11', { profile_id: null as unknown as string }),
+          ],
+          profiles: [profile('brand-a', 'p10'), profile('brand-a', 'p2', { version: 99, intent_score: 1 })],
+          counters: [counters('brand-a', { processed: 999 })],
+          alerts: [alert('brand-a', 'a-new')],
+        },
+      );
+      const failure = await warehouse.commit(broken).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toBeInstanceOf(WarehouseUnavailableError);
+
+      expect(await warehouse.checkpoint('processor', 0)).toBe(10);
+      expect(await warehouse.getProfile('brand-a', 'p10')).toBeNull();
+      expect((await warehouse.getProfile('brand-a', 'p2'))!.version).toBe(1);
+      expect(await warehouse.recentEvents('brand-a', ['p10'], 10)).toEqual([]);
+      expect((await warehouse.counters('brand-a')).processed).toBe(10);
+      expect((await warehouse.alerts('brand-a', 10)).map((a) => a.alert_id)).toEqual(['a1']);
+    } finally {
+      await warehouse.close();
+    }
+  });
 });

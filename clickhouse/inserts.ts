@@ -1,0 +1,256 @@
+// One INSERT … VALUES per table, rendered through clickhouse/sql.ts. Each
+// column says how its value is written; rendering checks every value's type,
+// so a bad row (a null where the table has none, a NaN, a fractional count)
+// fails here, before anything is sent.
+//
+// Rows repeated within a batch are reduced to one per key first, by the same
+// rule the DuckDB back-end uses, so the result never depends on which of two
+// equal-version rows ClickHouse happens to keep.
+import type { RejectedEvent } from '../src/lib/shared/events';
+import type {
+  Alert,
+  BrandCounters,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+  StoredEvent,
+} from '../src/lib/shared/model';
+import type { Checkpoint, IdentityLink } from '../ingest/warehouse/types';
+import {
+  array,
+  dateTimeText,
+  identifier,
+  join,
+  quoteCount,
+  quoteNumber,
+  quoteString,
+  raw,
+  type SqlFragment,
+} from './sql';
+
+/** How a value is written: the ClickHouse column type it goes into. */
+type ColumnKind =
+  | 'String'
+  | 'Nullable(String)'
+  | 'Float64'
+  | 'UInt'
+  | 'DateTime'
+  | 'Nullable(DateTime)'
+  | 'Array(String)'
+  /** An object or array stored as JSON text in a String column. */
+  | 'JSON';
+
+interface Column<T> {
+  name: string;
+  kind: ColumnKind;
+  value: (row: T) => unknown;
+}
+
+/** Which of several rows with one key a batch keeps. */
+type KeepRule = 'first' | 'last' | 'highest-version';
+
+export interface TableSpec<T> {
+  table: string;
+  key: readonly (keyof T & string)[];
+  keep: KeepRule;
+  columns: readonly Column<T>[];
+  /** Whether the table has a `version` column the commit fills (upsert tables other than profiles). */
+  writeVersion: boolean;
+}
+
+function literal(kind: ColumnKind, value: unknown, column: string): string {
+  const fail = () => new TypeError(`column ${column} (${kind}): bad value ${String(value).slice(0, 40)}`);
+  switch (kind) {
+    case 'String':
+      if (typeof value !== 'string') throw fail();
+      return quoteString(value);
+    case 'Nullable(String)':
+      if (value === null) return 'NULL';
+      if (typeof value !== 'string') throw fail();
+      return quoteString(value);
+    case 'Float64':
+      if (typeof value !== 'number') throw fail();
+      return quoteNumber(value);
+    case 'UInt':
+      if (typeof value !== 'number') throw fail();
+      return quoteCount(value);
+    case 'DateTime':
+      if (typeof value !== 'string') throw fail();
+      return quoteString(dateTimeText(value));
+    case 'Nullable(DateTime)':
+      if (value === null) return 'NULL';
+      if (typeof value !== 'string') throw fail();
+      return quoteString(dateTimeText(value));
+    case 'Array(String)':
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw fail();
+      return array(value as string[]).text;
+    case 'JSON':
+      if (typeof value !== 'object' || value === null) throw fail();
+      return quoteString(JSON.stringify(value));
+  }
+}
+
+function keyOf<T>(spec: TableSpec<T>, row: T): string {
+  return JSON.stringify(spec.key.map((column) => row[column]));
+}
+
+function versionOf(row: unknown): number {
+  return typeof row === 'object' && row !== null && 'version' in row && typeof row.version === 'number'
+    ? row.version
+    : 0;
+}
+
+export function onePerKey<T>(spec: TableSpec<T>, rows: readonly T[]): T[] {
+  const chosen = new Map<string, T>();
+  for (const row of rows) {
+    const key = keyOf(spec, row);
+    const current = chosen.get(key);
+    if (current === undefined || spec.keep === 'last') chosen.set(key, row);
+    else if (spec.keep === 'highest-version' && versionOf(row) >= versionOf(current)) chosen.set(key, row);
+  }
+  return [...chosen.values()];
+}
+
+/**
+ * `INSERT INTO t (…) VALUES (…), (…)` for all rows, or null for none.
+ * `writeVersion` is the commit's version for tables whose upserts are ordered by it.
+ */
+export function insertRows<T>(
+  spec: TableSpec<T>,
+  rows: readonly T[],
+  writeVersion: number,
+): SqlFragment | null {
+  if (rows.length === 0) return null;
+  const columns = spec.columns.map((column) => identifier(column.name).text);
+  if (spec.writeVersion) columns.push('`version`');
+  const version = quoteCount(writeVersion);
+  const tuples = onePerKey(spec, rows).map((row) => {
+    const values = spec.columns.map((column) => literal(column.kind, column.value(row), column.name));
+    if (spec.writeVersion) values.push(version);
+    return raw(`(${values.join(', ')})`);
+  });
+  return join(
+    [raw(`INSERT INTO ${identifier(spec.table).text} (${columns.join(', ')}) VALUES`), join(tuples, ',\n')],
+    '\n',
+  );
+}
+
+function spec<T>(
+  table: string,
+  key: readonly (keyof T & string)[],
+  keep: KeepRule,
+  writeVersion: boolean,
+  columns: readonly Column<T>[],
+): TableSpec<T> {
+  return { table, key, keep, writeVersion, columns };
+}
+
+export const events = spec<StoredEvent>('events', ['brand_id', 'event_id'], 'first', false, [
+  { name: 'brand_id', kind: 'String', value: (e) => e.brand_id },
+  { name: 'event_id', kind: 'String', value: (e) => e.event_id },
+  { name: 'source', kind: 'String', value: (e) => e.source },
+  { name: 'source_event_id', kind: 'String', value: (e) => e.source_event_id },
+  { name: 'type', kind: 'String', value: (e) => e.type },
+  { name: 'name', kind: 'String', value: (e) => e.name },
+  { name: 'channel', kind: 'String', value: (e) => e.channel },
+  { name: 'profile_id', kind: 'String', value: (e) => e.profile_id },
+  { name: 'timestamp', kind: 'DateTime', value: (e) => e.timestamp },
+  { name: 'received_at', kind: 'DateTime', value: (e) => e.received_at },
+  { name: 'revenue', kind: 'Float64', value: (e) => e.revenue },
+  { name: 'category', kind: 'Nullable(String)', value: (e) => e.category },
+  { name: 'properties', kind: 'JSON', value: (e) => e.properties },
+]);
+
+export const profiles = spec<Profile>('profiles', ['brand_id', 'profile_id'], 'highest-version', false, [
+  { name: 'brand_id', kind: 'String', value: (p) => p.brand_id },
+  { name: 'profile_id', kind: 'String', value: (p) => p.profile_id },
+  { name: 'merged_into', kind: 'Nullable(String)', value: (p) => p.merged_into },
+  { name: 'identifiers', kind: 'JSON', value: (p) => p.identifiers },
+  { name: 'first_seen', kind: 'DateTime', value: (p) => p.first_seen },
+  { name: 'last_seen', kind: 'DateTime', value: (p) => p.last_seen },
+  { name: 'event_count', kind: 'UInt', value: (p) => p.event_count },
+  { name: 'orders', kind: 'UInt', value: (p) => p.orders },
+  { name: 'revenue', kind: 'Float64', value: (p) => p.revenue },
+  { name: 'channels', kind: 'Array(String)', value: (p) => p.channels },
+  { name: 'categories', kind: 'JSON', value: (p) => p.categories },
+  { name: 'intent_score', kind: 'Float64', value: (p) => p.intent_score },
+  { name: 'intent_level', kind: 'String', value: (p) => p.intent_level },
+  { name: 'intent_updated_at', kind: 'DateTime', value: (p) => p.intent_updated_at },
+  // The profile's own version orders its upserts (ReplacingMergeTree(version)).
+  { name: 'version', kind: 'UInt', value: (p) => p.version },
+]);
+
+export const links = spec<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (l) => l.brand_id },
+  { name: 'type', kind: 'String', value: (l) => l.type },
+  { name: 'value', kind: 'String', value: (l) => l.value },
+  { name: 'profile_id', kind: 'String', value: (l) => l.profile_id },
+  { name: 'linked_at', kind: 'DateTime', value: (l) => l.linked_at },
+]);
+
+export const merges = spec<MergeRecord>('merge_history', ['brand_id', 'merge_id'], 'first', false, [
+  { name: 'brand_id', kind: 'String', value: (m) => m.brand_id },
+  { name: 'merge_id', kind: 'String', value: (m) => m.merge_id },
+  { name: 'action', kind: 'String', value: (m) => m.action },
+  { name: 'into_profile_id', kind: 'String', value: (m) => m.into_profile_id },
+  { name: 'from_profile_ids', kind: 'Array(String)', value: (m) => m.from_profile_ids },
+  { name: 'reason', kind: 'String', value: (m) => m.reason },
+  { name: 'identifiers', kind: 'JSON', value: (m) => m.identifiers },
+  { name: 'event_id', kind: 'String', value: (m) => m.event_id },
+  { name: 'at', kind: 'DateTime', value: (m) => m.at },
+]);
+
+export const kpis = spec<KpiMinute>('kpi_minute', ['brand_id', 'minute'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (k) => k.brand_id },
+  { name: 'minute', kind: 'DateTime', value: (k) => k.minute },
+  { name: 'events', kind: 'UInt', value: (k) => k.events },
+  { name: 'active_users', kind: 'UInt', value: (k) => k.active_users },
+  { name: 'carts', kind: 'UInt', value: (k) => k.carts },
+  { name: 'purchases', kind: 'UInt', value: (k) => k.purchases },
+  { name: 'revenue', kind: 'Float64', value: (k) => k.revenue },
+  { name: 'conversion_rate', kind: 'Float64', value: (k) => k.conversion_rate },
+  { name: 'high_intent_profiles', kind: 'UInt', value: (k) => k.high_intent_profiles },
+]);
+
+export const alerts = spec<Alert>('alerts', ['brand_id', 'alert_id'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (a) => a.brand_id },
+  { name: 'alert_id', kind: 'String', value: (a) => a.alert_id },
+  { name: 'rule', kind: 'String', value: (a) => a.rule },
+  { name: 'state', kind: 'String', value: (a) => a.state },
+  { name: 'severity', kind: 'String', value: (a) => a.severity },
+  { name: 'message', kind: 'String', value: (a) => a.message },
+  { name: 'value', kind: 'Float64', value: (a) => a.value },
+  { name: 'baseline', kind: 'Float64', value: (a) => a.baseline },
+  { name: 'started_at', kind: 'DateTime', value: (a) => a.started_at },
+  { name: 'updated_at', kind: 'DateTime', value: (a) => a.updated_at },
+  { name: 'resolved_at', kind: 'Nullable(DateTime)', value: (a) => a.resolved_at },
+]);
+
+export const rejected = spec<RejectedEvent>('rejected_events', ['brand_id', 'rejection_id'], 'first', false, [
+  { name: 'brand_id', kind: 'String', value: (r) => r.brand_id },
+  { name: 'rejection_id', kind: 'String', value: (r) => r.rejection_id },
+  { name: 'source', kind: 'String', value: (r) => r.source },
+  { name: 'received_at', kind: 'DateTime', value: (r) => r.received_at },
+  { name: 'reason', kind: 'String', value: (r) => r.reason },
+  { name: 'detail', kind: 'String', value: (r) => r.detail },
+  { name: 'payload', kind: 'String', value: (r) => r.payload },
+]);
+
+export const counters = spec<BrandCounters>('brand_counters', ['brand_id'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (c) => c.brand_id },
+  { name: 'processed', kind: 'UInt', value: (c) => c.processed },
+  { name: 'duplicates', kind: 'UInt', value: (c) => c.duplicates },
+  { name: 'rejected', kind: 'UInt', value: (c) => c.rejected },
+]);
+
+export const checkpoints = spec<Checkpoint>(
+  'processor_checkpoints',
+  ['consumer', 'partition'],
+  'last',
+  true,
+  [
+    { name: 'consumer', kind: 'String', value: (c) => c.consumer },
+    { name: 'partition', kind: 'UInt', value: (c) => c.partition },
+    { name: 'next_offset', kind: 'UInt', value: (c) => c.next_offset },
+  ],
+);

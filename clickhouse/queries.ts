@@ -1,0 +1,136 @@
+// Every SELECT the ClickHouse warehouse runs, as pure builders: arguments in,
+// statement out (values through clickhouse/sql.ts). tests/sql-compat runs each
+// one on current ClickHouse too, so keep to what 18.16 also accepts: no window
+// functions, no recursive CTEs, no {name:Type} parameters.
+//
+// Every brand table is read with FINAL, so the latest version of each row is
+// the only one seen, and filtered by brand_id first: a brand reads only its
+// own rows, whatever ids it asks for. WHERE (never PREWHERE) applies after
+// FINAL, so filtering on non-key columns sees the latest row only.
+import { count, list, array, sql, time, identifier, type SqlFragment } from './sql';
+
+const PROFILE_COLUMNS = sql`brand_id, profile_id, merged_into, identifiers, first_seen, last_seen, event_count,
+  orders, revenue, channels, categories, intent_score, intent_level, intent_updated_at, version`;
+const EVENT_COLUMNS = sql`brand_id, event_id, source, source_event_id, type, name, channel, profile_id,
+  timestamp, received_at, revenue, category, properties`;
+const LINK_COLUMNS = sql`brand_id, type, value, profile_id, linked_at`;
+const MERGE_COLUMNS = sql`brand_id, merge_id, action, into_profile_id, from_profile_ids, reason, identifiers,
+  event_id, at`;
+const KPI_COLUMNS = sql`brand_id, minute, events, active_users, carts, purchases, revenue, conversion_rate,
+  high_intent_profiles`;
+const ALERT_COLUMNS = sql`brand_id, alert_id, rule, state, severity, message, value, baseline, started_at,
+  updated_at, resolved_at`;
+const REJECTED_COLUMNS = sql`brand_id, rejection_id, source, received_at, reason, detail, payload`;
+
+export const queries = {
+  /** Profiles by id (one hop of a merge chain). */
+  profilesByIds: (brandId: string, profileIds: readonly string[]): SqlFragment =>
+    sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND profile_id IN ${list(profileIds)}`,
+
+  /** The profile an identifier was linked to. */
+  linkedProfile: (brandId: string, type: string, value: string): SqlFragment =>
+    sql`SELECT profile_id FROM identity_links FINAL
+      WHERE brand_id = ${brandId} AND type = ${type} AND value = ${value}`,
+
+  /** Profiles merged directly into any of `parentIds` (one level of the merge tree). */
+  mergedChildren: (brandId: string, parentIds: readonly string[]): SqlFragment =>
+    sql`SELECT profile_id FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND merged_into IN ${list(parentIds)}
+      ORDER BY profile_id`,
+
+  recentEvents: (brandId: string, profileIds: readonly string[], limit: number): SqlFragment =>
+    sql`SELECT ${EVENT_COLUMNS} FROM events FINAL
+      WHERE brand_id = ${brandId} AND profile_id IN ${list(profileIds)}
+      ORDER BY timestamp DESC, received_at DESC, event_id DESC
+      LIMIT ${count(limit)}`,
+
+  mergeHistory: (brandId: string, profileIds: readonly string[], limit: number): SqlFragment =>
+    sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
+      WHERE brand_id = ${brandId}
+        AND (into_profile_id IN ${list(profileIds)} OR hasAny(from_profile_ids, ${array(profileIds)}))
+      ORDER BY at DESC, merge_id DESC
+      LIMIT ${count(limit)}`,
+
+  highIntent: (brandId: string, limit: number): SqlFragment =>
+    sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND merged_into IS NULL AND intent_level = 'high'
+      ORDER BY intent_score DESC, profile_id
+      LIMIT ${count(limit)}`,
+
+  /**
+   * `from <= minute < to`. Minutes are whole seconds, so rounding both bounds
+   * up keeps the comparison exact when a bound has milliseconds.
+   */
+  kpis: (brandId: string, from: string, to: string): SqlFragment =>
+    sql`SELECT ${KPI_COLUMNS} FROM kpi_minute FINAL
+      WHERE brand_id = ${brandId} AND minute >= ${time(from, 'ceil')} AND minute < ${time(to, 'ceil')}
+      ORDER BY minute`,
+
+  /** Firing alerts first, then the most recently updated. */
+  alerts: (brandId: string, limit: number): SqlFragment =>
+    sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+      WHERE brand_id = ${brandId}
+      ORDER BY (state = 'firing') DESC, updated_at DESC, alert_id
+      LIMIT ${count(limit)}`,
+
+  rejected: (brandId: string, limit: number): SqlFragment =>
+    sql`SELECT ${REJECTED_COLUMNS} FROM rejected_events FINAL
+      WHERE brand_id = ${brandId}
+      ORDER BY received_at DESC, rejection_id
+      LIMIT ${count(limit)}`,
+
+  counters: (brandId: string): SqlFragment =>
+    sql`SELECT brand_id, processed, duplicates, rejected FROM brand_counters FINAL
+      WHERE brand_id = ${brandId}`,
+
+  checkpoint: (consumer: string, partition: number): SqlFragment =>
+    sql`SELECT next_offset FROM processor_checkpoints FINAL
+      WHERE consumer = ${consumer} AND partition = ${count(partition)}`,
+
+  brandProfiles: (brandId: string): SqlFragment =>
+    sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL WHERE brand_id = ${brandId} ORDER BY profile_id`,
+
+  brandLinks: (brandId: string): SqlFragment =>
+    sql`SELECT ${LINK_COLUMNS} FROM identity_links FINAL WHERE brand_id = ${brandId} ORDER BY type, value`,
+
+  kpisSince: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT ${KPI_COLUMNS} FROM kpi_minute FINAL
+      WHERE brand_id = ${brandId} AND minute >= ${time(since, 'ceil')}
+      ORDER BY minute`,
+
+  firingAlerts: (brandId: string): SqlFragment =>
+    sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+      WHERE brand_id = ${brandId} AND state = 'firing'
+      ORDER BY started_at, alert_id`,
+
+  /**
+   * Source ids received from `since` on. received_at is stored in whole
+   * seconds, so the bound is rounded down: an event in the same second as
+   * `since` counts as seen (deduplicating one too many is harmless here).
+   */
+  seenSourceIds: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT concat(source, ':', source_event_id) AS seen FROM events FINAL
+      WHERE brand_id = ${brandId} AND received_at >= ${time(since, 'floor')}
+      ORDER BY received_at, event_id`,
+};
+
+/** Bookkeeping statements of the migrator. */
+export const migrationQueries = {
+  createDatabase: (database: string): SqlFragment =>
+    sql`CREATE DATABASE IF NOT EXISTS ${identifier(database)}`,
+
+  createMigrationsTable: (): SqlFragment =>
+    sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version UInt32,
+      name String,
+      applied_at DateTime('UTC')
+    ) ENGINE = ReplacingMergeTree
+    ORDER BY version`,
+
+  appliedMigrations: (): SqlFragment => sql`SELECT DISTINCT version FROM schema_migrations ORDER BY version`,
+
+  recordMigration: (version: number, name: string, appliedAt: string): SqlFragment =>
+    sql`INSERT INTO schema_migrations (version, name, applied_at)
+      VALUES (${count(version)}, ${name}, ${time(appliedAt)})`,
+};

@@ -1,0 +1,85 @@
+// The production warehouse: ClickHouse over HTTP behind the Warehouse seam.
+// Runs on Debian's ClickHouse 18.16 and on current releases (see queries.ts
+// and tests/sql-compat for the SQL both accept). Commits are idempotent with
+// the checkpoint last instead of transactional: commit.ts says how.
+import { WarehouseUnavailableError, type Warehouse } from '../ingest/warehouse/types';
+import { createWriteVersions, writeCommit } from './commit';
+import { openConnection, type Connection } from './connection';
+import { createReadWriteLock } from './lock';
+import { loadMigrations, migrate } from './migrations';
+import { migrationQueries } from './queries';
+import * as reads from './reads';
+import { identifier } from './sql';
+
+export interface ClickHouseWarehouseOptions {
+  /** The server's HTTP interface, e.g. http://127.0.0.1:18123. */
+  url: string;
+  /** Created by migrate() when missing; a plain identifier ([A-Za-z_][A-Za-z0-9_]*). */
+  database: string;
+  username?: string;
+  password?: string;
+  /** Per request (default 30 s); a slower answer is a WarehouseUnavailableError. */
+  requestTimeoutMs?: number;
+  /** The clock for write versions and migration records (tests pass their own). */
+  now?: () => number;
+}
+
+export async function createClickHouseWarehouse(options: ClickHouseWarehouseOptions): Promise<Warehouse> {
+  identifier(options.database); // a bad name fails here, not at the first query
+  const connectionOptions = {
+    url: options.url,
+    username: options.username,
+    password: options.password,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
+  const db = openConnection({ ...connectionOptions, database: options.database });
+  const now = options.now ?? Date.now;
+  const nextWriteVersion = createWriteVersions(now);
+  const lock = createReadWriteLock();
+  let closed = false;
+
+  function open(): Connection {
+    if (closed) throw new WarehouseUnavailableError('the ClickHouse warehouse is closed');
+    return db;
+  }
+  const read = <T>(work: (db: Connection) => Promise<T>) => lock.read(async () => work(open()));
+  const write = <T>(work: (db: Connection) => Promise<T>) => lock.write(async () => work(open()));
+
+  return {
+    migrate: () =>
+      write(async (connection) => {
+        // The database may not exist yet, and a request naming a missing database fails: create it
+        // through a connection to the server's default database.
+        const server = openConnection(connectionOptions);
+        try {
+          await server.run(migrationQueries.createDatabase(options.database), 'create database');
+        } finally {
+          await server.close();
+        }
+        await migrate(connection, await loadMigrations(), () => new Date(now()).toISOString());
+      }),
+    commit: (batch) => write((connection) => writeCommit(connection, batch, nextWriteVersion())),
+    checkpoint: (consumer, partition) => read((c) => reads.checkpoint(c, consumer, partition)),
+    // Under the read lock: the snapshot is consistent with one checkpoint of this handle's commits.
+    loadBrand: (brandId, since) => read((c) => reads.loadBrand(c, brandId, since)),
+    lookupProfile: (brandId, identifier) => read((c) => reads.lookupProfile(c, brandId, identifier)),
+    getProfile: (brandId, profileId) => read((c) => reads.survivorOf(c, brandId, profileId)),
+    recentEvents: (brandId, profileIds, limit) =>
+      read((c) => reads.recentEvents(c, brandId, profileIds, limit)),
+    mergedInto: (brandId, profileId) => read((c) => reads.mergedInto(c, brandId, profileId)),
+    mergeHistory: (brandId, profileIds, limit) =>
+      read((c) => reads.mergeHistory(c, brandId, profileIds, limit)),
+    highIntent: (brandId, limit) => read((c) => reads.highIntent(c, brandId, limit)),
+    kpis: (brandId, from, to) => read((c) => reads.kpis(c, brandId, from, to)),
+    alerts: (brandId, limit) => read((c) => reads.alerts(c, brandId, limit)),
+    rejected: (brandId, limit) => read((c) => reads.rejected(c, brandId, limit)),
+    counters: (brandId) => read((c) => reads.counters(c, brandId)),
+    async close() {
+      await lock.write(async () => {
+        if (closed) return;
+        closed = true;
+        await db.close();
+      });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+# Shared by the ClickHouse scripts in this folder (sourced, not run).
+# Everything the server writes lives under <repo>/.cache/clickhouse/run/.
+CH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$CH_DIR/../.." && pwd)"
+RUN_DIR="$REPO_DIR/.cache/clickhouse/run"
+PID_FILE="$RUN_DIR/clickhouse-server.pid"
+LOG_FILE="$RUN_DIR/log/clickhouse-server.log"
+HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-18123}"
+TCP_PORT="${CLICKHOUSE_TCP_PORT:-19000}"
+URL="http://127.0.0.1:$HTTP_PORT"
+
+server_binary() {
+  command -v clickhouse-server 2>/dev/null || { [ -x /usr/sbin/clickhouse-server ] && echo /usr/sbin/clickhouse-server; }
+}
+
+# The pid in the pid file, if that process is still alive.
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid="$(cat "$PID_FILE")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+answers_ping() {
+  [ "$(curl -s --max-time 2 "$URL/ping" 2>/dev/null)" = "Ok." ]
+}
+
+log_tail() {
+  echo "--- last lines of $LOG_FILE ---" >&2
+  tail -n 30 "$LOG_FILE" 2>/dev/null >&2 || echo "(no log yet)" >&2
+  if [ -s "$RUN_DIR/log/stdout.log" ]; then
+    echo "--- last lines of $RUN_DIR/log/stdout.log ---" >&2
+    tail -n 15 "$RUN_DIR/log/stdout.log" >&2
+  fi
+}

@@ -1,0 +1,204 @@
+// The warehouse contract against a real ClickHouse server (Debian's 18.16 in
+// tests: infra/clickhouse/up.sh), reached at CLICKHOUSE_URL. Every fixture
+// gets a fresh database with a unique name, dropped in cleanup.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { planCommit } from '../../clickhouse/commit';
+import { openConnection } from '../../clickhouse/connection';
+import { ClickHouseQueryError } from '../../clickhouse/errors';
+import { identifier, sql } from '../../clickhouse/sql';
+import { createClickHouseWarehouse } from '../../clickhouse/warehouse';
+import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
+import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
+import {
+  alert,
+  at,
+  commit,
+  counters,
+  event,
+  kpi,
+  link,
+  merge,
+  profile,
+  rejection,
+} from './warehouse-records';
+
+const url = process.env.CLICKHOUSE_URL;
+if (!url) {
+  throw new Error(
+    'CLICKHOUSE_URL is not set: start ClickHouse with `bash infra/clickhouse/up.sh` and export the ' +
+      'CLICKHOUSE_URL=… line it prints (the ClickHouse contract never skips itself).',
+  );
+}
+const serverUrl: string = url;
+
+function uniqueDatabase(): string {
+  return `signalroom_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+async function dropDatabase(database: string): Promise<void> {
+  const server = openConnection({ url: serverUrl });
+  try {
+    await server.run(sql`DROP DATABASE IF EXISTS ${identifier(database)}`, 'drop test database');
+  } finally {
+    await server.close();
+  }
+}
+
+async function clickHouseFixture(): Promise<WarehouseFixture> {
+  const database = uniqueDatabase();
+  const open = () => createClickHouseWarehouse({ url: serverUrl, database });
+  const opened: Warehouse[] = [await open()];
+  return {
+    warehouse: opened[0]!,
+    reopen: async () => {
+      const warehouse = await open();
+      opened.push(warehouse);
+      return warehouse;
+    },
+    async cleanup() {
+      for (const warehouse of opened) await warehouse.close();
+      await dropDatabase(database);
+    },
+  };
+}
+
+warehouseContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
+
+describe('ClickHouse warehouse (beyond the contract)', () => {
+  async function withWarehouse(test: (warehouse: Warehouse, database: string) => Promise<void>) {
+    const database = uniqueDatabase();
+    const warehouse = await createClickHouseWarehouse({ url: serverUrl, database });
+    try {
+      await warehouse.migrate();
+      await test(warehouse, database);
+    } finally {
+      await warehouse.close();
+      await dropDatabase(database);
+    }
+  }
+
+  const batch = commit(
+    { consumer: 'processor', partition: 3, next_offset: 40 },
+    {
+      events: [event('brand-a', 'e1', { profile_id: 'p1' }), event('brand-a', 'e2', { profile_id: 'p1' })],
+      profiles: [profile('brand-a', 'p1', { version: 4 })],
+      links: [link('brand-a', 'p1@example.com', 'p1')],
+      merges: [merge('brand-a', 'm1')],
+      kpis: [kpi('brand-a', at(0))],
+      alerts: [alert('brand-a', 'a1')],
+      rejected: [rejection('brand-a', 'r1')],
+      counters: [counters('brand-a', { processed: 40 })],
+    },
+  );
+
+  it('sends one INSERT per table, the checkpoint last', () => {
+    const planned = planCommit(batch, 1);
+    expect(planned.map((insert) => insert.table)).toEqual([
+      'events',
+      'profiles',
+      'identity_links',
+      'merge_history',
+      'kpi_minute',
+      'alerts',
+      'rejected_events',
+      'brand_counters',
+      'processor_checkpoints',
+    ]);
+    expect(planned.every((insert) => insert.statement.text.match(/INSERT INTO/g)?.length === 1)).toBe(true);
+  });
+
+  it('recovers from a crash after every prefix of a commit: the replay gives the state of one commit', async () => {
+    const planned = planCommit(batch, 1);
+    for (let written = 1; written < planned.length; written++) {
+      await withWarehouse(async (warehouse, database) => {
+        // A processor that died after `written` INSERTs: those tables have rows, the checkpoint has not moved.
+        const crashed = openConnection({ url: serverUrl, database });
+        try {
+          for (const insert of planned.slice(0, written)) await crashed.run(insert.statement, insert.table);
+        } finally {
+          await crashed.close();
+        }
+        expect(await warehouse.checkpoint('processor', 3)).toBeUndefined();
+
+        await warehouse.commit(batch); // the replay
+        expect(await warehouse.checkpoint('processor', 3)).toBe(40);
+        expect(await warehouse.recentEvents('brand-a', ['p1'], 10)).toEqual([...batch.events].reverse());
+        expect(await warehouse.getProfile('brand-a', 'p1')).toEqual(batch.profiles[0]);
+        expect(await warehouse.mergeHistory('brand-a', ['p1'], 10)).toEqual(batch.merges);
+        expect(await warehouse.kpis('brand-a', at(0), at(1))).toEqual(batch.kpis);
+        expect(await warehouse.alerts('brand-a', 10)).toEqual(batch.alerts);
+        expect(await warehouse.rejected('brand-a', 10)).toEqual(batch.rejected);
+        expect(await warehouse.counters('brand-a')).toEqual(batch.counters[0]);
+        expect((await warehouse.loadBrand('brand-a', at(-60))).links).toEqual(batch.links);
+        expect(await warehouse.counters('brand-b')).toMatchObject({ processed: 0 });
+      });
+    }
+  });
+
+  it('keeps a replayed batch single after the server merges its parts', async () => {
+    await withWarehouse(async (warehouse, database) => {
+      await warehouse.commit(batch);
+      await warehouse.commit(batch);
+      const admin = openConnection({ url: serverUrl, database });
+      try {
+        // Before a merge both copies are on disk; FINAL hides the second. After it, one is left.
+        const raw = await admin.rows(
+          sql`SELECT count() AS n FROM events WHERE brand_id = 'brand-a'`,
+          'count',
+        );
+        expect(Number(raw[0]?.n)).toBe(4);
+        await admin.run(sql`OPTIMIZE TABLE events FINAL`, 'optimize');
+        const merged = await admin.rows(
+          sql`SELECT count() AS n FROM events WHERE brand_id = 'brand-a'`,
+          'count',
+        );
+        expect(Number(merged[0]?.n)).toBe(2);
+      } finally {
+        await admin.close();
+      }
+      expect(await warehouse.recentEvents('brand-a', ['p1'], 10)).toHaveLength(2);
+    });
+  });
+
+  it('reports bad SQL with its ClickHouse code, not as an outage', async () => {
+    const database = uniqueDatabase();
+    const connection = openConnection({ url: serverUrl });
+    try {
+      const syntax = await connection.run(sql`SELEC 1`, 'probe').catch((error: unknown) => error);
+      expect(syntax).toBeInstanceOf(ClickHouseQueryError);
+      expect(syntax).toMatchObject({ code: 62, retriable: false });
+      const missing = await connection
+        .rows(sql`SELECT * FROM ${identifier(database)}.nothing`, 'probe')
+        .catch((error: unknown) => error);
+      expect(missing).toBeInstanceOf(ClickHouseQueryError);
+      expect((missing as ClickHouseQueryError).code).toBe(81); // UNKNOWN_DATABASE
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('turns a refused connection and a timeout into WarehouseUnavailableError', async () => {
+    // A port nothing listens on: the kernel refuses at once.
+    const down = await createClickHouseWarehouse({ url: 'http://127.0.0.1:9', database: 'unreachable' });
+    try {
+      await expect(down.counters('brand-a')).rejects.toBeInstanceOf(WarehouseUnavailableError);
+      await expect(down.migrate()).rejects.toMatchObject({ retriable: true });
+    } finally {
+      await down.close();
+    }
+    const slow = openConnection({ url: serverUrl, requestTimeoutMs: 200 });
+    try {
+      const timeout = await slow.rows(sql`SELECT sleep(2)`, 'probe').catch((error: unknown) => error);
+      expect(timeout).toBeInstanceOf(WarehouseUnavailableError);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('refuses a database name that is not a plain identifier', async () => {
+    await expect(
+      createClickHouseWarehouse({ url: serverUrl, database: 'x`; DROP DATABASE system; --' }),
+    ).rejects.toThrow(/identifier/);
+  });
+});

@@ -33,6 +33,14 @@ export const brandSettingsSchema = z.object({
       min_active_users: z.number().int().min(1).default(20),
     })
     .default({ window_minutes: 5, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 20 }),
+  /** Ingest flow control: a token bucket refilled at `events_per_second` up to `burst` events.
+   *  A request costs its number of events; one that does not fit is answered 429 + Retry-After. */
+  rate_limit: z
+    .object({
+      events_per_second: z.number().positive().default(1000),
+      burst: z.number().int().min(1).default(5000),
+    })
+    .default({ events_per_second: 1000, burst: 5000 }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
 /** Settings as written by a person: every field optional, defaults filled in. */

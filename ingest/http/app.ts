@@ -2,13 +2,15 @@
 //   /v1/*                     Segment-compatible tracking API (write key)
 //   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
 // Every accepted event goes to `events.raw` keyed by brand, and the 2xx is
-// sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After.
+// sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After,
+// and a brand over its rate limit 429 + Retry-After (rate-limit/).
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { BrandRegistry } from '../brands/types';
 import type { Bus } from '../bus/types';
 import type { IngestContext, IngestEnv } from './context';
 import { createErrorHandler, notFound } from './errors';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createRawPublisher } from './raw-publisher';
 import { createShopifyApp } from './shopify/app';
 import { createTrackingApp } from './tracking/app';
@@ -18,6 +20,8 @@ export interface IngestDeps {
   brands: BrandRegistry;
   clock?: () => Date;
   newId?: () => string;
+  /** Per-brand token buckets; default one in this process's memory on the monotonic clock. */
+  rateLimiter?: RateLimiter;
   /** Receives unexpected errors (bugs) after the client got a 500; defaults to stderr. */
   reportError?: (error: unknown) => void;
 }
@@ -27,6 +31,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
   const ctx: IngestContext = {
     brands: deps.brands,
     publisher: createRawPublisher({ bus: deps.bus, newId }),
+    rateLimiter: deps.rateLimiter ?? createRateLimiter(),
     clock: deps.clock ?? (() => new Date()),
     newId,
   };

@@ -1,11 +1,14 @@
 // What the source sub-apps share: their dependencies and the Hono env
 // (variables middleware sets for the handlers after it).
 import type { Brand, BrandRegistry } from '../brands/types';
+import type { RateLimiter } from './rate-limit';
 import type { RawPublisher } from './raw-publisher';
 
 export interface IngestContext {
   brands: BrandRegistry;
   publisher: RawPublisher;
+  /** Per-brand flow control, checked after authentication and before anything is published. */
+  rateLimiter: RateLimiter;
   clock: () => Date;
   newId: () => string;
 }

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { parseJsonBody } from '../body/read-capped';
 import type { IngestContext, IngestEnv } from '../context';
 import { IngestError } from '../errors';
+import { rateLimit } from '../rate-limit';
 import { eventEnvelope } from '../raw-publisher';
 import { verifySignature } from '../verify-signature';
 import { mapShopifyWebhook } from './map-shopify';
@@ -41,6 +42,8 @@ export function createShopifyApp(ctx: IngestContext): Hono<IngestEnv> {
           payload,
         }),
     }),
+    // After the signature: only the brand's own sender can spend its allowance.
+    rateLimit({ limiter: ctx.rateLimiter }),
     async (c) => {
       const brandId = c.var.brand.brand_id;
       const receivedAt = ctx.clock().toISOString();

@@ -8,6 +8,7 @@ import type { Brand } from '../../brands/types';
 import { parseJsonBody, readCappedBody } from '../body/read-capped';
 import type { IngestContext, IngestEnv } from '../context';
 import { IngestError } from '../errors';
+import { admit } from '../rate-limit';
 import { eventEnvelope, rejectedEnvelope, truncatePayload } from '../raw-publisher';
 import { mapSegmentCall } from './map-segment';
 import { describeIssues } from '../zod-issues';
@@ -124,6 +125,12 @@ async function receive(c: Context<IngestEnv>, ctx: IngestContext, limit: Limit):
   return { brand, body: json.value, bytes: read.bytes, receivedAt };
 }
 
+/** What a batch request would publish: one message per item (event or rejection), or one rejection. */
+function batchCost(body: unknown): number {
+  const items = isObject(body) ? body.batch : undefined;
+  return Array.isArray(items) ? Math.max(1, items.length) : 1;
+}
+
 function toEvent(ctx: IngestContext, received: Received, call: SegmentCall) {
   return mapSegmentCall(call, {
     brand_id: received.brand.brand_id,
@@ -158,6 +165,7 @@ export function createTrackingApp(ctx: IngestContext): Hono<IngestEnv> {
 
   const single = (type: SegmentCallType) => async (c: Context<IngestEnv>) => {
     const received = await receive(c, ctx, SINGLE_LIMIT);
+    admit(ctx.rateLimiter, received.brand, 1);
     const brandId = received.brand.brand_id;
     const refuse = (message: string) =>
       ctx.publisher.rejectRequest({
@@ -178,6 +186,8 @@ export function createTrackingApp(ctx: IngestContext): Hono<IngestEnv> {
 
   const batch = async (c: Context<IngestEnv>) => {
     const received = await receive(c, ctx, BATCH_LIMIT);
+    // Checked for the whole batch before anything of it is published: never half a batch.
+    admit(ctx.rateLimiter, received.brand, batchCost(received.body));
     const brandId = received.brand.brand_id;
     const parsed = segmentBatchSchema.safeParse(received.body);
     if (!parsed.success) {

@@ -161,6 +161,43 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
     });
   });
 
+  it('reads back every escaped string exactly, in SELECT literals and in INSERT … VALUES', async () => {
+    const hostile = [
+      `'; DROP TABLE events; --`,
+      `\\' \\\\' '' \\x41 \\0 \\n`,
+      'nul\u0000 bell\u0007 esc\u001b del\u007f cr\r lf\n tab\t bs\b ff\f',
+      'emoji 😀👩‍👩‍👧 ünïcödé \u202e rtl zero\u200bwidth',
+      '{name:String} $1 ? %s /* c */ -- c `b`',
+      '',
+    ];
+    await withWarehouse(async (warehouse, database) => {
+      const connection = openConnection({ url: serverUrl, database });
+      try {
+        for (const text of hostile) {
+          const [row] = await connection.rows(sql`SELECT ${text} AS v, length(${text}) AS n`, 'echo');
+          expect(row?.v).toBe(text);
+          expect(Number(row?.n)).toBe(Buffer.byteLength(text));
+        }
+        await warehouse.commit(
+          commit(
+            { consumer: 'processor', partition: 0, next_offset: 1 },
+            { rejected: hostile.map((text, i) => rejection('brand-a', `r${i}`, { payload: text })) },
+          ),
+        );
+        const stored = await connection.rows(
+          sql`SELECT payload FROM rejected_events FINAL WHERE brand_id = ${'brand-a'} ORDER BY rejection_id`,
+          'read',
+        );
+        expect(stored.map((row) => row.payload)).toEqual(hostile);
+        // The tables are all still there.
+        const tables = await connection.rows(sql`SHOW TABLES`, 'tables');
+        expect(tables.map((row) => row.name)).toEqual(expect.arrayContaining(['events', 'profiles']));
+      } finally {
+        await connection.close();
+      }
+    });
+  });
+
   it('reports bad SQL with its ClickHouse code, not as an outage', async () => {
     const database = uniqueDatabase();
     const connection = openConnection({ url: serverUrl });

@@ -17,7 +17,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['tests/contract/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          include: [
+            'tests/contract/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+            'tests/sql-compat/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

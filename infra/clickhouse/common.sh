@@ -26,10 +26,12 @@ answers_ping() {
 }
 
 log_tail() {
-  echo "--- last lines of $LOG_FILE ---" >&2
-  tail -n 30 "$LOG_FILE" 2>/dev/null >&2 || echo "(no log yet)" >&2
-  if [ -s "$RUN_DIR/log/stdout.log" ]; then
-    echo "--- last lines of $RUN_DIR/log/stdout.log ---" >&2
-    tail -n 15 "$RUN_DIR/log/stdout.log" >&2
-  fi
+  sleep 0.5 # the server's logger writes from its own thread; give a dying server's last lines a moment
+  local file
+  for file in "$RUN_DIR/log/clickhouse-server.err.log" "$LOG_FILE" "$RUN_DIR/log/stdout.log"; do
+    if [ -s "$file" ]; then
+      echo "--- last lines of $file ---" >&2
+      tail -n 20 "$file" >&2
+    fi
+  done
 }

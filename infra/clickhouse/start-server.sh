@@ -10,6 +10,12 @@ TIMEOUT_SECONDS="${CLICKHOUSE_START_TIMEOUT:-60}"
 binary="$(server_binary)" || { echo "clickhouse-server is not installed; run infra/clickhouse/up.sh" >&2; exit 1; }
 
 if pid="$(running_pid)"; then
+  started_on="$(cat "$RUN_DIR/http_port" 2>/dev/null || echo "?")"
+  if [ "$started_on" != "$HTTP_PORT" ]; then
+    echo "ClickHouse (pid $pid) already runs on HTTP port $started_on, not $HTTP_PORT; stop it first" \
+      "(infra/clickhouse/stop-server.sh or down.sh)" >&2
+    exit 1
+  fi
   if answers_ping; then
     echo "ClickHouse already running (pid $pid)"
     echo "CLICKHOUSE_URL=$URL"
@@ -30,6 +36,7 @@ else
   setsid "$binary" --config-file="$RUN_DIR/config.xml" </dev/null >>"$RUN_DIR/log/stdout.log" 2>&1 &
   pid=$!
   echo "$pid" >"$PID_FILE"
+  echo "$HTTP_PORT" >"$RUN_DIR/http_port"
 fi
 
 deadline=$((SECONDS + TIMEOUT_SECONDS))

@@ -28,6 +28,7 @@ export async function startConsumer(
     throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   }
   await partition.ready;
+  await options.onAssigned?.([0]);
   let position = await resumePosition(partition, options);
   partition.join(group, position);
 
@@ -122,6 +123,7 @@ export async function startConsumer(
       await running;
       partition.leave(group);
       if (failure) throw failure.error;
+      await options.onRevoked?.([0]);
     },
   };
 }

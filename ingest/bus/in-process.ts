@@ -74,6 +74,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       subscriptions.add(tracked);
       return tracked;
     },
+    async pendingForKey(topic, group, key) {
+      const partition = partitionOf(topic);
+      await partition.ready;
+      return partition.pendingByKey(group).get(key) ?? 0;
+    },
     async pendingByKey(topic, group) {
       const partition = partitionOf(topic);
       await partition.ready;

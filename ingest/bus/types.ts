@@ -44,6 +44,20 @@ export interface SubscribeOptions {
   onBatch: (batch: ConsumedBatch) => Promise<void>;
   /** Called when a consumed batch failed and will be retried (for counting). */
   onRetry?: (error: unknown, attempt: number) => void;
+  /**
+   * This member now owns these partitions (the processor rebuilds their brands'
+   * state). Called before `resumeFrom` is asked about them. The in-process bus
+   * owns its one partition from subscribe on: `onAssigned([0])`, and a rejection
+   * rejects the subscribe; Kafka assigns on every rebalance, so there a rejection
+   * is retried after a backoff (and reported through `onRetry`).
+   */
+  onAssigned?: (partitions: number[]) => Promise<void>;
+  /**
+   * This member no longer owns these partitions (a rebalance gave them to
+   * another member, or the subscription stopped): drop their state, another
+   * member may be processing them already.
+   */
+  onRevoked?: (partitions: number[]) => Promise<void>;
 }
 
 export interface Subscription {
@@ -58,7 +72,19 @@ export interface Bus {
    */
   publish(topic: Topic, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
-  /** Messages per key that the group has not yet committed, for status and waiting. */
+  /**
+   * How many messages of `key` the group has not yet committed, at most: 0
+   * exactly when none is pending (what a client waits for after sending).
+   * Exact on the in-process bus; on Kafka the lag of the key's partition, which
+   * also counts the other keys sharing that partition.
+   */
+  pendingForKey(topic: Topic, group: string, key: string): Promise<number>;
+  /**
+   * Messages per key that the group has not yet committed, for status pages and
+   * tests. Exact on the in-process bus. Kafka cannot list a partition's keys
+   * cheaply: it names only the keys this bus instance published or consumed,
+   * each with its `pendingForKey` bound; use `pendingForKey` to wait on a key.
+   */
   pendingByKey(topic: Topic, group: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 }

@@ -34,13 +34,16 @@ export const brandSettingsSchema = z.object({
     })
     .default({ window_minutes: 5, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 20 }),
   /** Ingest flow control: a token bucket refilled at `events_per_second` up to `burst` events.
-   *  A request costs its number of events; one that does not fit is answered 429 + Retry-After. */
+   *  A request costs its number of events; one that does not fit is answered 429 + Retry-After.
+   *  The burst is what one brand can queue at once ahead of the brands sharing its partition:
+   *  under a 2,000 events/s flood (embedded default, 2 cores) the others' median delay was
+   *  ~0.2 s with a burst of 1000 and ~0.6 s with 5000. */
   rate_limit: z
     .object({
       events_per_second: z.number().positive().default(1000),
-      burst: z.number().int().min(1).default(5000),
+      burst: z.number().int().min(1).default(1000),
     })
-    .default({ events_per_second: 1000, burst: 5000 }),
+    .default({ events_per_second: 1000, burst: 1000 }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
 /** Settings as written by a person: every field optional, defaults filled in. */

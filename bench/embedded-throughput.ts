@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: concurrency }, worker));
     const accepted = performance.now();
     for (;;) {
-      const counters = await system.warehouse.counters('bench-brand');
+      const counters = await system.warehouse!.counters('bench-brand');
       if (counters.processed + counters.duplicates >= total) break;
       await new Promise((done) => setTimeout(done, 20));
     }

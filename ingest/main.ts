@@ -24,11 +24,15 @@ async function main(): Promise<void> {
   process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
   const system = await startSystem({ config, log, dashboardBuildDir: resolve('build') });
 
-  const demoBrands = await ensureDemoBrands(system.brands, resolve(config.DATA_DIR), {
-    createIfOthersExist: config.demo,
-  });
-  const dashboardUrl = config.PUBLIC_URL ?? `http://localhost:${new URL(system.url).port}`;
-  const lines = [`Signalroom is running: dashboard ${dashboardUrl}`];
+  // A newcomer's first start: demo brands to log in with, printed with the URL.
+  const withDashboard = config.role === 'all' || config.role === 'dashboard';
+  const demoBrands = withDashboard
+    ? await ensureDemoBrands(system.brands, resolve(config.DATA_DIR), { createIfOthersExist: config.demo })
+    : [];
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${new URL(system.url).port}`;
+  const lines = [
+    `Signalroom (${config.role}) is running: ${withDashboard ? 'dashboard' : 'url'} ${publicUrl}`,
+  ];
   for (const demo of demoBrands) {
     lines.push(
       `  demo login (${demo.brand_id}): ${demo.dashboard_user.username} / ${demo.dashboard_user.password}`,

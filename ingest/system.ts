@@ -14,15 +14,14 @@ import { TOPICS } from '../src/lib/shared/topics';
 import { createReadApi } from '../src/lib/server/api/app';
 import { provideDashboardContext } from '../src/lib/server/context';
 import { attachLiveSocket } from '../src/lib/server/live-socket';
+import { openBus, openWarehouse } from './backends';
 import { createBrandRegistry } from './brands/registry';
 import type { BrandRegistry } from './brands/types';
-import { createInProcessBus } from './bus/in-process';
 import type { Bus } from './bus/types';
 import { createIngestApp } from './http/app';
 import type { Logger } from './log';
 import { createProcessor } from './processor/consumer';
 import { DEFAULT_GROUP as PROCESSOR_GROUP } from './processor/pipeline';
-import { createDuckDbWarehouse } from './warehouse/duckdb/index';
 import type { Warehouse } from './warehouse/types';
 
 export interface System {
@@ -30,7 +29,8 @@ export interface System {
   url: string;
   server: Server;
   bus: Bus;
-  warehouse: Warehouse;
+  /** Absent in the ingest role, which never reads or writes the warehouse. */
+  warehouse: Warehouse | undefined;
   brands: BrandRegistry;
   close(): Promise<void>;
 }
@@ -45,61 +45,73 @@ export interface SystemOptions {
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * Starts the parts of the configured role on one HTTP server:
+ *   ingest     /v1/*, /webhooks/*                       → events.raw
+ *   processor  events.raw → warehouse, live.updates     (HTTP only for /healthz)
+ *   dashboard  /api/*, Socket.IO, the SvelteKit pages    ← warehouse, live.updates
+ *   all        everything, as on the embedded default
+ * Every role answers GET /healthz.
+ */
 export async function startSystem(options: SystemOptions): Promise<System> {
   const { config, log } = options;
   const clock = options.clock ?? (() => new Date());
+  const has = (role: 'ingest' | 'processor' | 'dashboard') => config.role === 'all' || config.role === role;
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
 
   const brands = await createBrandRegistry({ file: join(dataDir, 'brands.json'), clock });
-  const sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(join(dataDir, 'session-secret')));
-  const bus = createInProcessBus({ dir: join(dataDir, 'bus') });
-  const warehouse = await createDuckDbWarehouse({ path: join(dataDir, 'warehouse.duckdb') });
-  await warehouse.migrate();
+  const bus = openBus(config, dataDir);
+  const warehouse = has('processor') || has('dashboard') ? await openWarehouse(config, dataDir) : undefined;
+  await warehouse?.migrate();
 
-  const processor = createProcessor({
-    bus,
-    warehouse,
-    brands,
-    clock,
-    batchSize: config.PROCESSOR_BATCH_SIZE,
-  });
-  await processor.start();
+  const processor = has('processor')
+    ? createProcessor({ bus, warehouse: warehouse!, brands, clock, batchSize: config.PROCESSOR_BATCH_SIZE })
+    : undefined;
+  await processor?.start();
 
   // The client already got the 5xx; the server's log gets the cause.
   const report = (where: string) => (error: unknown) =>
     log.error(`${where}: unexpected error`, {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
-  const ingestApp = createIngestApp({ bus, brands, clock, reportError: report('ingest') });
-  const readApi = createReadApi({
-    warehouse,
-    brands,
-    sessionSecret,
-    clock,
-    onUnexpectedError: report('read api'),
-    // Accepted but not yet processed: what a client waits on after sending.
-    pending: async (brandId) => (await bus.pendingByKey(TOPICS.eventsRaw, PROCESSOR_GROUP)).get(brandId) ?? 0,
-  });
+
   const edge = new Hono();
-  edge.route('/', ingestApp);
-  edge.route('/api', readApi);
+  edge.get('/healthz', (c) =>
+    c.json({ status: 'ok', role: config.role, ...(processor && { processor: processor.stats() }) }),
+  );
+  if (has('ingest')) edge.route('/', createIngestApp({ bus, brands, clock, reportError: report('ingest') }));
+
+  let sessionSecret: string | undefined;
+  let dashboard: NodeListener = notFound;
+  if (has('dashboard')) {
+    sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(join(dataDir, 'session-secret')));
+    const readApi = createReadApi({
+      warehouse: warehouse!,
+      brands,
+      sessionSecret,
+      clock,
+      onUnexpectedError: report('read api'),
+      // Accepted but not yet processed: what a client waits on after sending.
+      pending: (brandId) => bus.pendingForKey(TOPICS.eventsRaw, PROCESSOR_GROUP, brandId),
+    });
+    edge.route('/api', readApi);
+    provideDashboardContext({
+      warehouse: warehouse!,
+      brands,
+      sessionSecret,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    });
+    dashboard = await loadDashboardHandler(options.dashboardBuildDir, log);
+  }
   const edgeListener = getRequestListener(edge.fetch);
 
-  provideDashboardContext({
-    warehouse,
-    brands,
-    sessionSecret,
-    secureCookies: config.publicUrl.startsWith('https:'),
-  });
-  const dashboard = await loadDashboardHandler(options.dashboardBuildDir, log);
-
-  // One origin: the tracking API, webhooks and read API go to Hono, Socket.IO
-  // takes its own path (it hooks the server's 'request' event itself), and
-  // everything else is the SvelteKit dashboard.
+  // One origin: the tracking API, webhooks, read API and health go to Hono,
+  // Socket.IO takes its own path (it hooks the server's 'request' event
+  // itself), and everything else is the SvelteKit dashboard.
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
-    if (path.startsWith('/v1/') || path.startsWith('/webhooks/') || path.startsWith('/api/')) {
+    if (/^\/(v1|webhooks|api)\//.test(path) || path === '/healthz') {
       edgeListener(req, res);
     } else {
       // adapter-node builds the request origin (checked against a form's
@@ -110,7 +122,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       dashboard(req, res);
     }
   });
-  const live = await attachLiveSocket({ httpServer: server, bus, sessionSecret, brands });
+  const live = sessionSecret
+    ? await attachLiveSocket({ httpServer: server, bus, sessionSecret, brands })
+    : undefined;
 
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -119,7 +133,13 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const address = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const url = `http://${host}:${address.port}`;
-  log.info('signalroom listening', { url, role: config.role, data_dir: dataDir });
+  log.info('signalroom listening', {
+    url,
+    role: config.role,
+    bus: config.BUS,
+    warehouse: warehouse ? config.WAREHOUSE : 'none',
+    data_dir: dataDir,
+  });
 
   let closed = false;
   return {
@@ -133,15 +153,20 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       closed = true;
       // Stop taking requests, then let the processor finish its in-flight
       // batch (its offsets commit with it), then close the stores.
-      await live.close();
+      await live?.close();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
-      await processor.stop();
+      await processor?.stop();
       await bus.close();
-      await warehouse.close();
+      await warehouse?.close();
     },
   };
 }
+
+const notFound: NodeListener = (_req, res) => {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code: 'not_found', message: 'this role serves no pages' } }));
+};
 
 /** The session secret survives restarts so sessions do too; created once, mode 0600. */
 async function loadOrCreateSecret(file: string): Promise<string> {

@@ -206,6 +206,22 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           checkpoints.set(partition, offset);
           return offset;
         },
+        // Another processor may own these partitions next and move their brands on: what this
+        // one holds of them (states, checkpoints) would be stale if they came back. Dropped after
+        // the in-flight batch, so its commit lands first; a brand reloads from the warehouse
+        // on its next message, and resumeFrom re-reads the checkpoint on a new assignment.
+        onRevoked: (partitions) =>
+          serialize(async () => {
+            for (const state of states.loaded()) {
+              if (state.partition !== undefined && partitions.includes(state.partition))
+                states.drop(state.brand.brand_id);
+            }
+            for (const partition of partitions) {
+              checkpoints.delete(partition);
+              uncertain.delete(partition);
+              deadLetters.delete(partition);
+            }
+          }),
         onBatch: (batch) =>
           serialize(() => handleBatch(batch)).catch((error: unknown) => {
             // Counted here, rethrown so the bus delivers the batch again after a backoff.

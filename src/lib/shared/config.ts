@@ -89,6 +89,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     throw new ConfigError(
       `invalid configuration:\n  --role ${args.role} needs BUS=kafka (the in-process bus serves only --role all)`,
     );
+  if (args.demo && args.role !== 'all')
+    throw new ConfigError(
+      'invalid configuration:\n  --demo runs with --role all; drive a split deployment with ingest/demo/cli.ts',
+    );
   if ((args.role === 'processor' || args.role === 'dashboard') && parsed.data.WAREHOUSE !== 'clickhouse')
     throw new ConfigError(
       `invalid configuration:\n  --role ${args.role} needs WAREHOUSE=clickhouse (a DuckDB file belongs to one process)`,

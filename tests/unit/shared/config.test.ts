@@ -64,6 +64,9 @@ describe('production back-ends and roles', () => {
     expect(() => loadConfig({}, ['--role', 'ingest'])).toThrowError(/--role ingest needs BUS=kafka/);
     expect(() => loadConfig(kafka, ['--role', 'dashboard'])).toThrowError(/needs WAREHOUSE=clickhouse/);
     expect(loadConfig(kafka, ['--role', 'ingest']).role).toBe('ingest');
+    expect(() => loadConfig(kafka, ['--role', 'ingest', '--demo'])).toThrowError(
+      /--demo runs with --role all/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@
 # until it answers, and prints KAFKA_BROKERS=127.0.0.1:<port> as the last line.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+kafka_lock
 
 if [ ! -f "$KAFKA_RUN/server.properties" ]; then
   echo "no broker prepared in $KAFKA_RUN; run infra/kafka/up.sh" >&2
@@ -13,13 +14,14 @@ port="$(kafka_port)"
 
 if [ -z "$(kafka_running_pid)" ]; then
   # Own session (setsid) so the broker outlives the shell that started it and
-  # a Ctrl-C there does not reach it; exec keeps the pid the java process's.
+  # a Ctrl-C there does not reach it; exec keeps the pid the java process's;
+  # fd 9 (the lock) closed, or the broker would hold it as long as it runs.
   setsid bash -c 'exec "$@"' kafka java \
     -Xms128m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_RUN/log4j.properties" \
     -Dkafka.logs.dir="$KAFKA_RUN" \
     -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_RUN/server.properties" \
-    >>"$KAFKA_LOG_FILE" 2>&1 </dev/null &
+    >>"$KAFKA_LOG_FILE" 2>&1 </dev/null 9>&- &
   echo $! >"$KAFKA_PID_FILE"
 fi
 

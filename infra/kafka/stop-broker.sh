@@ -3,6 +3,7 @@
 # start-broker.sh brings the same topics and offsets back (fault tests).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+kafka_lock
 
 pid="$(kafka_running_pid)"
 if [ -n "$pid" ]; then

@@ -5,6 +5,7 @@
 # prints the line. Ports: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+kafka_lock
 
 if [ -n "$(kafka_running_pid)" ] && [ -f "$KAFKA_RUN/server.properties" ]; then
   port="$(kafka_port)"

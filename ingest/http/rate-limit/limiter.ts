@@ -62,15 +62,18 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     lastSweepMs = atMs;
     for (const [brandId, bucket] of buckets) {
       const idle = atMs - bucket.updatedMs >= idleMs;
-      if (idle && tokensAt(bucket, bucket.limit, atMs) + EPSILON >= bucket.limit.burst)
+      // Only a full bucket goes: a new one starts full, so a brand in debt is never forgiven.
+      if (idle && tokensAt(bucket, bucket.limit, atMs) + EPSILON >= bucket.limit.burst) {
         buckets.delete(brandId);
+      }
     }
   };
 
   return {
     take(brandId, limit, cost) {
-      if (!Number.isInteger(cost) || cost < 1)
+      if (!Number.isInteger(cost) || cost < 1) {
         throw new RangeError(`cost must be a whole number ≥ 1, got ${cost}`);
+      }
       const atMs = now();
       sweep(atMs);
       const bucket = buckets.get(brandId) ?? { tokens: limit.burst, updatedMs: atMs, limit };

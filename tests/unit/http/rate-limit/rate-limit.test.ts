@@ -76,8 +76,9 @@ async function published(): Promise<{ key: string; envelope: RawEnvelope }[]> {
     },
   });
   const started = Date.now();
-  while (Date.now() - lastArrival < 30 && Date.now() - started < 3000)
+  while (Date.now() - lastArrival < 30 && Date.now() - started < 3000) {
     await new Promise((r) => setTimeout(r, 10));
+  }
   await subscription.stop();
   return seen;
 }

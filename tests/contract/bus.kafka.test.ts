@@ -145,6 +145,48 @@ describe('kafka bus: partitions and group members', () => {
     // Another group has committed nothing: every message of the key's partition is pending for it.
     const onPartitionOfA = published.filter((m) => partitionForKey(m.key, 4) === partitionForKey(a, 4));
     expect(await bus.pendingForKey(RAW, 'someone-else', a)).toBe(onPartitionOfA.length + 1);
+    // pendingByKey names the keys this bus has seen, each with its partition's lag: here the
+    // brands sharing brand-a's partition, and none from another partition.
+    const byKey = await bus.pendingByKey(RAW, 'reader');
+    expect(byKey.get(a)).toBe(1);
+    for (const [key, count] of byKey) {
+      expect(partitionForKey(key, 4)).toBe(partitionForKey(a, 4));
+      expect(count).toBe(1);
+    }
+  });
+
+  it('keeps each brand in call order across many concurrent publishes and one larger than a request', async () => {
+    const bus = open(freshPrefix());
+    const singles = Array.from({ length: 400 }, (_, i) => ({ key: BRANDS[i % 5]!, value: `single-${i}` }));
+    // About 900 KB in one publish: more than one produce request carries.
+    const large = Array.from({ length: 30 }, (_, i) => ({
+      key: BRANDS[i % 5]!,
+      value: `large-${i}-${'x'.repeat(30_000)}`,
+    }));
+    await Promise.all([
+      ...singles.slice(0, 200).map((m) => bus.publish(RAW, [m])),
+      bus.publish(RAW, large),
+      ...singles.slice(200).map((m) => bus.publish(RAW, [m])),
+    ]);
+    const expected = [...singles.slice(0, 200), ...large, ...singles.slice(200)];
+
+    const received: ConsumedMessage[] = [];
+    const subscription = await bus.subscribe({
+      topic: RAW,
+      group: 'order',
+      maxBatchSize: 64,
+      onBatch: async (batch) => {
+        received.push(...batch.messages);
+      },
+    });
+    await waitUntil(() => received.length >= expected.length, 'every message');
+    await subscription.stop();
+    expect(received).toHaveLength(expected.length);
+    for (const brand of BRANDS.slice(0, 5)) {
+      expect(received.filter((m) => m.key === brand).map((m) => m.value)).toEqual(
+        expected.filter((m) => m.key === brand).map((m) => m.value),
+      );
+    }
   });
 
   it('splits 4 partitions between two members of a group, which together get every message once', async () => {

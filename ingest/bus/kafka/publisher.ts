@@ -9,6 +9,7 @@ import type { Topic } from '../../../src/lib/shared/topics';
 import { BusUnavailableError, type OutgoingMessage } from '../types';
 import { QUICK_RETRY } from './client';
 import { toPublishError } from './errors';
+import { createSendQueue } from './send-queue';
 
 export interface PublisherOptions {
   kafka: Kafka;
@@ -16,7 +17,11 @@ export interface PublisherOptions {
   brokerTopic: (topic: Topic) => string;
   /** Longest a publish may take before it rejects. */
   timeoutMs: number;
-  /** Payload bytes per produce request; a larger publish goes out as several, in order. */
+  /**
+   * Payload bytes per produce request (under the broker's message.max.bytes):
+   * concurrent publishes share requests up to this, a larger publish goes out
+   * alone as several, in order.
+   */
   maxRequestBytes: number;
 }
 
@@ -49,32 +54,53 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return connecting;
   }
 
-  async function send(topic: Topic, messages: readonly OutgoingMessage[]): Promise<void> {
-    await options.ensureTopic(topic);
-    await connect();
-    for (const chunk of byRequestSize(messages, options.maxRequestBytes)) {
-      await producer.send({
-        topic: options.brokerTopic(topic),
-        acks: ACKS_ALL,
-        timeout: options.timeoutMs,
-        messages: chunk.map((message) => ({ key: message.key, value: message.value })),
-      });
+  /** One produce request carrying several publishes, grouped by topic in publish order. */
+  async function sendTogether(publishes: Publish[]): Promise<void> {
+    const byTopic = new Map<Topic, OutgoingMessage[]>();
+    for (const { topic, messages } of publishes) {
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push(...messages);
     }
+    for (const topic of byTopic.keys()) await options.ensureTopic(topic);
+    await connect();
+    await producer.sendBatch({
+      acks: ACKS_ALL,
+      timeout: options.timeoutMs,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({
+        topic: options.brokerTopic(topic),
+        messages: messages.map((message) => ({ key: message.key, value: message.value })),
+      })),
+    });
   }
+
+  const queue = createSendQueue<Publish>({
+    send: sendTogether,
+    bytes: (publish) => payloadBytes(publish.messages),
+    maxBytes: options.maxRequestBytes,
+  });
 
   return {
     async publish(topic, messages) {
       if (closed) throw new BusUnavailableError(`the bus is closed; ${topic} takes no messages`);
       if (messages.length === 0) return;
+      const { promise: deadline, cancel } = deadlineAfter(
+        options.timeoutMs,
+        () => new BusUnavailableError(`Kafka did not acknowledge ${topic} within ${options.timeoutMs} ms`),
+      );
+      // A publish larger than a request goes out as several, one after another.
+      const queued = queue.push(
+        byRequestSize(messages, options.maxRequestBytes).map((chunk) => ({ topic, messages: chunk })),
+      );
+      // Given up on: what was not sent yet is not sent later. What was sent may still land
+      // after the caller heard "unavailable"; the source's event id makes its retry harmless.
+      deadline.catch(() => queued.withdraw());
       try {
-        // On timeout the send may still land later; the source's event id makes the client's retry harmless.
-        await withDeadline(
-          send(topic, messages),
-          options.timeoutMs,
-          () => new BusUnavailableError(`Kafka did not acknowledge ${topic} within ${options.timeoutMs} ms`),
-        );
+        await Promise.race([queued.done, deadline]);
       } catch (error) {
         throw toPublishError(error, topic);
+      } finally {
+        cancel();
       }
     },
     async close() {
@@ -82,6 +108,17 @@ export function createPublisher(options: PublisherOptions): Publisher {
       await producer.disconnect();
     },
   };
+}
+
+interface Publish {
+  topic: Topic;
+  messages: readonly OutgoingMessage[];
+}
+
+function payloadBytes(messages: readonly OutgoingMessage[]): number {
+  let bytes = 0;
+  for (const message of messages) bytes += Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+  return bytes;
 }
 
 /** Splits messages into consecutive runs of at most `maxBytes` payload (at least one message each). */
@@ -103,12 +140,13 @@ export function byRequestSize(messages: readonly OutgoingMessage[], maxBytes: nu
   return chunks;
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+/** A promise that rejects after `ms` unless cancelled first. */
+function deadlineAfter(ms: number, error: () => Error): { promise: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
   });
-  // The losing side must not surface as an unhandled rejection.
-  work.catch(() => {});
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  // Observed by the race in publish; this only keeps a lost race from being "unhandled".
+  promise.catch(() => {});
+  return { promise, cancel: () => clearTimeout(timer) };
 }

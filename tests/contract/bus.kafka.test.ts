@@ -376,7 +376,7 @@ describe('kafka bus: a broker that cannot be reached', () => {
     }
   });
 
-  it('gives up on a broker that accepts connections but never answers, within publishTimeoutMs', async () => {
+  it('gives up publish and pendingForKey on a broker that accepts connections but never answers', async () => {
     const sockets = new Set<Socket>();
     const silent = createServer((socket) => {
       sockets.add(socket);
@@ -397,6 +397,8 @@ describe('kafka bus: a broker that cannot be reached', () => {
       });
       // The socket was opened: the failure is the broker's silence, not a refused connection.
       expect(sockets.size).toBeGreaterThan(0);
+      // A status read gives up the same way.
+      await expect(bus.pendingForKey(RAW, 'g', 'brand-a')).rejects.toBeInstanceOf(BusUnavailableError);
     } finally {
       await bus.close();
       for (const socket of sockets) socket.destroy();

@@ -11,6 +11,7 @@ import type { Admin } from 'kafkajs';
 import type { Topic } from '../../../src/lib/shared/topics';
 import type { Logger } from '../../log';
 import { createKafkaClient, QUICK_RETRY } from './client';
+import { deadlineAfter } from './deadline';
 import { toUnavailable } from './errors';
 import { lagForKey, partitionLags } from './lag';
 import { createPublisher } from './publisher';
@@ -101,13 +102,24 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
+  /** Lag per partition, or BusUnavailableError within publishTimeoutMs (a status request waits on it). */
   async function lags(topic: Topic, group: string): Promise<number[]> {
     if (closed) throw new BusUnavailableError('the bus is closed');
-    try {
+    const what = `the lag of ${group} on ${brokerTopic(topic)}`;
+    const { promise: deadline, cancel } = deadlineAfter(
+      publishTimeoutMs,
+      () => new BusUnavailableError(`Kafka did not tell ${what} within ${publishTimeoutMs} ms`),
+    );
+    const read = async () => {
       await topics.ensure(topic);
-      return await partitionLags(await connectedAdmin(), brokerTopic(topic), brokerGroup(group));
+      return partitionLags(await connectedAdmin(), brokerTopic(topic), brokerGroup(group));
+    };
+    try {
+      return await Promise.race([read(), deadline]);
     } catch (error) {
-      throw toUnavailable(`could not read the lag of ${group} on ${brokerTopic(topic)}`, error);
+      throw toUnavailable(`could not read ${what}`, error);
+    } finally {
+      cancel();
     }
   }
 

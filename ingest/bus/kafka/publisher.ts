@@ -9,6 +9,7 @@ import type { Topic } from '../../../src/lib/shared/topics';
 import { BusUnavailableError, type OutgoingMessage } from '../types';
 import { QUICK_RETRY } from './client';
 import { toPublishError } from './errors';
+import { deadlineAfter } from './deadline';
 import { createSendQueue } from './send-queue';
 
 export interface PublisherOptions {
@@ -138,15 +139,4 @@ export function byRequestSize(messages: readonly OutgoingMessage[], maxBytes: nu
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-/** A promise that rejects after `ms` unless cancelled first. */
-function deadlineAfter(ms: number, error: () => Error): { promise: Promise<never>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error()), ms);
-  });
-  // Observed by the race in publish; this only keeps a lost race from being "unhandled".
-  promise.catch(() => {});
-  return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -2,25 +2,17 @@
 // partition batch to `onBatch` in slices of at most maxBatchSize, and commits
 // a slice's nextOffset only after onBatch resolved. A rejected slice is
 // delivered again after a backoff (never skipped); a rebalance interrupts the
-// retries and hands the partition, uncommitted, to its next owner.
-//
-// Assignment. kafkajs tells us a generation's partitions (GROUP_JOIN) and then
-// fetches from the group's committed offsets. We position every partition
-// ourselves before any of its messages is delivered: a partition we keep from
-// the previous generation goes on from where this member is (its last commit
-// may have failed), one we gain is announced (onAssigned) and resumes where
-// resumeFrom says (the processor answers from the warehouse checkpoint, so
-// state and offsets agree). One we "keep" but whose committed offset is ahead
-// of us was processed by another member meanwhile: it counts as lost and gained.
+// retries and hands the partition, uncommitted, to its next owner. Where each
+// partition starts is ./assignment.ts's job; batches wait until it is done.
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../log';
-import { retryDelayMs } from '../consumer';
 import type { SubscribeOptions, Subscription } from '../types';
+import { createAssigner } from './assignment';
+import { createBackoff, Stopped } from './backoff';
 import { toConsumedBatches } from './batches';
 import { CONSUMER_RETRY } from './client';
 import { toUnavailable } from './errors';
 import { keepAlive, type KeepAlive } from './keep-alive';
-import { startPosition } from './positions';
 
 export interface GroupTimings {
   /** A member silent for this long is dropped from the group and its partitions reassigned. */
@@ -43,11 +35,6 @@ export interface KafkaSubscriptionDeps {
   /** Every key this subscription delivers (the bus remembers them for pendingByKey). */
   onKey: (key: string) => void;
   logger?: Logger;
-}
-
-/** Thrown inside the assignment steps once stop() was called: give up quietly. */
-class Stopped extends Error {
-  override name = 'Stopped';
 }
 
 /** Rebalance answers: the member must rejoin before it can commit again. */
@@ -80,117 +67,19 @@ export async function startKafkaSubscription(
   let assignment: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | undefined;
   let crashes = 0;
-  /** Ends every backoff early (stop() calls them). */
-  const wakers = new Set<() => void>();
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
-  }
-
-  function wakeAll() {
-    for (const wake of [...wakers]) wake();
-  }
-
-  /** Runs an assignment step until it succeeds; each failure is reported through onRetry. */
-  async function retrying<T>(step: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      if (stopping) throw new Stopped();
-      try {
-        return await step();
-      } catch (error) {
-        if (stopping) throw new Stopped();
-        options.onRetry?.(error, attempt);
-        await sleep(retryDelayMs(attempt));
-      }
-    }
-  }
-
-  async function committedOffsets(): Promise<Map<number, number>> {
-    const admin = await deps.admin();
-    const [entry] = await admin.fetchOffsets({ groupId: group, topics: [brokerTopic] });
-    const committed = new Map<number, number>();
-    for (const { partition, offset } of entry?.partitions ?? []) {
-      if (Number(offset) >= 0) committed.set(partition, Number(offset));
-    }
-    return committed;
-  }
-
-  async function gainedPositions(gained: number[], committed: Map<number, number>) {
-    const asked = new Map<number, number | 'latest' | undefined>();
-    for (const partition of gained) asked.set(partition, await options.resumeFrom?.(partition));
-    // Read after resumeFrom answered, so 'latest' is the end as of positioning.
-    const admin = await deps.admin();
-    const watermarks = await admin.fetchTopicOffsets(brokerTopic);
-    const result = new Map<number, number>();
-    for (const partition of gained) {
-      const marks = watermarks.find((w) => w.partition === partition);
-      if (!marks) throw new Error(`${brokerTopic} has no partition ${partition}`);
-      result.set(
-        partition,
-        startPosition(
-          asked.get(partition),
-          { low: Number(marks.low), high: Number(marks.high) },
-          committed.get(partition),
-        ),
-      );
-    }
-    return result;
-  }
-
-  async function applyAssignment(assigned: number[], sameMember: boolean): Promise<void> {
-    const committed = await retrying(committedOffsets);
-    const kept = assigned.filter((partition) => {
-      const position = positions.get(partition);
-      return sameMember && position !== undefined && (committed.get(partition) ?? 0) <= position;
-    });
-    const revoked = [...positions.keys()].filter((partition) => !kept.includes(partition));
-    for (const partition of revoked) positions.delete(partition);
-    if (revoked.length > 0 && options.onRevoked) {
-      const onRevoked = options.onRevoked;
-      await retrying(() => onRevoked(revoked));
-    }
-    const gained = assigned.filter((partition) => !kept.includes(partition));
-    if (gained.length > 0 && options.onAssigned) {
-      const onAssigned = options.onAssigned;
-      await retrying(() => onAssigned(gained));
-    }
-    const starts = await retrying(() => gainedPositions(gained, committed));
-    for (const [partition, offset] of starts) positions.set(partition, offset);
-
-    // A kept partition whose last commit failed: commit where this member is.
-    const behind = kept.filter((partition) => (committed.get(partition) ?? -1) < positions.get(partition)!);
-    if (behind.length > 0) {
-      await retrying(() =>
-        consumer.commitOffsets(
-          behind.map((partition) => ({
-            topic: brokerTopic,
-            partition,
-            offset: String(positions.get(partition)),
-          })),
-        ),
-      );
-    }
-    // The new generation fetches from committed offsets: point every partition at our position.
-    for (const partition of assigned) {
-      consumer.seek({ topic: brokerTopic, partition, offset: String(positions.get(partition)) });
-    }
-    deps.logger?.debug('kafka bus: partitions positioned', {
-      topic: brokerTopic,
-      group,
-      kept: kept.join(','),
-      gained: gained.join(','),
-      revoked: revoked.join(','),
-    });
-  }
+  const { backoff, wakeAll, retrying } = createBackoff({
+    isStopping: () => stopping,
+    onRetry: options.onRetry,
+  });
+  const applyAssignment = createAssigner({
+    consumer,
+    admin: deps.admin,
+    brokerTopic,
+    options,
+    positions,
+    retrying,
+    logger: deps.logger,
+  });
 
   let joined!: () => void;
   let joinFailed!: (error: unknown) => void;
@@ -238,7 +127,7 @@ export async function startKafkaSubscription(
       } catch (error) {
         if (stopping) return false;
         options.onRetry?.(error, attempt);
-        await sleep(retryDelayMs(attempt));
+        await backoff(attempt);
         if (stopping || alive.failure) return false;
       }
     }
@@ -256,7 +145,7 @@ export async function startKafkaSubscription(
         const rejoin = typeof type === 'string' && REJOIN_ERRORS.has(type);
         if (rejoin || attempt >= 3 || stopping) throw error;
         options.onRetry?.(error, attempt);
-        await sleep(retryDelayMs(attempt));
+        await backoff(attempt);
       }
     }
   }

@@ -266,6 +266,47 @@ describe('kafka bus: partitions and group members', () => {
     expect(first.owned.size + second.owned.size).toBe(0);
   });
 
+  it('hands partitions over mid-stream at the checkpoint resumeFrom answers: nothing lost, nothing twice', async () => {
+    const prefix = freshPrefix();
+    // What a processor keeps in its warehouse: per partition, the offset after the last batch it applied.
+    const checkpoints = new Map<number, number>();
+    const processed: ConsumedMessage[] = [];
+    const processedBy = { a: 0, b: 0 };
+    const member = (bus: Bus, name: 'a' | 'b') =>
+      bus.subscribe({
+        topic: RAW,
+        group: 'stream',
+        maxBatchSize: 20,
+        resumeFrom: async (partition) => checkpoints.get(partition) ?? 0,
+        onBatch: async (batch) => {
+          await new Promise((done) => setTimeout(done, 20));
+          processed.push(...batch.messages);
+          processedBy[name] += batch.messages.length;
+          checkpoints.set(batch.partition, batch.nextOffset);
+        },
+      });
+    const first = open(prefix);
+    const published = Array.from({ length: 1_600 }, (_, i) => ({ key: BRANDS[i % 16]!, value: `m${i}` }));
+    await first.publish(RAW, published.slice(0, 800));
+    const a = await member(first, 'a');
+    await waitUntil(() => processed.length >= 200, 'the first member to be under way');
+    // A second member joins while the first is busy, and more messages keep coming.
+    const [b] = await Promise.all([member(open(prefix), 'b'), first.publish(RAW, published.slice(800))]);
+    await waitUntil(() => processed.length >= published.length, 'every message');
+    await a.stop();
+    await b.stop();
+
+    // The hand-over happened with work left: both members processed some of it.
+    expect(processedBy.a).toBeGreaterThan(0);
+    expect(processedBy.b).toBeGreaterThan(0);
+    expect(processed.map((m) => m.value).sort()).toEqual(published.map((m) => m.value).sort());
+    for (const brand of BRANDS) {
+      expect(processed.filter((m) => m.key === brand).map((m) => m.value)).toEqual(
+        published.filter((m) => m.key === brand).map((m) => m.value),
+      );
+    }
+  });
+
   it("redelivers a killed member's uncommitted batch to the member that takes its partitions over", async () => {
     const prefix = freshPrefix();
     const bus = open(prefix);

@@ -93,7 +93,13 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       clock,
       onUnexpectedError: report('read api'),
       // Accepted but not yet processed: what a client waits on after sending.
-      pending: (brandId) => bus.pendingForKey(TOPICS.eventsRaw, PROCESSOR_GROUP, brandId),
+      pending: async (brandId) => {
+        const pending = await bus.pendingForKey(TOPICS.eventsRaw, PROCESSOR_GROUP, brandId);
+        // On Kafka this is the lag of the brand's whole partition, which other
+        // brands share: a count would tell one brand about another's traffic.
+        // Only "caught up or not" is exact there, so only that is told.
+        return config.BUS === 'inprocess' ? pending : Math.min(pending, 1);
+      },
     });
     edge.route('/api', readApi);
     provideDashboardContext({

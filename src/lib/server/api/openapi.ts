@@ -296,7 +296,8 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/status': {
       get: {
         operationId: 'status',
-        summary: 'Processing counters: accepted = processed + duplicates + pending.',
+        summary:
+          'Processing counters: accepted = processed + duplicates + pending. pending is 0 once everything accepted for the brand is processed; on the Kafka bus it is only 0 or 1 (a partition is shared by brands, and its lag is not told to any of them).',
         tags: ['read'],
         security: readSecurity,
         responses: {

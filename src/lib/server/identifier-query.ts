@@ -30,7 +30,9 @@ export function parseIdentifierQuery(raw: string | undefined, defaultCountry: st
   }
   if (type === 'phone') {
     const phone = parsePhoneNumberFromString(value.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
-    if (!phone?.isValid()) return { ok: false, problem: `"${value}" is not a phone number` };
+    // isPossible (length), not isValid (allocated ranges): the processor stores what is possible
+    // (ingest/processor/normalize.ts), and a stored number must be found by its own value.
+    if (!phone?.isPossible()) return { ok: false, problem: `"${value}" is not a phone number` };
     return { ok: true, identifier: { type, value: phone.number } };
   }
   return { ok: true, identifier: { type, value } };

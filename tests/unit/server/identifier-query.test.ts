@@ -26,6 +26,14 @@ describe('identifier query', () => {
     });
   });
 
+  it('finds every phone the processor stores: possible numbers, allocated or not', () => {
+    // +44 7700 900xxx is reserved for fiction: possible, not valid; the processor keeps it.
+    expect(parse('phone:+44 7700 900123')).toEqual({
+      ok: true,
+      identifier: { type: 'phone', value: '+447700900123' },
+    });
+  });
+
   it('keeps other identifier values as given (trimmed), colons included', () => {
     expect(parse('user_id:cust:42')).toEqual({ ok: true, identifier: { type: 'user_id', value: 'cust:42' } });
     expect(parse('device_id: D-1 ')).toEqual({ ok: true, identifier: { type: 'device_id', value: 'D-1' } });

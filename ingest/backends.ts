@@ -18,6 +18,7 @@ export function openBus(config: Config, dataDir: string): Bus {
         brokers: config.KAFKA_BROKERS!.split(','),
         clientId: `${config.KAFKA_CLIENT_ID}-${config.role}`,
         partitions: config.KAFKA_PARTITIONS,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
       });
   }
 }

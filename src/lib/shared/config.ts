@@ -21,6 +21,14 @@ const baseEnvSchema = z.object({
   /** Partitions of each topic when Signalroom creates it (brands spread across them). */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
   KAFKA_CLIENT_ID: z.string().min(1).default('signalroom'),
+  /**
+   * Prepended to every topic and consumer-group name, so several deployments (or test
+   * runs) can share one cluster without meeting. Kafka allows letters, digits, . _ -
+   */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"')
+    .default(''),
   WAREHOUSE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
   /** ClickHouse HTTP interface, e.g. http://127.0.0.1:8123; required with WAREHOUSE=clickhouse. */
   CLICKHOUSE_URL: z.url().optional(),

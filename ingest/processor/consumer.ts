@@ -54,6 +54,8 @@ export interface ProcessorStats {
   errorsByName: Record<string, number>;
   lastError: string | null;
   brandsLoaded: number;
+  /** The events.raw partitions this processor owns now (a rebalance moves them between processors). */
+  partitions: number[];
 }
 
 export interface Processor {
@@ -75,6 +77,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
    * redelivered batch: if the warehouse has it, it is not processed twice.
    */
   const uncertain = new Set<number>();
+  /** Partitions the bus assigned to this processor and has not revoked since. */
+  const owned = new Set<number>();
   /** Per partition: offsets whose processing threw, to store as rejected on the next attempt. */
   const deadLetters = new Map<number, Map<number, string>>();
   const counts = {
@@ -210,8 +214,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         // one holds of them (states, checkpoints) would be stale if they came back. Dropped after
         // the in-flight batch, so its commit lands first; a brand reloads from the warehouse
         // on its next message, and resumeFrom re-reads the checkpoint on a new assignment.
-        onRevoked: (partitions) =>
-          serialize(async () => {
+        onAssigned: async (partitions) => {
+          for (const partition of partitions) owned.add(partition);
+        },
+        // Ownership ends at once (a revoked partition may be assigned again right after);
+        // the state it held is dropped after the in-flight batch.
+        onRevoked: (partitions) => {
+          for (const partition of partitions) owned.delete(partition);
+          return serialize(async () => {
             for (const state of states.loaded()) {
               if (state.partition !== undefined && partitions.includes(state.partition))
                 states.drop(state.brand.brand_id);
@@ -221,7 +231,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
               uncertain.delete(partition);
               deadLetters.delete(partition);
             }
-          }),
+          });
+        },
         onBatch: (batch) =>
           serialize(() => handleBatch(batch)).catch((error: unknown) => {
             // Counted here, rethrown so the bus delivers the batch again after a backoff.
@@ -248,6 +259,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       errorsByName: { ...errorsByName },
       lastError,
       brandsLoaded: states.loaded().length,
+      partitions: [...owned].sort((a, b) => a - b),
     }),
   };
 }

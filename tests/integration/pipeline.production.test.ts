@@ -1,0 +1,12 @@
+// The end-to-end pipeline suite on the production back-ends: Kafka and
+// ClickHouse from the integration project's global setup, under a topic
+// prefix and a database of this run's own, both removed afterwards.
+import { freshNames, productionEnv, productionServices, removeRunData } from '../support/production-backends';
+import { pipelineSuite } from './pipeline.shared';
+
+const services = productionServices(process.env);
+
+pipelineSuite('pipeline on the production back-ends (Kafka, ClickHouse)', async () => {
+  const names = freshNames('pipeline');
+  return { env: productionEnv(services, names), cleanup: () => removeRunData(services, names) };
+});

@@ -1,0 +1,513 @@
+// The whole system in one process, end to end: HTTP in, through bus, processor
+// and warehouse, out through the read API and Socket.IO. One definition, run
+// by a file per back-end pair (pipeline.embedded.test.ts: in-process bus and
+// DuckDB; pipeline.production.test.ts: Kafka and ClickHouse). Every read is
+// repeated as the other brand.
+//
+// What differs between back-ends is kept out of the assertions: on Kafka the
+// status endpoint tells `pending` only as 0 or 1 (a partition's lag is shared
+// by brands), so waits ask for pending === 0 and processed >= N; ClickHouse
+// keeps times to whole seconds, so nothing compares times finer than that.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrandCredentials } from '../../ingest/brands/types';
+import { createLogger } from '../../ingest/log';
+import { startSystem, type System } from '../../ingest/system';
+import { loadConfig } from '../../src/lib/shared/config';
+import type { KpiMinute } from '../../src/lib/shared/model';
+import { SOCKET_PATH } from '../../src/lib/shared/live';
+import { basicAuth, getJson, postJson, shopifySignature, waitFor as poll } from '../support/http';
+
+export interface PipelineBackend {
+  /** Env entries that choose and address the back-ends (BUS, WAREHOUSE, ...); the suite adds the rest. */
+  env: Record<string, string>;
+  /** Removes what the run left outside its data dir (topics, a database); runs after the system closed. */
+  cleanup?: () => Promise<void>;
+}
+
+interface Status {
+  accepted: number;
+  processed: number;
+  rejected: number;
+  duplicates: number;
+  pending: number;
+}
+interface ProfileView {
+  profile: { profile_id: string; orders: number; revenue: number; channels: string[]; intent_level: string };
+  identifiers: Array<{ type: string; value: string }>;
+  recent_events: Array<{ event_id: string; type: string }>;
+  merge_history: Array<{ action: string }>;
+}
+
+/** Bounds every wait so a broken pipeline fails instead of hanging; generous for a loaded 2-core machine. */
+const WAIT_MS = 60_000;
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>) => poll(what, check, WAIT_MS);
+
+/** `promise`, or a failure naming `what` after WAIT_MS. */
+async function within<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`timed out waiting for ${what}`)), WAIT_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function track(event: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'track', event, timestamp: new Date().toISOString(), ...fields };
+}
+
+export function pipelineSuite(name: string, makeBackend: () => Promise<PipelineBackend>): void {
+  describe(name, { timeout: 3 * WAIT_MS }, () => {
+    let backend: PipelineBackend | undefined;
+    let dataDir: string;
+    let system: System;
+    let brandA: BrandCredentials;
+    let brandB: BrandCredentials;
+    const quiet = createLogger('error');
+
+    async function start(): Promise<System> {
+      const env = { ...backend!.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' };
+      return startSystem({ config: loadConfig(env, []), log: quiet });
+    }
+
+    async function status(credentials: BrandCredentials): Promise<Status> {
+      const response = await getJson(`${system.url}/api/v1/status`, credentials.read_key);
+      expect(response.status).toBe(200);
+      return response.body as Status;
+    }
+
+    /** Waits until the processor has handled everything accepted for the brand. */
+    async function caughtUp(credentials: BrandCredentials, processedAtLeast: number): Promise<Status> {
+      return waitFor(`brand ${credentials.brand_id} to process ${processedAtLeast}`, async () => {
+        const current = await status(credentials);
+        return current.pending === 0 && current.processed >= processedAtLeast ? current : undefined;
+      });
+    }
+
+    async function lookup(credentials: BrandCredentials, identifier: string) {
+      return getJson(
+        `${system.url}/api/v1/profiles/lookup?identifier=${encodeURIComponent(identifier)}`,
+        credentials.read_key,
+      );
+    }
+
+    async function sendBatch(credentials: BrandCredentials, batch: unknown[]) {
+      return postJson(
+        `${system.url}/v1/batch`,
+        { batch },
+        { authorization: basicAuth(credentials.write_key) },
+      );
+    }
+
+    beforeAll(async () => {
+      backend = await makeBackend();
+      dataDir = await mkdtemp(join(tmpdir(), 'signalroom-it-'));
+      system = await start();
+      brandA = await system.brands.create('brand-a', 'Brand A');
+      brandB = await system.brands.create('brand-b', 'Brand B');
+    });
+
+    afterAll(async () => {
+      await system?.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await backend?.cleanup?.();
+    });
+
+    describe('a shopper across two devices, end to end', () => {
+      const shopper = { email: 'Maya.Shah@Example.shop', phone: '+44 7700 900123' };
+
+      it('accepts a batch, resolves one profile, and serves the 360 view to its brand only', async () => {
+        const before = await status(brandA);
+        const batch = [
+          {
+            type: 'page',
+            anonymousId: 'cookie-laptop',
+            messageId: 'm-1',
+            name: 'Home',
+            context: { device: { id: 'laptop-1' } },
+          },
+          track('Product Viewed', {
+            anonymousId: 'cookie-laptop',
+            messageId: 'm-2',
+            properties: { product_id: 'sku-1', category: 'Shoes', price: 60 },
+          }),
+          track('Product Added', {
+            anonymousId: 'cookie-laptop',
+            messageId: 'm-3',
+            properties: { product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 },
+          }),
+          {
+            type: 'identify',
+            anonymousId: 'cookie-laptop',
+            userId: 'cust-42',
+            messageId: 'm-4',
+            traits: { email: shopper.email },
+          },
+          // Later, on the phone: anonymous first, then the same e-mail links it.
+          track('Product Viewed', {
+            anonymousId: 'cookie-phone',
+            messageId: 'm-5',
+            properties: { product_id: 'sku-2', category: 'Bags', price: 90 },
+          }),
+          {
+            type: 'identify',
+            anonymousId: 'cookie-phone',
+            messageId: 'm-6',
+            traits: { email: ' maya.shah@example.shop ', phone: shopper.phone },
+          },
+          track('Checkout Started', {
+            anonymousId: 'cookie-phone',
+            messageId: 'm-7',
+            properties: { revenue: 120 },
+          }),
+          track('Order Completed', {
+            anonymousId: 'cookie-phone',
+            userId: 'cust-42',
+            messageId: 'm-8',
+            properties: {
+              order_id: 'o-1',
+              revenue: 120,
+              currency: 'EUR',
+              products: [{ product_id: 'sku-1', category: 'Shoes', price: 60, quantity: 2 }],
+            },
+          }),
+        ];
+        const response = await sendBatch(brandA, batch);
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({ success: true, accepted: 8, rejected: [] });
+
+        await caughtUp(brandA, before.processed + 8);
+
+        const byEmail = await lookup(brandA, 'email:maya.shah@example.shop');
+        expect(byEmail.status).toBe(200);
+        const profileId = (byEmail.body as ProfileView).profile.profile_id;
+        expect(profileId).toMatch(/^p_/);
+
+        // Both cookies, the customer id and the phone lead to the same person.
+        for (const identifier of [
+          'anonymous_id:cookie-laptop',
+          'anonymous_id:cookie-phone',
+          'user_id:cust-42',
+          'phone:+447700900123',
+        ]) {
+          const other = await lookup(brandA, identifier);
+          expect(other.status, identifier).toBe(200);
+          expect((other.body as ProfileView).profile.profile_id, identifier).toBe(profileId);
+        }
+
+        const view = await getJson(`${system.url}/api/v1/profiles/${profileId}`, brandA.read_key);
+        expect(view.status).toBe(200);
+        const body = view.body as ProfileView;
+        expect(body.profile.orders).toBe(1);
+        expect(body.profile.revenue).toBe(120);
+        expect(body.identifiers).toEqual(
+          expect.arrayContaining([
+            { type: 'email', value: 'maya.shah@example.shop' },
+            { type: 'phone', value: '+447700900123' },
+            { type: 'user_id', value: 'cust-42' },
+          ]),
+        );
+        expect(body.recent_events).toHaveLength(8);
+        expect(body.merge_history.some((record) => record.action === 'merge')).toBe(true);
+
+        // The other brand: same identifiers, same profile id, nothing.
+        expect((await lookup(brandB, 'email:maya.shah@example.shop')).status).toBe(404);
+        expect((await getJson(`${system.url}/api/v1/profiles/${profileId}`, brandB.read_key)).status).toBe(
+          404,
+        );
+        expect((await status(brandB)).processed).toBe(0);
+      });
+
+      it('counts KPIs per minute and keeps them apart per brand', async () => {
+        const from = new Date(Date.now() - 10 * 60_000).toISOString();
+        const to = new Date(Date.now() + 60_000).toISOString();
+        const kpis = async (credentials: BrandCredentials) => {
+          const response = await getJson(
+            `${system.url}/api/v1/kpis?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+            credentials.read_key,
+          );
+          expect(response.status).toBe(200);
+          return (response.body as { minutes: KpiMinute[] }).minutes;
+        };
+        const rowsA = await kpis(brandA);
+        const sum = (rows: KpiMinute[], field: 'events' | 'purchases' | 'revenue' | 'carts') =>
+          rows.reduce((total, row) => total + row[field], 0);
+        expect(sum(rowsA, 'events')).toBe(8);
+        expect(sum(rowsA, 'purchases')).toBe(1);
+        expect(sum(rowsA, 'revenue')).toBe(120);
+        expect(sum(rowsA, 'carts')).toBe(1);
+        expect(rowsA.every((row) => row.brand_id === 'brand-a')).toBe(true);
+        expect(await kpis(brandB)).toEqual([]);
+      });
+
+      it('deduplicates a retried messageId', async () => {
+        const before = await status(brandA);
+        const retry = await sendBatch(brandA, [
+          track('Order Completed', {
+            anonymousId: 'cookie-phone',
+            messageId: 'm-8',
+            properties: { order_id: 'o-1', revenue: 120 },
+          }),
+        ]);
+        expect(retry.status).toBe(200);
+        const after = await waitFor('the duplicate to be counted', async () => {
+          const current = await status(brandA);
+          return current.duplicates > before.duplicates && current.pending === 0 ? current : undefined;
+        });
+        expect(after.processed).toBe(before.processed);
+        expect(after.duplicates).toBe(before.duplicates + 1);
+        const byCustomerId = await lookup(brandA, 'user_id:cust-42');
+        expect((byCustomerId.body as ProfileView).profile).toMatchObject({ orders: 1, revenue: 120 });
+        expect((await lookup(brandB, 'user_id:cust-42')).status).toBe(404);
+        expect((await status(brandB)).duplicates).toBe(0);
+      });
+    });
+
+    describe('bad input is refused by name and kept for its brand', () => {
+      it('accepts the valid events of a batch and reports and stores the invalid ones', async () => {
+        const before = await status(brandA);
+        const response = await sendBatch(brandA, [
+          track('Product Viewed', {
+            anonymousId: 'cookie-x',
+            messageId: 'bad-0',
+            properties: { category: 'Hats' },
+          }),
+          track('Order Completed', {
+            anonymousId: 'cookie-x',
+            messageId: 'bad-1',
+            properties: { revenue: 'a lot' },
+          }),
+          { type: 'track', messageId: 'bad-2', event: 'No identity at all' },
+        ]);
+        expect(response.status).toBe(200);
+        const body = response.body as {
+          accepted: number;
+          rejected: Array<{ index: number; code: string; message: string }>;
+        };
+        expect(body.accepted).toBe(1);
+        expect(body.rejected.map((entry) => entry.index)).toEqual([1, 2]);
+        for (const entry of body.rejected) expect(entry.message.length).toBeGreaterThan(5);
+
+        const after = await waitFor('rejections to be stored', async () => {
+          const current = await status(brandA);
+          return current.rejected >= before.rejected + 2 &&
+            current.processed >= before.processed + 1 &&
+            current.pending === 0
+            ? current
+            : undefined;
+        });
+        expect(after.rejected).toBe(before.rejected + 2);
+        const rejectedA = await getJson(`${system.url}/api/v1/rejected`, brandA.read_key);
+        expect(rejectedA.status).toBe(200);
+        const rowsA = (rejectedA.body as { rejected: Array<{ reason: string; payload: string }> }).rejected;
+        expect(rowsA.some((row) => row.payload.includes('a lot'))).toBe(true);
+        expect(rowsA.some((row) => row.payload.includes('No identity at all'))).toBe(true);
+        const rejectedB = await getJson(`${system.url}/api/v1/rejected`, brandB.read_key);
+        expect(rejectedB.status).toBe(200);
+        expect((rejectedB.body as { rejected: unknown[] }).rejected).toEqual([]);
+      });
+
+      it('refuses malformed JSON, unknown keys and bad signatures with a named error', async () => {
+        const malformed = await postJson(`${system.url}/v1/track`, '{"type": "track", ', {
+          authorization: basicAuth(brandA.write_key),
+        });
+        expect(malformed.status).toBe(400);
+        expect(JSON.stringify(malformed.body)).toMatch(/json/i);
+
+        const unknownKey = await postJson(`${system.url}/v1/track`, track('X', { anonymousId: 'a' }), {
+          authorization: basicAuth('sr_write_not-a-key'),
+        });
+        expect(unknownKey.status).toBe(401);
+
+        const raw = JSON.stringify({ id: 1, email: 'a@b.shop', total_price: '10.00', line_items: [] });
+        const forged = await postJson(`${system.url}/webhooks/shopify/brand-a`, raw, {
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-webhook-id': 'wh-forged',
+          'x-shopify-hmac-sha256': shopifySignature(raw, brandB.webhook_secrets.shopify),
+        });
+        expect(forged.status).toBe(401);
+
+        // A read key is not a write key, and a write key reads nothing.
+        expect(
+          (
+            await postJson(`${system.url}/v1/track`, track('X', { anonymousId: 'a' }), {
+              authorization: basicAuth(brandA.read_key),
+            })
+          ).status,
+        ).toBe(401);
+        expect((await getJson(`${system.url}/api/v1/status`, brandA.write_key)).status).toBe(401);
+      });
+    });
+
+    describe('Shopify orders', () => {
+      it('counts a signed order once even when Shopify retries it', async () => {
+        const before = await status(brandA);
+        const raw = JSON.stringify({
+          id: 820982911946154500,
+          email: 'maya.shah@example.shop',
+          total_price: '45.50',
+          currency: 'EUR',
+          source_name: 'web',
+          line_items: [
+            {
+              product_id: 632910392,
+              title: 'Scarf',
+              price: '45.50',
+              quantity: 1,
+              product_type: 'Accessories',
+            },
+          ],
+          customer: { id: 115310627314723950, email: 'maya.shah@example.shop' },
+        });
+        const headers = {
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
+          'x-shopify-hmac-sha256': shopifySignature(raw, brandA.webhook_secrets.shopify),
+        };
+        expect((await postJson(`${system.url}/webhooks/shopify/brand-a`, raw, headers)).status).toBe(200);
+        expect((await postJson(`${system.url}/webhooks/shopify/brand-a`, raw, headers)).status).toBe(200);
+        const after = await waitFor('the order and its retry', async () => {
+          const current = await status(brandA);
+          return current.processed >= before.processed + 1 &&
+            current.duplicates >= before.duplicates + 1 &&
+            current.pending === 0
+            ? current
+            : undefined;
+        });
+        expect(after.processed).toBe(before.processed + 1);
+        expect(after.duplicates).toBe(before.duplicates + 1);
+        const byEmail = await lookup(brandA, 'email:maya.shah@example.shop');
+        expect((byEmail.body as ProfileView).profile).toMatchObject({ orders: 2, revenue: 165.5 });
+        expect((await lookup(brandB, 'email:maya.shah@example.shop')).status).toBe(404);
+      });
+    });
+
+    describe('live push over Socket.IO', () => {
+      const sockets: Socket[] = [];
+      afterAll(() => {
+        for (const socket of sockets) socket.disconnect();
+      });
+
+      function connect(credentials: BrandCredentials): Promise<Socket> {
+        const socket = io(system.url, {
+          path: SOCKET_PATH,
+          auth: { token: credentials.read_key },
+          transports: ['websocket'],
+        });
+        sockets.push(socket);
+        return within(
+          `a socket for ${credentials.brand_id}`,
+          new Promise((done, fail) => {
+            socket.once('connect', () => done(socket));
+            socket.once('connect_error', fail);
+          }),
+        );
+      }
+
+      /** Resolves with the first `kpi` push whose row counts more than `eventsAbove` events. */
+      function nextKpi(socket: Socket, eventsAbove = 0): Promise<KpiMinute> {
+        return new Promise((done) => {
+          const listener = (row: KpiMinute) => {
+            if (row.events <= eventsAbove) return;
+            socket.off('kpi', listener);
+            done(row);
+          };
+          socket.on('kpi', listener);
+        });
+      }
+
+      it('pushes a KPI row to its brand and nothing to the other', async () => {
+        const socketA = await connect(brandA);
+        const socketB = await connect(brandB);
+        const seenByA: Array<{ event: string; payload: { brand_id?: string } }> = [];
+        const seenByB: Array<{ event: string; payload: { brand_id?: string } }> = [];
+        for (const event of ['kpi', 'intent', 'alert', 'merge', 'status']) {
+          socketA.on(event, (payload: { brand_id?: string }) => seenByA.push({ event, payload }));
+          socketB.on(event, (payload: { brand_id?: string }) => seenByB.push({ event, payload }));
+        }
+        const pushedToA = nextKpi(socketA);
+
+        const sent = await sendBatch(brandA, [
+          track('Product Viewed', { anonymousId: 'cookie-live', properties: { category: 'Shoes' } }),
+        ]);
+        expect(sent.status).toBe(200);
+        const row = await within('a kpi push to brand A', pushedToA);
+        expect(row.brand_id).toBe('brand-a');
+        expect(row.events).toBeGreaterThan(0);
+        await caughtUp(brandA, 0);
+        const seenByBBeforeItsOwn = seenByB.length;
+
+        // Brand B's own event reaches B's socket: B is listening, so its silence above meant something.
+        const pushedToB = nextKpi(socketB);
+        const sentB = await sendBatch(brandB, [
+          track('Product Viewed', { anonymousId: 'cookie-b', properties: { category: 'Hats' } }),
+        ]);
+        expect(sentB.status).toBe(200);
+        const rowB = await within('a kpi push to brand B', pushedToB);
+        expect(rowB).toMatchObject({ brand_id: 'brand-b', events: 1 });
+        await caughtUp(brandB, 1);
+
+        expect(seenByBBeforeItsOwn).toBe(0);
+        // Every payload that names a brand names the socket's own.
+        for (const { payload } of seenByB) expect(payload.brand_id ?? 'brand-b').toBe('brand-b');
+        for (const { payload } of seenByA) expect(payload.brand_id ?? 'brand-a').toBe('brand-a');
+      });
+
+      it('refuses a socket without valid credentials', async () => {
+        for (const token of ['sr_read_forged', brandA.write_key]) {
+          const socket = io(system.url, {
+            path: SOCKET_PATH,
+            auth: { token },
+            transports: ['websocket'],
+            reconnection: false,
+          });
+          sockets.push(socket);
+          const error = await within(
+            'the handshake to be refused',
+            new Promise<Error>((done) => socket.once('connect_error', done)),
+          );
+          expect(error.message.length).toBeGreaterThan(0);
+          expect(socket.connected).toBe(false);
+        }
+      });
+    });
+
+    describe('restart', () => {
+      it('keeps every accepted event exactly once across a restart', async () => {
+        const before = await status(brandA);
+        const beforeB = await status(brandB);
+        const response = await sendBatch(
+          brandA,
+          Array.from({ length: 50 }, (_, index) =>
+            track('Product Viewed', {
+              anonymousId: `restart-${index % 5}`,
+              messageId: `restart-${index}`,
+              properties: { category: 'Hats' },
+            }),
+          ),
+        );
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({ accepted: 50 });
+        // Close at once: some of the 50 may still wait on the bus.
+        await system.close();
+        system = await start();
+        const after = await caughtUp(brandA, before.processed + 50);
+        expect(after.processed).toBe(before.processed + 50);
+        expect(after.duplicates).toBe(before.duplicates);
+        for (let index = 0; index < 5; index++) {
+          const profile = await lookup(brandA, `anonymous_id:restart-${index}`);
+          expect(profile.status).toBe(200);
+          expect((await lookup(brandB, `anonymous_id:restart-${index}`)).status).toBe(404);
+        }
+        expect(await status(brandB)).toEqual(beforeB);
+      });
+    });
+  });
+}

@@ -5,6 +5,7 @@
 // Workers inherit the variables set here.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -15,6 +16,8 @@ interface Service {
   down: string;
   /** Written by the up script; a live pid there means another run started the service. */
   pidFile: string;
+  /** The up script's port variables, given free ports when this run starts the service. */
+  ports: string[];
 }
 
 const SERVICES: Service[] = [
@@ -23,12 +26,14 @@ const SERVICES: Service[] = [
     up: 'infra/kafka/up.sh',
     down: 'infra/kafka/down.sh',
     pidFile: '.cache/kafka/run/kafka.pid',
+    ports: ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT'],
   },
   {
     variable: 'CLICKHOUSE_URL',
     up: 'infra/clickhouse/up.sh',
     down: 'infra/clickhouse/down.sh',
     pidFile: '.cache/clickhouse/run/clickhouse-server.pid',
+    ports: ['CLICKHOUSE_HTTP_PORT', 'CLICKHOUSE_TCP_PORT'],
   },
 ];
 
@@ -43,17 +48,25 @@ function alive(pidFile: string): boolean {
   }
 }
 
-function run(script: string): Promise<string> {
+/** A port nothing listens on now (the OS picks it), so another checkout's services never collide. */
+function freePort(): Promise<number> {
   return new Promise((done, fail) => {
-    execFile(
-      'bash',
-      [resolve(root, script)],
-      { cwd: root, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) fail(new Error(`${script} failed (${error.message}):\n${stderr}\n${stdout}`.trim()));
-        else done(stdout);
-      },
-    );
+    const probe = createNetServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+function run(script: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((done, fail) => {
+    const options = { cwd: root, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } };
+    execFile('bash', [resolve(root, script)], options, (error, stdout, stderr) => {
+      if (error) fail(new Error(`${script} failed (${error.message}):\n${stderr}\n${stdout}`.trim()));
+      else done(stdout);
+    });
   });
 }
 
@@ -75,7 +88,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (process.env[service.variable]) continue;
     // Another test run's service is used, never stopped: only what this run started is.
     const ours = !alive(service.pidFile);
-    process.env[service.variable] = announced(await run(service.up), service.variable);
+    const ports: Record<string, string> = {};
+    if (ours) for (const name of service.ports) ports[name] = String(process.env[name] ?? (await freePort()));
+    process.env[service.variable] = announced(await run(service.up, ports), service.variable);
     if (ours) started.push(service);
   }
   return async () => {

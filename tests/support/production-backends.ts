@@ -65,13 +65,27 @@ async function deleteTopics(brokers: string, prefix: string): Promise<void> {
   }).admin();
   await admin.connect();
   try {
-    const ours = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+    // Groups first: a group whose topic is gone may vanish on its own meanwhile (not found is fine).
     // The processor's and every dashboard's consumer group carry the prefix too.
     const groups = (await admin.listGroups()).groups
       .map((group) => group.groupId)
       .filter((groupId) => groupId.startsWith(prefix));
-    if (groups.length > 0) await admin.deleteGroups(groups);
+    if (groups.length > 0) {
+      await admin.deleteGroups(groups).catch((error: unknown) => {
+        const failed = (
+          (error as { groups?: Array<{ groupId: string; error: { type?: string } }> }).groups ?? []
+        ).filter((group) => group.error.type !== 'GROUP_ID_NOT_FOUND');
+        if (failed.length > 0 || !(error as { groups?: unknown }).groups)
+          throw new Error(
+            `could not delete consumer groups ${failed.map((group) => group.groupId).join(', ')}`,
+            {
+              cause: error,
+            },
+          );
+      });
+    }
+    const ours = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
   } finally {
     await admin.disconnect();
   }

@@ -1,8 +1,11 @@
 # Shared by the ClickHouse scripts in this folder (sourced, not run).
 # Everything the server writes lives under <repo>/.cache/clickhouse/run/.
+# A second server beside the first needs its own run dir and ports
+# (CLICKHOUSE_RUN_DIR=.cache/clickhouse/faults CLICKHOUSE_HTTP_PORT=18223 CLICKHOUSE_TCP_PORT=19100).
 CH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$CH_DIR/../.." && pwd)"
-RUN_DIR="$REPO_DIR/.cache/clickhouse/run"
+RUN_DIR="${CLICKHOUSE_RUN_DIR:-$REPO_DIR/.cache/clickhouse/run}"
+case "$RUN_DIR" in /*) ;; *) RUN_DIR="$REPO_DIR/$RUN_DIR" ;; esac
 PID_FILE="$RUN_DIR/clickhouse-server.pid"
 LOG_FILE="$RUN_DIR/log/clickhouse-server.log"
 HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-18123}"

@@ -2,7 +2,8 @@
 # Installs ClickHouse from Debian's packages when missing, then starts the
 # test server (start-server.sh). Idempotent. The last line of stdout is
 # CLICKHOUSE_URL=http://127.0.0.1:<port>; stop with down.sh.
-#   CLICKHOUSE_HTTP_PORT (18123), CLICKHOUSE_TCP_PORT (19000), CLICKHOUSE_START_TIMEOUT (60 s)
+#   CLICKHOUSE_HTTP_PORT (18123), CLICKHOUSE_TCP_PORT (19000), CLICKHOUSE_START_TIMEOUT (60 s),
+#   CLICKHOUSE_RUN_DIR (.cache/clickhouse/run; relative paths are from the repo root)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 

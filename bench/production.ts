@@ -17,6 +17,7 @@
 //   npx tsx bench/production.ts [--rate 5000] [--seconds 30] [--brands 4] [--batch 100]
 //                               [--perf-records 200000]
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createBrandRegistry } from '../ingest/brands/registry';
 import { TOPICS } from '../src/lib/shared/topics';
@@ -277,6 +278,13 @@ async function main(): Promise<void> {
     });
     log(`  ${producerPerf.line}`);
 
+    const cpuPerEvent: Record<string, number> = {};
+    for (const [name, c] of Object.entries(capacity.window.cores))
+      cpuPerEvent[name] = cpuMicrosPerEvent(c.cpu, capacity.window);
+    const stackMicros = Object.entries(cpuPerEvent)
+      .filter(([name]) => name !== 'bench driver')
+      .reduce((sum, [, micros]) => sum + micros, 0);
+    const cores = cpus().length;
     const slower = Math.min(producerPerf.recordsPerSecond, rawInsert.rowsPerSecond);
     const latencyPhase = steadySustained ? steady : sustainable!;
     const result = {
@@ -284,10 +292,17 @@ async function main(): Promise<void> {
       finished_at: new Date().toISOString(),
       options,
       load_average: { start: loadAtStart, end: await loadAverage() },
-      cores: (await import('node:os')).cpus().length,
+      cores,
       steady_sustained: steadySustained,
       phases: { steady, capacity, ...(sustainable && { sustainable }) },
       end_to_end_events_per_second: endToEnd,
+      cpu_per_event_us: cpuPerEvent,
+      // What the CPU cost alone allows: the processor's event loop with a core to itself, and
+      // the whole stack (driver excluded) with the machine's cores to itself.
+      ceilings_from_cpu: {
+        processor_on_one_core: 1e6 / (cpuPerEvent['processor'] ?? Number.NaN),
+        stack_on_all_cores: (cores * 1e6) / stackMicros,
+      },
       baselines: {
         kafka_producer_perf: { ...producerPerf, record_bytes: round(recordBytes) },
         clickhouse_raw_insert: rawInsert,
@@ -314,6 +329,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** CPU time a component spent per event the processor finished in the window. */
+function cpuMicrosPerEvent(cores: number, window: Window): number {
+  return window.processedPerSecond > 0 ? (cores * 1e6) / window.processedPerSecond : Number.NaN;
+}
+
 function describePhase(report: PhaseReport): string {
   const w = report.window;
   const { latency } = report;
@@ -331,6 +351,9 @@ function describePhase(report: PhaseReport): string {
     `cores used (on CPU / waiting for one): ${Object.entries(w.cores)
       .map(([name, c]) => `${name} ${round(c.cpu, 2)}/${round(c.waiting, 2)}`)
       .join(', ')}; machine ${round(w.machineBusy * 100)} % busy`,
+    `CPU per event processed: ${Object.entries(w.cores)
+      .map(([name, c]) => `${name} ${round(cpuMicrosPerEvent(c.cpu, w))} µs`)
+      .join(', ')}`,
     `event loop (on CPU / waiting for one / off CPU): ${(['processor', 'ingest'] as const)
       .map((name) => {
         const t = w.mainThread[name] ?? { cpu: 0, waiting: 0 };
@@ -346,6 +369,8 @@ function printSummary(
     steady_sustained: boolean;
     phases: { steady: PhaseReport; capacity: PhaseReport; sustainable?: PhaseReport };
     end_to_end_events_per_second: number;
+    cpu_per_event_us: Record<string, number>;
+    ceilings_from_cpu: { processor_on_one_core: number; stack_on_all_cores: number };
     baselines: {
       kafka_producer_perf: { recordsPerSecond: number; record_bytes: number };
       clickhouse_raw_insert: { rowsPerSecond: number; batchRows: number };
@@ -366,6 +391,10 @@ function printSummary(
         ]
       : []),
     `  end to end (capacity):  ${round(result.end_to_end_events_per_second)} events/s`,
+    `  CPU per event at capacity: ${Object.entries(result.cpu_per_event_us)
+      .map(([name, micros]) => `${name} ${round(micros)} µs`)
+      .join(', ')}`,
+    `  what the CPU cost alone allows: processor on a core of its own ${round(result.ceilings_from_cpu.processor_on_one_core)} events/s, the stack on every core ${round(result.ceilings_from_cpu.stack_on_all_cores)} events/s`,
     `  Kafka ProducerPerformance (acks=all, ${result.baselines.kafka_producer_perf.record_bytes} B): ${round(result.baselines.kafka_producer_perf.recordsPerSecond)} records/s (ratio ${result.ratios.end_to_end_vs_kafka.toFixed(3)})`,
     `  ClickHouse raw JSONEachRow insert (${result.baselines.clickhouse_raw_insert.batchRows} rows/insert): ${round(result.baselines.clickhouse_raw_insert.rowsPerSecond)} rows/s (ratio ${result.ratios.end_to_end_vs_clickhouse.toFixed(3)})`,
     `  target end to end >= half the slower baseline: ${result.targets.throughput_at_least_half_slower_baseline ? 'met' : 'NOT met'} (ratio ${result.ratios.end_to_end_vs_slower.toFixed(3)})`,

@@ -131,7 +131,7 @@ export async function insertsByTable(url: string, start: Snapshot, end: Snapshot
     `SELECT replaceAll(extract(query, '^INSERT INTO ([^ (]+)'), '\`', '') AS t, count(), sum(written_rows),
        sum(query_duration_ms), avg(query_duration_ms), quantile(0.99)(query_duration_ms)
      FROM system.query_log
-     WHERE type = 'QueryFinish' AND event_time >= toDateTime(${from}) AND event_time <= toDateTime(${to})
+     WHERE type = 2 AND event_time >= toDateTime(${from}) AND event_time <= toDateTime(${to})
        AND query LIKE 'INSERT INTO%' AND query NOT LIKE '%bench_baseline%'
      GROUP BY t ORDER BY sum(query_duration_ms) DESC FORMAT TSV`,
   );

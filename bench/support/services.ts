@@ -6,6 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Cleanup } from './cleanup';
 import { run, sleep, startChild } from './processes';
 
@@ -44,7 +45,38 @@ export async function startKafka(repo: string, runDir: string, cleanup: Cleanup)
   const brokers = /KAFKA_BROKERS=(\S+)/.exec(output)?.[1];
   if (!brokers) throw new Error(`infra/kafka/up.sh printed no KAFKA_BROKERS:\n${output}`);
   const pid = Number((await readFile(join(runDir, 'kafka.pid'), 'utf8')).trim());
+  await waitForGroupCoordinator(brokers);
   return { brokers, pid };
+}
+
+/**
+ * A fresh broker answers metadata requests before it can coordinate consumer
+ * groups (__consumer_offsets is created on the first FindCoordinator). A
+ * processor started in that gap exits ("Failed to find group coordinator"),
+ * so the roles start only once a group lookup succeeds.
+ */
+async function waitForGroupCoordinator(brokers: string): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'bench-wait',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        await admin.describeGroups(['bench-coordinator-probe']);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(500);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export interface ClickHouseService {

@@ -21,13 +21,28 @@
 // strictly increasing within this process: a later commit's upsert wins. A
 // replay rewrites identical rows, so which attempt wins does not matter.
 //
+// Replaying from the checkpoint is not enough on its own, though: the
+// processor rebuilds a brand's state from these very tables before it
+// replays, so a cut commit's rows would be the base the replay builds on —
+// its events already "seen" (deduplicated away: lost), its profile counts
+// already raised (raised again: counted twice). Hence the redo log
+// (migration 002): before any table row, the whole commit goes into
+// commit_log as ONE row in ONE INSERT, which ClickHouse applies all or
+// nothing. Reading a checkpoint first finishes the partition's last logged
+// commit if its checkpoint never landed (finishLoggedCommit), so the tables,
+// the checkpoint and the state rebuilt from them describe the same prefix of
+// the stream again before anyone resumes. (Found by tests/faults: a SIGKILL
+// inside a commit lost the events of the cut batch.)
+//
 // Within one warehouse handle a read never sees half a commit (lock.ts);
-// another process may, until the replay or the rest of the commit lands.
+// another process may, until the redo or the rest of the commit lands.
 // Batching rows of several commits into one INSERT (by row count and age) is
 // a later step; today each processor batch is one INSERT per table.
 import type { ProcessorCommit } from '../ingest/warehouse/types';
 import type { Connection } from './connection';
 import * as tables from './inserts';
+import { queries } from './queries';
+import { num, text } from './rows';
 import type { SqlFragment } from './sql';
 
 export interface PlannedInsert {
@@ -57,13 +72,46 @@ export function planCommit(batch: ProcessorCommit, writeVersion: number): Planne
   return planned;
 }
 
+/**
+ * Every INSERT writeCommit sends, in order: the redo log's row (the whole
+ * batch), then planCommit's. All are rendered, so every value is checked,
+ * before any is sent: a logged commit can always be redone.
+ */
+export function planWrite(batch: ProcessorCommit, writeVersion: number): PlannedInsert[] {
+  const { consumer, partition, next_offset } = batch.checkpoint;
+  const logged: tables.LoggedCommit = { consumer, partition, next_offset, commit: batch };
+  const log = tables.insertRows(tables.commitLog, [logged], writeVersion)!;
+  return [{ table: tables.commitLog.table, statement: log }, ...planCommit(batch, writeVersion)];
+}
+
 export async function writeCommit(
   connection: Connection,
   batch: ProcessorCommit,
   writeVersion: number,
 ): Promise<void> {
-  for (const { table, statement } of planCommit(batch, writeVersion)) {
+  for (const { table, statement } of planWrite(batch, writeVersion)) {
     await connection.run(statement, `insert into ${table}`);
+  }
+}
+
+/**
+ * Finishes the partition's last logged commit if a crash cut it short: its
+ * checkpoint row is missing or older. The redo writes the same rows under the
+ * same version, so finishing a commit twice changes nothing.
+ */
+export async function finishLoggedCommit(
+  connection: Connection,
+  consumer: string,
+  partition: number,
+): Promise<void> {
+  const [logged] = await connection.rows(queries.loggedCommit(consumer, partition), 'read commit_log');
+  if (!logged) return;
+  const [done] = await connection.rows(queries.checkpoint(consumer, partition), 'read processor_checkpoints');
+  const version = num(logged, 'version');
+  if (done && num(done, 'version') >= version) return;
+  const batch = JSON.parse(text(logged, 'commit')) as ProcessorCommit;
+  for (const { table, statement } of planCommit(batch, version)) {
+    await connection.run(statement, `redo insert into ${table}`);
   }
 }
 

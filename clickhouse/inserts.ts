@@ -15,7 +15,7 @@ import type {
   Profile,
   StoredEvent,
 } from '../src/lib/shared/model';
-import type { Checkpoint, IdentityLink } from '../ingest/warehouse/types';
+import type { Checkpoint, IdentityLink, ProcessorCommit } from '../ingest/warehouse/types';
 import {
   array,
   dateTimeText,
@@ -254,3 +254,18 @@ export const checkpoints = spec<Checkpoint>(
     { name: 'next_offset', kind: 'UInt', value: (c) => c.next_offset },
   ],
 );
+
+/** One row of the redo log (migration 002): a whole commit, before its rows are written. */
+export interface LoggedCommit {
+  consumer: string;
+  partition: number;
+  next_offset: number;
+  commit: ProcessorCommit;
+}
+
+export const commitLog = spec<LoggedCommit>('commit_log', ['consumer', 'partition'], 'last', true, [
+  { name: 'consumer', kind: 'String', value: (c) => c.consumer },
+  { name: 'partition', kind: 'UInt', value: (c) => c.partition },
+  { name: 'next_offset', kind: 'UInt', value: (c) => c.next_offset },
+  { name: 'commit', kind: 'JSON', value: (c) => c.commit },
+]);

@@ -85,7 +85,12 @@ export const queries = {
       WHERE brand_id = ${brandId}`,
 
   checkpoint: (consumer: string, partition: number): SqlFragment =>
-    sql`SELECT next_offset FROM processor_checkpoints FINAL
+    sql`SELECT next_offset, version FROM processor_checkpoints FINAL
+      WHERE consumer = ${consumer} AND partition = ${count(partition)}`,
+
+  /** The last commit begun on a partition (the redo log, clickhouse/commit.ts). */
+  loggedCommit: (consumer: string, partition: number): SqlFragment =>
+    sql`SELECT commit, version FROM commit_log FINAL
       WHERE consumer = ${consumer} AND partition = ${count(partition)}`,
 
   brandProfiles: (brandId: string): SqlFragment =>

@@ -1,9 +1,10 @@
 // The production warehouse: ClickHouse over HTTP behind the Warehouse seam.
 // Runs on Debian's ClickHouse 18.16 and on current releases (see queries.ts
 // and tests/sql-compat for the SQL both accept). Commits are idempotent with
-// the checkpoint last instead of transactional: commit.ts says how.
+// the checkpoint last instead of transactional, and logged first so a cut one
+// is finished before anyone resumes: commit.ts says how.
 import { WarehouseUnavailableError, type Warehouse } from '../ingest/warehouse/types';
-import { createWriteVersions, writeCommit } from './commit';
+import { createWriteVersions, finishLoggedCommit, writeCommit } from './commit';
 import { openConnection, type Connection } from './connection';
 import { createReadWriteLock } from './lock';
 import { loadMigrations, migrate } from './migrations';
@@ -59,7 +60,13 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
         await migrate(connection, await loadMigrations(), () => new Date(now()).toISOString());
       }),
     commit: (batch) => write((connection) => writeCommit(connection, batch, nextWriteVersion())),
-    checkpoint: (consumer, partition) => read((c) => reads.checkpoint(c, consumer, partition)),
+    // A write: a commit a crash cut short is finished first (commit.ts), so the checkpoint and every
+    // table agree before a processor resumes from it and rebuilds its brands from them.
+    checkpoint: (consumer, partition) =>
+      write(async (c) => {
+        await finishLoggedCommit(c, consumer, partition);
+        return reads.checkpoint(c, consumer, partition);
+      }),
     // Under the read lock: the snapshot is consistent with one checkpoint of this handle's commits.
     loadBrand: (brandId, since) => read((c) => reads.loadBrand(c, brandId, since)),
     lookupProfile: (brandId, identifier) => read((c) => reads.lookupProfile(c, brandId, identifier)),

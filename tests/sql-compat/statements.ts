@@ -4,7 +4,7 @@
 // full of hostile strings, and every query builder. check.py runs them in
 // order on current ClickHouse (chdb); the contract test runs the same
 // builders on 18.16.
-import { planCommit } from '../../clickhouse/commit';
+import { planWrite } from '../../clickhouse/commit';
 import { loadMigrations } from '../../clickhouse/migrations';
 import { migrationQueries, queries } from '../../clickhouse/queries';
 import { identifier, raw, type SqlFragment } from '../../clickhouse/sql';
@@ -113,6 +113,10 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [`consumer-${HOSTILE[0]}`, 0],
     ['nobody', 3],
   ],
+  loggedCommit: [
+    [`consumer-${HOSTILE[0]}`, 0],
+    ['nobody', 3],
+  ],
   brandProfiles: [[BRAND]],
   brandLinks: [[BRAND]],
   kpisSince: [[BRAND, at(1)]],
@@ -134,6 +138,7 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   rejected: [HOSTILE.length],
   counters: [1, 1, 0],
   checkpoint: [1, 0],
+  loggedCommit: [1, 0],
   brandProfiles: [HOSTILE.length],
   brandLinks: [HOSTILE.length],
   kpisSince: [1],
@@ -174,7 +179,7 @@ export async function compatStatements(): Promise<CompatStatement[]> {
   out.push(statement('appliedMigrations', migrationQueries.appliedMigrations(), migrations.length));
 
   sampleCommits().forEach((batch, n) => {
-    for (const insert of planCommit(batch, n + 1)) {
+    for (const insert of planWrite(batch, n + 1)) {
       out.push(statement(`commit ${n + 1}: insert into ${insert.table}`, insert.statement));
     }
   });

@@ -32,6 +32,20 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          // A private Kafka broker and ClickHouse server (their own ports and run dirs), which the
+          // tests stop and start: stopping them never disturbs another project's services.
+          globalSetup: ['tests/faults/support/services.global.ts'],
+          environment: 'node',
+          // One system at a time: each test runs three role processes and kills services.
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

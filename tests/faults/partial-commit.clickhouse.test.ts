@@ -1,0 +1,217 @@
+// Fault, at every point where a SIGKILL can cut a ClickHouse commit: a
+// processor dies after the first k INSERTs of a commit (k = 0 .. all but the
+// checkpoint), and the next processor carries on. ClickHouse has no
+// transactions, so these partial commits are real states a crash leaves; the
+// role-process test (processor-crash) hits one of them only when its SIGKILL
+// happens to land inside a commit. Here each one is made on purpose, with the
+// real processor, warehouse and server; the bus is the in-process one, whose
+// redelivery from the checkpoint is what Kafka's is (the bus contract says so).
+//
+// Afterwards the warehouse must hold every event exactly once: the counters,
+// the KPI sums and each profile's counts.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planWrite } from '../../clickhouse/commit';
+import { openConnection } from '../../clickhouse/connection';
+import { createClickHouseWarehouse } from '../../clickhouse/warehouse';
+import { createBrandRegistry } from '../../ingest/brands/registry';
+import { createInProcessBus } from '../../ingest/bus/in-process';
+import { eventEnvelope } from '../../ingest/http/raw-publisher';
+import { createProcessor } from '../../ingest/processor/consumer';
+import type { Warehouse, WarehouseWriter } from '../../ingest/warehouse/types';
+import type { InboundEvent } from '../../src/lib/shared/events';
+import { TOPICS } from '../../src/lib/shared/topics';
+import { waitFor } from '../support/http';
+import { clickhouse } from './support/fault-system';
+import { CLICKHOUSE_URL } from './support/services';
+
+const GROUP = 'processor';
+const PEOPLE = ['ana', 'bo'];
+/** Events per phase: before the crash, the cut batch. */
+const PER_PHASE = 6;
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step().catch(() => {});
+});
+
+function event(brandId: string, index: number): InboundEvent {
+  const receivedAt = new Date().toISOString();
+  const order = index % 3 === 2;
+  return {
+    brand_id: brandId,
+    event_id: `ev-${index}`,
+    source: 'track',
+    source_event_id: `msg-${index}`,
+    type: order ? 'order_completed' : 'product_viewed',
+    name: order ? 'Order Completed' : 'Product Viewed',
+    channel: 'web',
+    timestamp: receivedAt,
+    received_at: receivedAt,
+    identifiers: { user_id: PEOPLE[index % PEOPLE.length]! },
+    traits: {},
+    properties: {},
+    commerce: order ? { order_id: `o-${index}`, revenue: 10 + index } : { category: 'shoes' },
+    context: {},
+  };
+}
+
+/**
+ * A warehouse writer in a process that a SIGKILL stops in the middle of its
+ * first commit: the first `k` INSERTs of the commit reach the server, then
+ * nothing more of this process ever does.
+ */
+function diesMidCommit(real: Warehouse, database: string, k: number) {
+  let died!: () => void;
+  const dead = new Promise<void>((done) => (died = done));
+  let alive = true;
+  const gone = () => new Error('this processor was killed');
+  const writer: WarehouseWriter = {
+    async commit(batch) {
+      if (!alive) throw gone();
+      alive = false;
+      const connection = openConnection({ url: CLICKHOUSE_URL, database });
+      try {
+        for (const insert of planWrite(batch, Date.now() * 1000).slice(0, k)) {
+          await connection.run(insert.statement, `insert into ${insert.table}`);
+        }
+      } finally {
+        await connection.close();
+        died();
+      }
+      throw gone();
+    },
+    checkpoint: (consumer, partition) =>
+      alive ? real.checkpoint(consumer, partition) : Promise.reject(gone()),
+    loadBrand: (brandId, since) => (alive ? real.loadBrand(brandId, since) : Promise.reject(gone())),
+  };
+  return { writer, dead };
+}
+
+/** Publishes events [from, to) and starts a processor on them with `writer`. */
+async function runOnce(dir: string, writer: WarehouseWriter, brandId: string, from: number, to: number) {
+  const brands = await createBrandRegistry({ file: join(dir, 'brands.json') });
+  if (!brands.get(brandId)) await brands.create(brandId);
+  const bus = createInProcessBus({ dir: join(dir, 'bus') });
+  const messages = [];
+  for (let index = from; index < to; index++) {
+    messages.push({ key: brandId, value: JSON.stringify(eventEnvelope(event(brandId, index))) });
+  }
+  if (messages.length > 0) await bus.publish(TOPICS.eventsRaw, messages);
+  const processor = createProcessor({
+    bus,
+    warehouse: writer,
+    brands,
+    clock: () => new Date(),
+    batchSize: 100,
+  });
+  await processor.start();
+  return {
+    async stop() {
+      await processor.stop();
+      await bus.close();
+    },
+  };
+}
+
+const checkpointIs = (warehouse: Warehouse, offset: number) => async () =>
+  (await warehouse.checkpoint(GROUP, 0)) === offset ? true : undefined;
+
+interface Scenario {
+  brandId: string;
+  dir: string;
+  warehouse: Warehouse;
+  database: string;
+}
+
+async function scenario(name: string): Promise<Scenario> {
+  const dir = await mkdtemp(join(tmpdir(), `signalroom-partial-${name}-`));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const database = `faults_partial_${name}_${randomUUID().slice(0, 8)}`;
+  cleanup.push(() => clickhouse(`DROP DATABASE IF EXISTS ${database}`));
+  const warehouse = await createClickHouseWarehouse({ url: CLICKHOUSE_URL, database });
+  cleanup.push(() => warehouse.close());
+  await warehouse.migrate();
+  const brandId = `brand-${name}`;
+  // A first batch committed whole, so the second one lands on state that is already there.
+  const first = await runOnce(dir, warehouse, brandId, 0, PER_PHASE);
+  await waitFor('the first batch', checkpointIs(warehouse, PER_PHASE));
+  await first.stop();
+  return { brandId, dir, warehouse, database };
+}
+
+/** How many INSERTs the second batch's commit makes (the last one is its checkpoint). */
+async function insertsOfSecondCommit(): Promise<number> {
+  const { brandId, dir, warehouse } = await scenario('plan');
+  let inserts = 0;
+  const counting: WarehouseWriter = {
+    commit: async (batch) => {
+      inserts = planWrite(batch, 1).length;
+      await warehouse.commit(batch);
+    },
+    checkpoint: (consumer, partition) => warehouse.checkpoint(consumer, partition),
+    loadBrand: (brandId, since) => warehouse.loadBrand(brandId, since),
+  };
+  const second = await runOnce(dir, counting, brandId, PER_PHASE, PER_PHASE * 2);
+  await waitFor('the second batch', checkpointIs(warehouse, PER_PHASE * 2));
+  await second.stop();
+  return inserts;
+}
+
+describe('a processor killed inside a ClickHouse commit, at every INSERT', async () => {
+  // Cut after 0 .. all but the last INSERT: the checkpoint never lands.
+  const inserts = await insertsOfSecondCommit();
+
+  it.each(Array.from({ length: inserts }, (_, k) => k))(
+    'after %i INSERTs of the commit, the next processor counts every event once',
+    async (k) => {
+      const { brandId, dir, warehouse, database } = await scenario(`cut${k}`);
+
+      const dying = diesMidCommit(warehouse, database, k);
+      const second = await runOnce(dir, dying.writer, brandId, PER_PHASE, PER_PHASE * 2);
+      await dying.dead;
+      await second.stop();
+
+      const third = await runOnce(dir, warehouse, brandId, 0, 0);
+      cleanup.push(() => third.stop());
+      await waitFor(
+        'the next processor to commit the cut batch',
+        checkpointIs(warehouse, PER_PHASE * 2),
+        20_000,
+      );
+
+      const all = Array.from({ length: PER_PHASE * 2 }, (_, index) => event(brandId, index));
+      const orders = all.filter((e) => e.type === 'order_completed');
+      const counters = await warehouse.counters(brandId);
+      expect(counters.processed, 'events processed').toBe(all.length);
+      const minutes = await warehouse.kpis(
+        brandId,
+        new Date(Date.now() - 3_600_000).toISOString(),
+        new Date(Date.now() + 120_000).toISOString(),
+      );
+      expect({
+        events: minutes.reduce((sum, m) => sum + m.events, 0),
+        purchases: minutes.reduce((sum, m) => sum + m.purchases, 0),
+        revenue: minutes.reduce((sum, m) => sum + m.revenue, 0),
+      }).toEqual({
+        events: all.length,
+        purchases: orders.length,
+        revenue: orders.reduce((sum, e) => sum + e.commerce.revenue!, 0),
+      });
+      for (const person of PEOPLE) {
+        const profile = await warehouse.lookupProfile(brandId, { type: 'user_id', value: person });
+        const theirs = all.filter((e) => e.identifiers.user_id === person);
+        expect({ events: profile?.event_count, orders: profile?.orders }, person).toEqual({
+          events: theirs.length,
+          orders: theirs.filter((e) => e.type === 'order_completed').length,
+        });
+      }
+      // Tenancy: none of it is another brand's.
+      expect(await warehouse.lookupProfile('brand-other', { type: 'user_id', value: PEOPLE[0]! })).toBeNull();
+      expect((await warehouse.counters('brand-other')).processed).toBe(0);
+    },
+  );
+});

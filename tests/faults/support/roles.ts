@@ -1,0 +1,140 @@
+// Real role processes (`tsx ingest/main.ts --role <role>`) on the private
+// services, as production runs them: one OS process per role, sharing the
+// brands file (DATA_DIR), the Kafka topics and the ClickHouse database.
+//
+// tsx runs the program in a child node process, so each role is started in a
+// process group of its own (detached) and signals go to the whole group: a
+// SIGKILL then really kills the program, not only tsx in front of it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { CLICKHOUSE_URL, KAFKA_BROKERS, ROOT } from './services';
+
+export type RoleName = 'ingest' | 'processor' | 'dashboard';
+
+export interface RoleSettings {
+  dataDir: string;
+  /** A fresh database per test; migrate() creates it. */
+  database: string;
+  partitions: number;
+  /** Extra environment, e.g. PROCESSOR_BATCH_SIZE. */
+  env?: Record<string, string>;
+}
+
+export interface RoleProcess {
+  role: RoleName;
+  /** http://127.0.0.1:<port>, once the role listens. */
+  url: string;
+  pid: number;
+  /** The last lines the process wrote (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Signals the process group and resolves once the program has exited. */
+  kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+}
+
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+const LISTENING = /signalroom listening url="(http:\/\/[^"]+)"/;
+const KEPT_LINES = 200;
+
+/** Every role process started and not yet known to be gone: killAll() ends them. */
+const running = new Set<RoleProcess>();
+
+export function roleEnv(settings: RoleSettings): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? ROOT,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: settings.dataDir,
+    BUS: 'kafka',
+    KAFKA_BROKERS,
+    KAFKA_PARTITIONS: String(settings.partitions),
+    WAREHOUSE: 'clickhouse',
+    CLICKHOUSE_URL,
+    CLICKHOUSE_DATABASE: settings.database,
+    LOG_LEVEL: 'info',
+    ...settings.env,
+  };
+}
+
+/** Starts a role and resolves once it listens; rejects (and kills it) if it exits or `timeoutMs` passes first. */
+export async function startRole(
+  role: RoleName,
+  settings: RoleSettings,
+  timeoutMs = 90_000,
+): Promise<RoleProcess> {
+  const child: ChildProcess = spawn(TSX, ['ingest/main.ts', '--role', role], {
+    cwd: ROOT,
+    env: roleEnv(settings),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn the ${role} role`);
+  const lines: string[] = [];
+  let url: string | undefined;
+  let listening!: (url: string) => void;
+  const ready = new Promise<string>((done) => (listening = done));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      lines.push(line);
+      if (lines.length > KEPT_LINES) lines.shift();
+      const match = url === undefined ? LISTENING.exec(line) : null;
+      if (match) listening((url = match[1]!));
+    }
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+
+  const handle: RoleProcess = {
+    role,
+    pid,
+    get url() {
+      if (url === undefined) throw new Error(`the ${role} role is not listening yet`);
+      return url;
+    },
+    output: () => lines.join('\n'),
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-pid, signal);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+        }
+      }
+      await exited;
+      running.delete(handle);
+    },
+  };
+  running.add(handle);
+
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    ready.then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+    new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (outcome !== 'ready') {
+    await handle.kill('SIGKILL');
+    throw new Error(
+      `the ${role} role ${outcome === 'exited' ? 'exited' : `did not listen within ${timeoutMs} ms`}:\n` +
+        handle.output(),
+    );
+  }
+  return handle;
+}
+
+/** Kills every role process still running (afterEach / afterAll, also after a failure). */
+export async function killAll(): Promise<void> {
+  await Promise.all([...running].map((role) => role.kill('SIGKILL')));
+}
+
+/** GET /healthz of a role, parsed. */
+export async function health<T = unknown>(role: RoleProcess): Promise<T> {
+  const response = await fetch(`${role.url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`${role.role} /healthz answered ${response.status}`);
+  return (await response.json()) as T;
+}

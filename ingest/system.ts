@@ -81,6 +81,19 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     c.json({ status: 'ok', role: config.role, ...(processor && { processor: processor.stats() }) }),
   );
   if (has('ingest')) edge.route('/', createIngestApp({ bus, brands, clock, reportError: report('ingest') }));
+  // A path of a role this process does not run (/api on ingest, /v1 on a processor): a JSON 404
+  // like every other answer here, not Hono's plain-text default.
+  edge.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route for ${c.req.method} ${c.req.path} in the ${config.role} role`,
+        },
+      },
+      404,
+    ),
+  );
 
   let sessionSecret: string | undefined;
   let dashboard: NodeListener = notFound;

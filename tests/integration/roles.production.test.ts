@@ -22,7 +22,7 @@ import { SOCKET_PATH } from '../../src/lib/shared/live';
 import type { KpiMinute } from '../../src/lib/shared/model';
 import { basicAuth, getJson, postJson, waitFor as poll } from '../support/http';
 import { freshNames, productionEnv, productionServices, removeRunData } from '../support/production-backends';
-import { groupAlive, startRole, stopRole, type RoleProcess } from '../support/role-process';
+import { groupMembers, startRole, stopRole, type RoleProcess } from '../support/role-process';
 
 const services = productionServices(process.env);
 const root = resolve(import.meta.dirname, '../..');
@@ -272,7 +272,9 @@ afterAll(async () => {
   await removeRunData(services, names);
   // Every role shut down gracefully on SIGTERM, and nothing of any process group is left.
   expect(codes).toEqual(processes.map(() => 0));
-  expect(processes.filter((proc) => groupAlive(proc)).map((proc) => proc.name)).toEqual([]);
+  await waitFor('every process group to be gone', async () =>
+    processes.every((proc) => groupMembers(proc).length === 0) ? true : undefined,
+  );
 }, 2 * WAIT_MS);
 
 describe('roles as separate processes on Kafka and ClickHouse', { timeout: 3 * WAIT_MS }, () => {
@@ -281,18 +283,16 @@ describe('roles as separate processes on Kafka and ClickHouse', { timeout: 3 * W
     expect((await health(dashboard)).role).toBe('dashboard');
     expect((await health(ingest)).processor).toBeUndefined();
     expect((await health(dashboard)).processor).toBeUndefined();
-    // The ingest process has no read API, the dashboard and processors take no events.
-    const readOnIngest = await fetch(`${urls.get(ingest)}/api/v1/status`, {
-      headers: { authorization: `Bearer ${brands[0]!.read_key}` },
-    });
-    expect(readOnIngest.status).toBe(404);
+    // The ingest process has no read API, the dashboard and processors take no events: a named 404.
+    const readOnIngest = await getJson(`${urls.get(ingest)}/api/v1/status`, brands[0]!.read_key);
+    expect(readOnIngest).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     for (const proc of [dashboard, ...processors]) {
-      const response = await fetch(`${urls.get(proc)}/v1/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: basicAuth(brands[0]!.write_key) },
-        body: JSON.stringify({ batch: [] }),
-      });
-      expect(response.status, proc.name).toBe(404);
+      const response = await postJson(
+        `${urls.get(proc)}/v1/batch`,
+        { batch: [] },
+        { authorization: basicAuth(brands[0]!.write_key) },
+      );
+      expect(response, proc.name).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     }
   });
 

@@ -3,6 +3,7 @@
 // group of its own (tsx starts node as a child), so a stop reaches both and
 // nothing outlives the test, even when a graceful stop does not finish.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Role } from '../../src/lib/shared/config';
 
@@ -66,14 +67,25 @@ export function startRole(name: string, role: Role, env: Record<string, string>)
   return proc;
 }
 
-/** Whether any process of the role's group (tsx, the node it started) is still there. */
-export function groupAlive(proc: RoleProcess): boolean {
-  try {
-    process.kill(-proc.child.pid!, 0);
-    return true;
-  } catch {
-    return false;
+/**
+ * The live processes of the role's group (tsx, the node it started), from /proc:
+ * a zombie is dead already, only waiting for init to collect it.
+ */
+export function groupMembers(proc: RoleProcess): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp ...; comm may hold spaces, so read after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === proc.child.pid && state !== 'Z') members.push(Number(entry));
   }
+  return members;
 }
 
 function killGroup(proc: RoleProcess, signal: NodeJS.Signals): void {

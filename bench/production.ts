@@ -280,7 +280,7 @@ async function main(): Promise<void> {
 
     const cpuPerEvent: Record<string, number> = {};
     for (const [name, c] of Object.entries(capacity.window.cores))
-      cpuPerEvent[name] = cpuMicrosPerEvent(c.cpu, capacity.window);
+      cpuPerEvent[name] = cpuMicrosPerEvent(name, c.cpu, capacity);
     const stackMicros = Object.entries(cpuPerEvent)
       .filter(([name]) => name !== 'bench driver')
       .reduce((sum, [, micros]) => sum + micros, 0);
@@ -329,9 +329,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** CPU time a component spent per event the processor finished in the window. */
-function cpuMicrosPerEvent(cores: number, window: Window): number {
-  return window.processedPerSecond > 0 ? (cores * 1e6) / window.processedPerSecond : Number.NaN;
+/**
+ * CPU time a component spent per event it handled in the phase: the ingest and
+ * the driver per event accepted, the others per event processed (the two
+ * differ while a backlog builds or drains).
+ */
+function cpuMicrosPerEvent(name: string, cores: number, report: PhaseReport): number {
+  const perSecond = ['ingest', 'bench driver'].includes(name)
+    ? report.drive.acceptedEvents / report.drive.seconds
+    : report.window.processedPerSecond;
+  return perSecond > 0 ? (cores * 1e6) / perSecond : Number.NaN;
 }
 
 function describePhase(report: PhaseReport): string {
@@ -351,8 +358,8 @@ function describePhase(report: PhaseReport): string {
     `cores used (on CPU / waiting for one): ${Object.entries(w.cores)
       .map(([name, c]) => `${name} ${round(c.cpu, 2)}/${round(c.waiting, 2)}`)
       .join(', ')}; machine ${round(w.machineBusy * 100)} % busy`,
-    `CPU per event processed: ${Object.entries(w.cores)
-      .map(([name, c]) => `${name} ${round(cpuMicrosPerEvent(c.cpu, w))} µs`)
+    `CPU per event (ingest, driver: accepted; others: processed): ${Object.entries(w.cores)
+      .map(([name, c]) => `${name} ${round(cpuMicrosPerEvent(name, c.cpu, report))} µs`)
       .join(', ')}`,
     `event loop (on CPU / waiting for one / off CPU): ${(['processor', 'ingest'] as const)
       .map((name) => {

@@ -97,12 +97,27 @@ function killGroup(proc: RoleProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * SIGTERM to the tsx process (which relays it to node: main.ts closes the
- * system gracefully), SIGKILL to the whole group if it has not exited within
- * `graceMs`. Resolves with the exit code, or null if it had to be killed.
+ * SIGTERM to the node process running main.ts (which closes the system
+ * gracefully and exits; tsx then exits with its code), SIGKILL to the whole
+ * group if it has not exited within `graceMs`. Resolves with the exit code, or
+ * null if it had to be killed.
+ *
+ * Not SIGTERM to tsx: tsx relays it, and SIGKILLs its child if the child does
+ * not acknowledge within 30 ms, which a busy event loop (a processor in a batch,
+ * a loaded machine) easily misses: the "graceful" stop would be a crash.
  */
 export async function stopRole(proc: RoleProcess, graceMs = 30_000): Promise<number | null> {
-  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
+  if (proc.child.exitCode === null && proc.child.signalCode === null) {
+    const node = groupMembers(proc).filter((pid) => pid !== proc.child.pid);
+    if (node.length === 0) proc.child.kill('SIGTERM');
+    for (const pid of node) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // ESRCH: it exited between the scan and now; tsx follows it.
+      }
+    }
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), graceMs)));
   const result = await Promise.race([proc.exited, late]);

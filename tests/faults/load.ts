@@ -37,11 +37,12 @@ export interface LoadOptions {
   /** Longest one attempt may take before it counts as a network error. */
   requestTimeoutMs?: number;
   /**
-   * First attempts stop after this many events until `release()`: a test
-   * holds the end of the load back until its fault is over, so the fault
-   * surely happens while load is still coming, however fast the machine.
+   * Event counts at which first attempts stop until `release()` opens the
+   * next one: a test brings the load to a hold, starts its fault, then
+   * releases, so the fault surely meets load still coming, however fast or
+   * slow the machine.
    */
-  holdAfter?: number;
+  holds?: number[];
 }
 
 export interface PersonTotals {
@@ -80,7 +81,7 @@ export interface LoadRun {
   stats(): LoadStats;
   /** What the accepted events add up to, per brand (complete once `done` resolved). */
   accepted(): Map<string, BrandTotals>;
-  /** Lets the events after `holdAfter` go. */
+  /** Opens the next hold. */
   release(): void;
   /** Stops sending (a failed test): `done` rejects. */
   abort(): void;
@@ -220,8 +221,22 @@ export function startLoad(options: LoadOptions): LoadRun {
     totals.set(brand.brand_id, { events: 0, purchases: 0, revenue: 0, people: new Map() });
   }
   let aborted = false;
-  let release!: () => void;
-  const released = new Promise<void>((done) => (release = done));
+  const holds = [...(options.holds ?? [])].sort((a, b) => a - b);
+  /** One gate per hold, opened by release() in order. */
+  const gates = holds.map(() => {
+    let open!: () => void;
+    const opened = new Promise<void>((done) => (open = done));
+    return { opened, open };
+  });
+  let releases = 0;
+  /** Pacing restarts at each release: the load resumes at its rate, not in a burst to catch up. */
+  let pace = { fromMs: Date.now(), fromEvents: 0 };
+  const release = () => {
+    const hold = holds[releases];
+    if (hold === undefined) return;
+    pace = { fromMs: Date.now(), fromEvents: hold };
+    gates[releases++]!.open();
+  };
 
   function record(batch: PlannedBatch): void {
     const brand = totals.get(batch.brand.brand_id)!;
@@ -283,15 +298,17 @@ export function startLoad(options: LoadOptions): LoadRun {
   }
 
   async function run(): Promise<void> {
-    const started = Date.now();
     let next = 0;
     let sentEvents = 0;
     const worker = async () => {
       while (next < batches.length && !aborted) {
         const batch = batches[next++]!;
-        if (options.holdAfter !== undefined && sentEvents >= options.holdAfter) await released;
+        // Every hold at or below what was sent must be open (released) before this batch goes.
+        for (let hold = 0; hold < holds.length && holds[hold]! <= sentEvents; hold++) {
+          await gates[hold]!.opened;
+        }
         // Paced: a batch's first attempt waits for its moment; retries do not hold up the others.
-        const due = started + (sentEvents / options.eventsPerSecond) * 1000;
+        const due = pace.fromMs + ((sentEvents - pace.fromEvents) / options.eventsPerSecond) * 1000;
         sentEvents += batch.events.length;
         if (due > Date.now()) await sleep(due - Date.now());
         await deliver(batch);
@@ -312,7 +329,7 @@ export function startLoad(options: LoadOptions): LoadRun {
     release,
     abort() {
       aborted = true;
-      release();
+      for (const gate of gates) gate.open();
     },
   };
 }

@@ -13,6 +13,7 @@ import { startLoad, type LoadRun } from './load';
 import { startFaultSystem, type FaultSystem } from './support/fault-system';
 import { watchKpis, type LiveKpis } from './support/live';
 import { health, type RoleProcess } from './support/roles';
+import { timeline } from './support/timeline';
 import { expectExactTotals, kpiMinutes, settle } from './support/verify';
 
 const EVENTS = 3_000;
@@ -27,21 +28,24 @@ afterAll(async () => {
   await system?.close();
 });
 
+async function processorStats(processor: RoleProcess): Promise<ProcessorStats> {
+  return (await health<{ processor: ProcessorStats }>(processor)).processor;
+}
+
 /** Resolves once this processor process has committed at least one batch to the warehouse. */
 async function hasCommitted(processor: RoleProcess): Promise<void> {
   await waitFor(
     `the processor (pid ${processor.pid}) to commit a batch`,
-    async () => {
-      const { processor: stats } = await health<{ processor: ProcessorStats }>(processor);
-      return stats.commits > 0 ? true : undefined;
-    },
+    async () => ((await processorStats(processor)).commits > 0 ? true : undefined),
     60_000,
   );
 }
 
 describe('processor killed twice during load (Kafka + ClickHouse)', () => {
   it('counts every accepted event exactly once, and the live KPIs end equal to the warehouse', async () => {
+    const mark = timeline('crash');
     system = await startFaultSystem('crash', { brands: 3, partitions: 4 });
+    mark('roles up');
     const { brands, roles } = system;
     for (const brand of brands) sockets.push(await watchKpis(roles.dashboard.url, brand.read_key));
 
@@ -55,29 +59,39 @@ describe('processor killed twice during load (Kafka + ClickHouse)', () => {
       concurrency: 4,
       eventsPerSecond: 150,
       runId: randomUUID().slice(0, 8),
-      // The last fifth waits until both kills are done: they surely happen during load.
-      holdAfter: EVENTS * 0.8,
+      // Each kill comes right after a hold is released, so load is surely still coming in.
+      holds: [EVENTS * 0.3, EVENTS * 0.6],
     });
     const current = load;
 
-    for (const threshold of [EVENTS * 0.2, EVENTS * 0.4]) {
+    for (const hold of [EVENTS * 0.3, EVENTS * 0.6]) {
       await waitFor(
-        `${threshold} events accepted`,
-        async () => (current.stats().accepted >= threshold ? true : undefined),
-        60_000,
+        `the load to reach its hold at ${hold}`,
+        async () => (current.stats().accepted >= hold ? true : undefined),
+        120_000,
       );
-      // Mid-stream: this process has committed batches and is working on more.
+      // This process has committed batches of its own (after a restart: it rejoined and caught up)...
       await hasCommitted(roles.processor);
+      const processed = (await processorStats(roles.processor)).messages;
+      current.release();
+      // ...and is working on new traffic when it dies.
+      await waitFor(
+        'the processor to take new traffic',
+        async () => ((await processorStats(roles.processor)).messages > processed ? true : undefined),
+        30_000,
+      );
       await roles.processor.kill('SIGKILL');
-      const restarted = await system.restart('processor');
-      await hasCommitted(restarted);
+      mark(`processor killed at ${current.stats().accepted} events accepted`);
+      await system.restart('processor');
+      mark('processor restarted (joined its group)');
     }
-    load.release();
     await load.done;
+    mark('every event accepted');
     expect(load.stats().accepted).toBe(EVENTS);
 
     const accepted = load.accepted();
     await expectExactTotals(roles.dashboard.url, brands, accepted, loadStartedMs);
+    mark('warehouse verified');
 
     // Live: the last push of each minute is the warehouse's row; a socket sees only its brand.
     for (const [index, brand] of brands.entries()) {

@@ -1,14 +1,14 @@
-// One test's system: a fresh data dir with its brands (made by the brand
-// CLI), a fresh ClickHouse database, fresh topics, and the three roles as
-// separate processes on the private services.
-import { execFile } from 'node:child_process';
+// One test's system: a fresh data dir with its brands, a fresh ClickHouse
+// database, fresh topics, and the three roles as separate processes on the
+// private services.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { createBrandRegistry } from '../../../ingest/brands/registry';
 import { freshKafka } from './fresh-kafka';
 import { killAll, startRole, type RoleName, type RoleProcess, type RoleSettings } from './roles';
-import { CLICKHOUSE_URL, ROOT } from './services';
+import { CLICKHOUSE_URL } from './services';
 
 export interface BrandKeys {
   brand_id: string;
@@ -26,24 +26,19 @@ export interface FaultSystem {
   close(): Promise<void>;
 }
 
-/** `tsx ingest/cli/brand.ts create <id>` against the data dir: the credentials it prints. */
-function createBrand(dataDir: string, brandId: string): Promise<BrandKeys> {
-  return new Promise((done, fail) => {
-    execFile(
-      resolve(ROOT, 'node_modules/.bin/tsx'),
-      ['ingest/cli/brand.ts', 'create', brandId],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } },
-      (error, stdout, stderr) => {
-        if (error) return fail(new Error(`brand create ${brandId} failed: ${stderr}`));
-        const credentials = JSON.parse(stdout) as BrandKeys;
-        done({
-          brand_id: credentials.brand_id,
-          write_key: credentials.write_key,
-          read_key: credentials.read_key,
-        });
-      },
-    );
-  });
+/**
+ * Brands as the brand CLI (ingest/cli/brand.ts) makes them, through the same
+ * registry on the same brands file, in this process: three tsx start-ups
+ * would cost more than the rest of a test's setup.
+ */
+async function createBrands(dataDir: string, ids: string[]): Promise<BrandKeys[]> {
+  const registry = await createBrandRegistry({ file: join(dataDir, 'brands.json') });
+  const brands: BrandKeys[] = [];
+  for (const id of ids) {
+    const { brand_id, write_key, read_key } = await registry.create(id);
+    brands.push({ brand_id, write_key, read_key });
+  }
+  return brands;
 }
 
 /** Runs one statement on the private ClickHouse server (test bookkeeping only). */
@@ -82,12 +77,13 @@ export async function startFaultSystem(
   };
   try {
     await freshKafka();
-    const brands: BrandKeys[] = [];
-    // One at a time: the CLI re-reads and rewrites the brands file.
-    for (let i = 0; i < options.brands; i++) brands.push(await createBrand(dataDir, `${name}-${id}-b${i}`));
-    // The processor first: it creates the topics and joins its group before traffic arrives.
-    roles.processor = await startRole('processor', settings);
-    [roles.ingest, roles.dashboard] = await Promise.all([
+    const brands = await createBrands(
+      dataDir,
+      Array.from({ length: options.brands }, (_, i) => `${name}-${id}-b${i}`),
+    );
+    // Together: each role creates the topics it uses if they are missing (an existing one is kept).
+    [roles.processor, roles.ingest, roles.dashboard] = await Promise.all([
+      startRole('processor', settings),
       startRole('ingest', settings),
       startRole('dashboard', settings),
     ]);

@@ -6,7 +6,8 @@
 // process group of its own (detached) and signals go to the whole group: a
 // SIGKILL then really kills the program, not only tsx in front of it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CLICKHOUSE_URL, KAFKA_BROKERS, ROOT } from './services';
 
 export type RoleName = 'ingest' | 'processor' | 'dashboard';
@@ -76,7 +77,11 @@ export async function startRole(
   const ready = new Promise<string>((done) => (listening = done));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
+  // The whole output also goes to <data dir>/<role>-<pid>.log (kept with FAULTS_KEEP=1).
+  const log = createWriteStream(join(settings.dataDir, `${role}-${pid}.log`));
+  child.once('exit', () => log.end());
   const keep = (chunk: Buffer) => {
+    log.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line === '') continue;
       lines.push(line);
@@ -127,9 +132,20 @@ export async function startRole(
   return handle;
 }
 
-/** Kills every role process still running (afterEach / afterAll, also after a failure). */
-export async function killAll(): Promise<void> {
-  await Promise.all([...running].map((role) => role.kill('SIGKILL')));
+/**
+ * Stops every role process still running (afterAll, also after a failure):
+ * SIGTERM first, so consumers leave their groups (a SIGKILLed member would
+ * hold the next test's processor back for a whole session timeout), then
+ * SIGKILL whatever is still there after `graceMs`.
+ */
+export async function killAll(graceMs = 10_000): Promise<void> {
+  await Promise.all(
+    [...running].map(async (role) => {
+      const timer = setTimeout(() => void role.kill('SIGKILL'), graceMs);
+      await role.kill('SIGTERM');
+      clearTimeout(timer);
+    }),
+  );
 }
 
 /** GET /healthz of a role, parsed. */

@@ -400,6 +400,7 @@ describe('kafka bus: a broker that cannot be reached', () => {
       clientId: 'signalroom-tests',
       partitions: 1,
       publishTimeoutMs: 3_000,
+      startupTimeoutMs: 1_500,
     });
 
   it('rejects publish, subscribe and pendingForKey with a retriable BusUnavailableError', async () => {
@@ -408,9 +409,20 @@ describe('kafka bus: a broker that cannot be reached', () => {
       const published = bus.publish(RAW, [{ key: 'brand-a', value: 'lost?' }]);
       await expect(published).rejects.toBeInstanceOf(BusUnavailableError);
       await expect(published).rejects.toMatchObject({ retriable: true });
+      // subscribe keeps trying for startupTimeoutMs (a broker just started may have no group
+      // coordinator yet), reporting each failed attempt, then gives up with the same error.
+      const retries: unknown[] = [];
       await expect(
-        bus.subscribe({ topic: RAW, group: 'g', maxBatchSize: 1, onBatch: async () => {} }),
+        bus.subscribe({
+          topic: RAW,
+          group: 'g',
+          maxBatchSize: 1,
+          onBatch: async () => {},
+          onRetry: (error) => retries.push(error),
+        }),
       ).rejects.toBeInstanceOf(BusUnavailableError);
+      expect(retries.length).toBeGreaterThan(0);
+      expect(retries[0]).toBeInstanceOf(BusUnavailableError);
       await expect(bus.pendingForKey(RAW, 'g', 'brand-a')).rejects.toBeInstanceOf(BusUnavailableError);
     } finally {
       await bus.close();

@@ -17,6 +17,7 @@ import { lagForKey, partitionLags } from './lag';
 import { createPublisher } from './publisher';
 import { startKafkaSubscription, type GroupTimings } from './subscription';
 import { brokerTopicName, createTopicEnsurer, type TopicSettings } from './topics';
+import { retryDelayMs } from '../consumer';
 import { BusUnavailableError, type Bus, type Subscription } from '../types';
 
 export interface KafkaBusOptions {
@@ -37,6 +38,8 @@ export interface KafkaBusOptions {
   publishTimeoutMs?: number;
   /** Consumer-group timings; the defaults suit production. */
   group?: Partial<GroupTimings>;
+  /** How long `subscribe` keeps retrying while the broker cannot take a group member (default 2 min). */
+  startupTimeoutMs?: number;
 }
 
 const DEFAULT_GROUP_TIMINGS: GroupTimings = {
@@ -53,6 +56,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     throw new RangeError(`partitions must be a positive integer, got ${options.partitions}`);
   }
   const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+  const startupTimeoutMs = options.startupTimeoutMs ?? 120_000;
   const timings: GroupTimings = { ...DEFAULT_GROUP_TIMINGS, ...options.group };
   const kafka = createKafkaClient({
     brokers: options.brokers,
@@ -129,24 +133,41 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       for (const message of messages) remember(topic, message.key);
     },
     async subscribe(subscribeOptions) {
-      if (closed) throw new BusUnavailableError('the bus is closed');
       const { topic } = subscribeOptions;
-      try {
-        await topics.ensure(topic);
-      } catch (error) {
-        throw toUnavailable(`could not create ${brokerTopic(topic)}`, error);
+      const start = async () => {
+        try {
+          await topics.ensure(topic);
+        } catch (error) {
+          throw toUnavailable(`could not create ${brokerTopic(topic)}`, error);
+        }
+        return startKafkaSubscription(
+          {
+            kafka,
+            admin: connectedAdmin,
+            brokerTopic: brokerTopic(topic),
+            timings,
+            onKey: (key) => remember(topic, key),
+            logger: options.logger,
+          },
+          { ...subscribeOptions, group: brokerGroup(subscribeOptions.group) },
+        );
+      };
+      // A broker that has just started may not have a group coordinator yet
+      // ("Failed to find group coordinator"): a role started beside it (docker
+      // compose up) keeps trying for a while instead of exiting.
+      const giveUpAt = Date.now() + startupTimeoutMs;
+      let subscription: Subscription | undefined;
+      for (let attempt = 1; !subscription; attempt++) {
+        if (closed) throw new BusUnavailableError('the bus is closed');
+        try {
+          subscription = await start();
+        } catch (error) {
+          if (!(error instanceof BusUnavailableError) || Date.now() >= giveUpAt) throw error;
+          subscribeOptions.onRetry?.(error, attempt);
+          options.logger?.warn('kafka subscribe failed; retrying', { attempt, error: String(error) });
+          await new Promise((done) => setTimeout(done, retryDelayMs(attempt)));
+        }
       }
-      const subscription = await startKafkaSubscription(
-        {
-          kafka,
-          admin: connectedAdmin,
-          brokerTopic: brokerTopic(topic),
-          timings,
-          onKey: (key) => remember(topic, key),
-          logger: options.logger,
-        },
-        { ...subscribeOptions, group: brokerGroup(subscribeOptions.group) },
-      );
       const tracked: Subscription = {
         async stop() {
           subscriptions.delete(tracked);

@@ -33,6 +33,11 @@ export interface BrandState {
    * leaves the minute's stored row alone rather than overwrite it with a part.
    */
   kpiHorizonMs: number;
+  /**
+   * Just built from the warehouse: the first batch that touches the brand
+   * pushes its recent KPI minutes again (pipeline.ts says why).
+   */
+  restored: boolean;
 }
 
 /** How far back a brand's state reaches: the dedupe window, and the KPI minutes kept. */
@@ -63,6 +68,7 @@ export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: nu
     counters: { ...snapshot.counters, brand_id: brand.brand_id },
     lastClosedMinuteMs: undefined,
     kpiHorizonMs: minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS,
+    restored: true,
   };
 }
 

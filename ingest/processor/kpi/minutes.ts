@@ -54,6 +54,8 @@ export interface KpiMinutes {
   /** Sets the high-intent count of a minute, creating an empty row if there is none. */
   setHighIntent(atMs: number, count: number): KpiMinute;
   row(atMs: number): KpiMinute | undefined;
+  /** The rows of the minutes from `fromMs` on, oldest first (live, do not keep). */
+  rowsFrom(fromMs: number): KpiMinute[];
   /** Summed active users and purchasers over the minutes in [fromMs, toMs]. */
   totals(fromMs: number, toMs: number): ConversionTotals;
   /** Forgets minutes before `beforeMs`. */
@@ -135,6 +137,11 @@ export function createKpiMinutes(
       return state.row;
     },
     row: (atMs) => minutes.get(minuteStart(atMs))?.row,
+    rowsFrom: (fromMs) =>
+      [...minutes.entries()]
+        .filter(([m]) => m >= minuteStart(fromMs))
+        .sort(([a], [b]) => a - b)
+        .map(([, state]) => state.row),
     totals(fromMs, toMs) {
       let active = 0;
       let purchasers = 0;

@@ -22,6 +22,7 @@ step "typecheck (svelte-check + tsc)" npm run --silent check
 step "lint (eslint + prettier)" npm run --silent lint
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile="$results/unit.json"
 step "contract + integration tests" npx vitest run --project integration --reporter=default --reporter=json --outputFile="$results/integration.json"
+step "fault tests" npx vitest run --project faults --reporter=default --reporter=json --outputFile="$results/faults.json"
 step "build" npm run --silent build
 step "browser tests" npx vitest run --project e2e --reporter=default --reporter=json --outputFile="$results/e2e.json"
 

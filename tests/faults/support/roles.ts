@@ -39,6 +39,18 @@ const KEPT_LINES = 200;
 /** Every role process started and not yet known to be gone: killAll() ends them. */
 const running = new Set<RoleProcess>();
 
+// Role processes run in groups of their own, so they would outlive a test worker that exits
+// without its afterAll (a crash, a hard timeout): take them along.
+process.once('exit', () => {
+  for (const role of running) {
+    try {
+      process.kill(-role.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function roleEnv(settings: RoleSettings): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',

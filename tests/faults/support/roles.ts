@@ -1,13 +1,15 @@
-// Real role processes (`tsx ingest/main.ts --role <role>`) on the private
-// services, as production runs them: one OS process per role, sharing the
-// brands file (DATA_DIR), the Kafka topics and the ClickHouse database.
+// Real role processes (ingest/main.ts --role <role>) on the private services,
+// as production runs them: one OS process per role, sharing the brands file
+// (DATA_DIR), the Kafka topics and the ClickHouse database.
 //
-// tsx runs the program in a child node process, so each role is started in a
-// process group of its own (detached) and signals go to the whole group: a
-// SIGKILL then really kills the program, not only tsx in front of it.
+// Started as `node --import tsx`, as the containers do, not through the tsx
+// CLI: that runs the program in a child process and SIGKILLs it when it does
+// not acknowledge a relayed signal within 30 ms, so a busy processor's SIGTERM
+// would be a crash. Each role still gets a process group of its own
+// (detached), and signals go to the whole group, helpers included.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CLICKHOUSE_URL, KAFKA_BROKERS, ROOT } from './services';
 
 export type RoleName = 'ingest' | 'processor' | 'dashboard';
@@ -32,7 +34,6 @@ export interface RoleProcess {
   kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 }
 
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const LISTENING = /signalroom listening url="(http:\/\/[^"]+)"/;
 const KEPT_LINES = 200;
 
@@ -75,7 +76,7 @@ export async function startRole(
   settings: RoleSettings,
   timeoutMs = 90_000,
 ): Promise<RoleProcess> {
-  const child: ChildProcess = spawn(TSX, ['ingest/main.ts', '--role', role], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'ingest/main.ts', '--role', role], {
     cwd: ROOT,
     env: roleEnv(settings),
     detached: true,

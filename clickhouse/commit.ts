@@ -97,7 +97,8 @@ export async function writeCommit(
 /**
  * Finishes the partition's last logged commit if a crash cut it short: its
  * checkpoint row is missing or older. The redo writes the same rows under the
- * same version, so finishing a commit twice changes nothing.
+ * same version, so finishing a commit twice changes nothing. Like every upsert
+ * here it trusts write versions to grow across processes (wall-clock time).
  */
 export async function finishLoggedCommit(
   connection: Connection,

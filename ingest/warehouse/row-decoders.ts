@@ -1,0 +1,197 @@
+// Warehouse rows back into the shared domain records, once for every
+// back-end: each back-end supplies only how it reads a column's primitive
+// values (its driver's number, time and list types), so the records they
+// decode cannot drift apart. Every getter checks the value's shape, so schema
+// drift fails loudly as a TypeError naming the column instead of leaking a
+// wrong type into the dashboard.
+import {
+  CHANNELS,
+  EVENT_TYPES,
+  IDENTIFIER_TYPES,
+  SOURCES,
+  type RejectedEvent,
+} from '../../src/lib/shared/events';
+import {
+  ALERT_SEVERITIES,
+  ALERT_STATES,
+  INTENT_LEVELS,
+  MERGE_ACTIONS,
+  type Alert,
+  type BrandCounters,
+  type Identifier,
+  type KpiMinute,
+  type MergeRecord,
+  type Profile,
+  type StoredEvent,
+} from '../../src/lib/shared/model';
+import type { IdentityLink } from './types';
+
+type ColumnGetter<Row, T> = (row: Row, column: string) => T;
+
+/** How one back-end reads a non-NULL column value; each throws a TypeError naming the column. */
+export interface ColumnReader<Row> {
+  text: ColumnGetter<Row, string>;
+  num: ColumnGetter<Row, number>;
+  /** A timestamp as ISO-8601 UTC with milliseconds. */
+  time: ColumnGetter<Row, string>;
+  /** A list of text values (ClickHouse Array(String), DuckDB JSON text). */
+  strings: ColumnGetter<Row, string[]>;
+}
+
+function checkedOneOf<T extends string>(column: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) throw new TypeError(`column ${column}: unexpected value ${JSON.stringify(value)}`);
+  return found;
+}
+
+export function createRowDecoders<Row extends Record<string, unknown>>(columns: ColumnReader<Row>) {
+  const { text, num, time, strings } = columns;
+
+  /** Text that must be one of the shared model's values. */
+  function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
+    return checkedOneOf(column, text(row, column), allowed);
+  }
+
+  function optionalText(row: Row, column: string): string | null {
+    return row[column] === null ? null : text(row, column);
+  }
+
+  function optionalTime(row: Row, column: string): string | null {
+    return row[column] === null ? null : time(row, column);
+  }
+
+  /** JSON text this warehouse wrote itself; its shape is the record type's. */
+  function json<T>(row: Row, column: string): T {
+    return JSON.parse(text(row, column)) as T;
+  }
+
+  function toProfile(row: Row): Profile {
+    return {
+      brand_id: text(row, 'brand_id'),
+      profile_id: text(row, 'profile_id'),
+      merged_into: optionalText(row, 'merged_into'),
+      identifiers: json<Identifier[]>(row, 'identifiers'),
+      first_seen: time(row, 'first_seen'),
+      last_seen: time(row, 'last_seen'),
+      event_count: num(row, 'event_count'),
+      orders: num(row, 'orders'),
+      revenue: num(row, 'revenue'),
+      channels: strings(row, 'channels').map((channel) => checkedOneOf('channels', channel, CHANNELS)),
+      categories: json<Record<string, number>>(row, 'categories'),
+      intent_score: num(row, 'intent_score'),
+      intent_level: oneOf(row, 'intent_level', INTENT_LEVELS),
+      intent_updated_at: time(row, 'intent_updated_at'),
+      version: num(row, 'version'),
+    };
+  }
+
+  function toStoredEvent(row: Row): StoredEvent {
+    return {
+      brand_id: text(row, 'brand_id'),
+      event_id: text(row, 'event_id'),
+      source: oneOf(row, 'source', SOURCES),
+      source_event_id: text(row, 'source_event_id'),
+      type: oneOf(row, 'type', EVENT_TYPES),
+      name: text(row, 'name'),
+      channel: oneOf(row, 'channel', CHANNELS),
+      profile_id: text(row, 'profile_id'),
+      timestamp: time(row, 'timestamp'),
+      received_at: time(row, 'received_at'),
+      revenue: num(row, 'revenue'),
+      category: optionalText(row, 'category'),
+      properties: json<Record<string, unknown>>(row, 'properties'),
+    };
+  }
+
+  function toLink(row: Row): IdentityLink {
+    return {
+      brand_id: text(row, 'brand_id'),
+      type: oneOf(row, 'type', IDENTIFIER_TYPES),
+      value: text(row, 'value'),
+      profile_id: text(row, 'profile_id'),
+      linked_at: time(row, 'linked_at'),
+    };
+  }
+
+  function toMergeRecord(row: Row): MergeRecord {
+    return {
+      brand_id: text(row, 'brand_id'),
+      merge_id: text(row, 'merge_id'),
+      action: oneOf(row, 'action', MERGE_ACTIONS),
+      into_profile_id: text(row, 'into_profile_id'),
+      from_profile_ids: strings(row, 'from_profile_ids'),
+      reason: text(row, 'reason'),
+      identifiers: json<Identifier[]>(row, 'identifiers'),
+      event_id: text(row, 'event_id'),
+      at: time(row, 'at'),
+    };
+  }
+
+  function toKpiMinute(row: Row): KpiMinute {
+    return {
+      brand_id: text(row, 'brand_id'),
+      minute: time(row, 'minute'),
+      events: num(row, 'events'),
+      active_users: num(row, 'active_users'),
+      carts: num(row, 'carts'),
+      purchases: num(row, 'purchases'),
+      revenue: num(row, 'revenue'),
+      conversion_rate: num(row, 'conversion_rate'),
+      high_intent_profiles: num(row, 'high_intent_profiles'),
+    };
+  }
+
+  function toAlert(row: Row): Alert {
+    return {
+      brand_id: text(row, 'brand_id'),
+      alert_id: text(row, 'alert_id'),
+      rule: text(row, 'rule'),
+      state: oneOf(row, 'state', ALERT_STATES),
+      severity: oneOf(row, 'severity', ALERT_SEVERITIES),
+      message: text(row, 'message'),
+      value: num(row, 'value'),
+      baseline: num(row, 'baseline'),
+      started_at: time(row, 'started_at'),
+      updated_at: time(row, 'updated_at'),
+      resolved_at: optionalTime(row, 'resolved_at'),
+    };
+  }
+
+  function toRejected(row: Row): RejectedEvent {
+    return {
+      brand_id: text(row, 'brand_id'),
+      rejection_id: text(row, 'rejection_id'),
+      source: oneOf(row, 'source', SOURCES),
+      received_at: time(row, 'received_at'),
+      reason: text(row, 'reason'),
+      detail: text(row, 'detail'),
+      payload: text(row, 'payload'),
+    };
+  }
+
+  /** A brand without a counters row yet has counted nothing. */
+  function toCounters(brandId: string, row: Row | undefined): BrandCounters {
+    if (!row) return { brand_id: brandId, processed: 0, duplicates: 0, rejected: 0 };
+    return {
+      brand_id: text(row, 'brand_id'),
+      processed: num(row, 'processed'),
+      duplicates: num(row, 'duplicates'),
+      rejected: num(row, 'rejected'),
+    };
+  }
+
+  return {
+    oneOf,
+    optionalText,
+    optionalTime,
+    json,
+    toProfile,
+    toStoredEvent,
+    toLink,
+    toMergeRecord,
+    toKpiMinute,
+    toAlert,
+    toRejected,
+    toCounters,
+  };
+}

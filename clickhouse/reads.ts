@@ -12,6 +12,7 @@ import type {
   Profile,
   StoredEvent,
 } from '../src/lib/shared/model';
+import { MAX_MERGE_HOPS, followMerges } from '../ingest/warehouse/merge-chain';
 import type { BrandSnapshot } from '../ingest/warehouse/types';
 import type { Connection } from './connection';
 import { queries } from './queries';
@@ -27,9 +28,6 @@ import {
   toRejected,
   toStoredEvent,
 } from './rows';
-
-/** Longest merge chain followed before giving up; a longer one is corrupt data. */
-const MAX_MERGE_HOPS = 64;
 
 function checkLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -48,24 +46,9 @@ async function profileById(db: Connection, brandId: string, profileId: string): 
   return row ? toProfile(row) : null;
 }
 
-/**
- * Follows merged_into to the survivor. A pointer to a missing profile stops at
- * the last one found; a cycle (corrupt data) stops where it closes.
- */
-export async function survivorOf(
-  db: Connection,
-  brandId: string,
-  profileId: string,
-): Promise<Profile | null> {
-  let current = await profileById(db, brandId, profileId);
-  const visited = new Set<string>();
-  while (current?.merged_into && !visited.has(current.profile_id) && visited.size < MAX_MERGE_HOPS) {
-    visited.add(current.profile_id);
-    const next = await profileById(db, brandId, current.merged_into);
-    if (!next) break;
-    current = next;
-  }
-  return current;
+/** Follows merged_into to the survivor (see followMerges). */
+export function survivorOf(db: Connection, brandId: string, profileId: string): Promise<Profile | null> {
+  return followMerges((id) => profileById(db, brandId, id), profileId);
 }
 
 export async function lookupProfile(db: Connection, brandId: string, identifier: Identifier) {

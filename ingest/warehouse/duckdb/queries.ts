@@ -10,6 +10,7 @@ import type {
   Profile,
   StoredEvent,
 } from '../../../src/lib/shared/model';
+import { followMerges } from '../merge-chain';
 import type { BrandSnapshot } from '../types';
 import {
   toAlert,
@@ -24,9 +25,6 @@ import {
 } from './rows';
 import type { Session } from './session';
 import { bigint, timestamp, varchar, varcharList } from './sql-params';
-
-/** Longest merge chain followed before giving up; chains are 1-2 steps in practice. */
-const MAX_MERGE_HOPS = 64;
 
 function checkLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -43,24 +41,9 @@ async function profileById(session: Session, brandId: string, profileId: string)
   return row ? toProfile(row) : null;
 }
 
-/**
- * Follows merged_into to the survivor. A pointer to a missing profile stops at
- * the last one found; a cycle (corrupt data) stops where it closes.
- */
-export async function survivorOf(
-  session: Session,
-  brandId: string,
-  profileId: string,
-): Promise<Profile | null> {
-  let current = await profileById(session, brandId, profileId);
-  const visited = new Set<string>();
-  while (current?.merged_into && !visited.has(current.profile_id) && visited.size < MAX_MERGE_HOPS) {
-    visited.add(current.profile_id);
-    const next = await profileById(session, brandId, current.merged_into);
-    if (!next) break;
-    current = next;
-  }
-  return current;
+/** Follows merged_into to the survivor (see followMerges). */
+export function survivorOf(session: Session, brandId: string, profileId: string): Promise<Profile | null> {
+  return followMerges((id) => profileById(session, brandId, id), profileId);
 }
 
 export async function lookupProfile(session: Session, brandId: string, identifier: Identifier) {

@@ -48,9 +48,11 @@ export async function startRole(
     SESSION_SECRET: 'bench-session-secret-bench-session-secret',
     ...environment.extra,
   };
+  // `BENCH_ROLE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles every role.
+  const nodeArgs = process.env.BENCH_ROLE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = startChild(
-    join(environment.repo, 'node_modules/.bin/tsx'),
-    ['ingest/main.ts', '--role', role],
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'ingest/main.ts', '--role', role],
     {
       cwd: environment.repo,
       env,

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       const result = await processBatch(batch, { states, group: 'processor', clock: () => now });
       spent.process += cpuMicros() - mark;
       mark = cpuMicros();
-      for (const insert of planWrite(result.commit, versions())) bytes += insert.statement.text.length;
+      for (const insert of planWrite([result.commit], versions())) bytes += insert.statement.text.length;
       spent.render += cpuMicros() - mark;
       mark = cpuMicros();
       for (const message of result.live) bytes += JSON.stringify(message).length;

@@ -36,8 +36,12 @@
 //
 // Within one warehouse handle a read never sees half a commit (lock.ts);
 // another process may, until the redo or the rest of the commit lands.
-// Batching rows of several commits into one INSERT (by row count and age) is
-// a later step; today each processor batch is one INSERT per table.
+//
+// One commit may hold the batches of several partitions (the processor writes
+// a whole bus fetch at once: few, large INSERTs). The redo log then gets one
+// row per partition, each with that partition's own batch, in its one INSERT;
+// a redo finishes one partition's batch alone, which is all that partition's
+// brands need.
 import type { ProcessorCommit } from '../ingest/warehouse/types';
 import type { Connection } from './connection';
 import * as tables from './inserts';
@@ -50,18 +54,23 @@ export interface PlannedInsert {
   statement: SqlFragment;
 }
 
-/** The INSERTs of one commit, in the order they are sent; the checkpoint is the last one. */
-export function planCommit(batch: ProcessorCommit, writeVersion: number): PlannedInsert[] {
+/**
+ * The INSERTs of a commit of one or more partitions' batches, in the order
+ * they are sent: per table one INSERT with every batch's rows, the
+ * checkpoints last. Brands live on one partition each, so the batches' rows
+ * never share a key.
+ */
+export function planCommit(batches: readonly ProcessorCommit[], writeVersion: number): PlannedInsert[] {
   const parts = [
-    [tables.events, batch.events],
-    [tables.profiles, batch.profiles],
-    [tables.links, batch.links],
-    [tables.merges, batch.merges],
-    [tables.kpis, batch.kpis],
-    [tables.alerts, batch.alerts],
-    [tables.rejected, batch.rejected],
-    [tables.counters, batch.counters],
-    [tables.checkpoints, [batch.checkpoint]],
+    [tables.events, batches.flatMap((batch) => batch.events)],
+    [tables.profiles, batches.flatMap((batch) => batch.profiles)],
+    [tables.links, batches.flatMap((batch) => batch.links)],
+    [tables.merges, batches.flatMap((batch) => batch.merges)],
+    [tables.kpis, batches.flatMap((batch) => batch.kpis)],
+    [tables.alerts, batches.flatMap((batch) => batch.alerts)],
+    [tables.rejected, batches.flatMap((batch) => batch.rejected)],
+    [tables.counters, batches.flatMap((batch) => batch.counters)],
+    [tables.checkpoints, batches.map((batch) => batch.checkpoint)],
   ] as const;
   const planned: PlannedInsert[] = [];
   for (const [spec, rows] of parts) {
@@ -73,23 +82,29 @@ export function planCommit(batch: ProcessorCommit, writeVersion: number): Planne
 }
 
 /**
- * Every INSERT writeCommit sends, in order: the redo log's row (the whole
- * batch), then planCommit's. All are rendered, so every value is checked,
- * before any is sent: a logged commit can always be redone.
+ * Every INSERT writeCommit sends, in order: the redo log's rows (one per
+ * partition, its whole batch, in one INSERT), then planCommit's. All are
+ * rendered, so every value is checked, before any is sent: a logged commit
+ * can always be redone.
  */
-export function planWrite(batch: ProcessorCommit, writeVersion: number): PlannedInsert[] {
-  const { consumer, partition, next_offset } = batch.checkpoint;
-  const logged: tables.LoggedCommit = { consumer, partition, next_offset, commit: batch };
-  const log = tables.insertRows(tables.commitLog, [logged], writeVersion)!;
-  return [{ table: tables.commitLog.table, statement: log }, ...planCommit(batch, writeVersion)];
+export function planWrite(batches: readonly ProcessorCommit[], writeVersion: number): PlannedInsert[] {
+  const partitions = new Set(batches.map((batch) => batch.checkpoint.partition));
+  if (partitions.size !== batches.length) {
+    // Two rows of one redo-log key in one INSERT: which one ClickHouse keeps is undefined.
+    throw new RangeError('a commit holds at most one batch per partition');
+  }
+  const logged: tables.LoggedCommit[] = batches.map((batch) => ({ ...batch.checkpoint, commit: batch }));
+  const log = tables.insertRows(tables.commitLog, logged, writeVersion);
+  if (log === null) return [];
+  return [{ table: tables.commitLog.table, statement: log }, ...planCommit(batches, writeVersion)];
 }
 
 export async function writeCommit(
   connection: Connection,
-  batch: ProcessorCommit,
+  batches: readonly ProcessorCommit[],
   writeVersion: number,
 ): Promise<void> {
-  for (const { table, statement } of planWrite(batch, writeVersion)) {
+  for (const { table, statement } of planWrite(batches, writeVersion)) {
     await connection.run(statement, `insert into ${table}`);
   }
 }
@@ -111,7 +126,7 @@ export async function finishLoggedCommit(
   const version = num(logged, 'version');
   if (done && num(done, 'version') >= version) return;
   const batch = JSON.parse(text(logged, 'commit')) as ProcessorCommit;
-  for (const { table, statement } of planCommit(batch, version)) {
+  for (const { table, statement } of planCommit([batch], version)) {
     await connection.run(statement, `redo insert into ${table}`);
   }
 }

@@ -59,7 +59,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
         }
         await migrate(connection, await loadMigrations(), () => new Date(now()).toISOString());
       }),
-    commit: (batch) => write((connection) => writeCommit(connection, batch, nextWriteVersion())),
+    commit: (...batches) => write((connection) => writeCommit(connection, batches, nextWriteVersion())),
     // A write: a commit a crash cut short is finished first (commit.ts), so the checkpoint and every
     // table agree before a processor resumes from it and rebuilds its brands from them.
     checkpoint: (consumer, partition) =>

@@ -31,6 +31,12 @@ export interface SubscribeOptions {
   group: string;
   maxBatchSize: number;
   /**
+   * How many partitions' batches may be in `onBatch` at once (default 1). A
+   * partition never has two. The processor takes many, to write the batches of
+   * one fetch in one warehouse commit. The in-process bus has one partition.
+   */
+  maxConcurrentBatches?: number;
+  /**
    * Where to resume in a partition when it is assigned. The processor answers
    * from the warehouse's checkpoint, so offsets and state always agree.
    * `'latest'` skips to the end (the dashboard's live feed wants only new

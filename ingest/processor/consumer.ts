@@ -3,6 +3,14 @@
 // push the live messages. Batches and timer ticks run one at a time, so the
 // in-memory state is never changed by two things at once.
 //
+// Few, large warehouse writes: the bus hands over the batches of all the
+// partitions in one fetch at once (maxConcurrentBatches); each is processed in
+// turn and joins the open commit, which is written when no delivered batch is
+// left to process, or once it holds COMMIT_MAX_EVENTS. Every batch's onBatch
+// resolves only after that commit, so the bus still commits an offset only
+// after the warehouse has its results, and a rebalance (which waits for the
+// batches in flight) never overtakes one.
+//
 // Where the offset lives: the warehouse checkpoint is the truth; the bus's
 // own commit (after onBatch resolves) only saves re-reading. On start each
 // partition resumes from the warehouse checkpoint, so a crash between the
@@ -22,6 +30,10 @@ import {
 } from './pipeline';
 
 export const DEFAULT_TICK_MS = 15_000;
+/** Partitions whose batches may be processed towards one commit. */
+export const MAX_PARTITIONS_PER_COMMIT = 16;
+/** An open commit is written once it holds this many events, even if more batches wait. */
+export const COMMIT_MAX_EVENTS = 10_000;
 /** A minute is closed by the tick only this long after it ended, for stragglers still in flight. */
 export const TICK_GRACE_MS = 5_000;
 
@@ -38,6 +50,7 @@ export interface ProcessorDeps {
 export interface ProcessorStats {
   batches: number;
   messages: number;
+  /** Warehouse commits of batches (one may hold several partitions' batches). */
   commits: number;
   tickCommits: number;
   /** Rejected rows written (ingest's rejections, corrupt messages, unknown brands, ...). */
@@ -130,32 +143,84 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
   }
 
-  async function commit(result: PipelineResult): Promise<void> {
+  /** Writes results; if that fails, memory ran ahead of the warehouse: forget it, reload on redelivery. */
+  async function commit(results: readonly PipelineResult[]): Promise<void> {
     try {
-      await deps.warehouse.commit(result.commit);
+      await deps.warehouse.commit(...results.map((result) => result.commit));
     } catch (error) {
-      // Memory ran ahead of the warehouse: forget it, reload the committed truth on redelivery.
-      for (const brandId of result.brands) states.drop(brandId);
-      uncertain.add(result.commit.checkpoint.partition);
+      for (const result of results) {
+        for (const brandId of result.brands) states.drop(brandId);
+        uncertain.add(result.commit.checkpoint.partition);
+      }
       throw error;
     }
   }
 
-  async function handleBatch(batch: ConsumedBatch): Promise<void> {
+  /** Processed batches waiting for their commit; their onBatch calls wait for `written`. */
+  interface OpenCommit {
+    members: { batch: ConsumedBatch; processed: number; result: PipelineResult }[];
+    events: number;
+    written: Promise<void>;
+    settle: (error?: unknown) => void;
+  }
+  let open: OpenCommit | undefined;
+  /** onBatch calls whose batch is not processed yet: while any is left, the open commit waits for it. */
+  let unprocessed = 0;
+
+  function openCommit(): OpenCommit {
+    let settle!: (error?: unknown) => void;
+    const written = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    written.catch(() => {}); // each member's onBatch gets the failure
+    return { members: [], events: 0, written, settle };
+  }
+
+  /** Writes the open commit, if any. Never throws: a failure rejects its members' onBatch calls. */
+  async function flushOpen(): Promise<void> {
+    const group = open;
+    open = undefined;
+    if (!group) return;
+    try {
+      await commit(group.members.map((member) => member.result));
+    } catch (error) {
+      group.settle(error);
+      return;
+    }
+    counts.commits += 1;
+    for (const { batch, processed, result } of group.members) {
+      checkpoints.set(batch.partition, batch.nextOffset);
+      const poisoned = deadLetters.get(batch.partition);
+      for (const offset of poisoned?.keys() ?? []) if (offset < batch.nextOffset) poisoned!.delete(offset);
+      counts.batches += 1;
+      counts.messages += processed;
+      counts.rejected += result.commit.rejected.length;
+      counts.unknownBrand += result.commit.rejected.filter((r) => r.reason === 'unknown_brand').length;
+      counts.duplicates += result.duplicates;
+    }
+    await publishLive(group.members.flatMap((member) => member.result.live));
+    group.settle();
+  }
+
+  /** Runs the pipeline on a batch; undefined when the warehouse has it already. */
+  async function process(
+    batch: ConsumedBatch,
+  ): Promise<{ fresh: ConsumedBatch; result: PipelineResult } | undefined> {
     if (uncertain.has(batch.partition)) {
       checkpoints.set(batch.partition, (await deps.warehouse.checkpoint(group, batch.partition)) ?? 0);
       uncertain.delete(batch.partition);
     }
     const committed = checkpoints.get(batch.partition) ?? 0;
-    if (batch.nextOffset <= committed) return; // already in the warehouse
+    if (batch.nextOffset <= committed) return undefined; // already in the warehouse
     const fresh: ConsumedBatch = { ...batch, messages: batch.messages.filter((m) => m.offset >= committed) };
     const poisoned = deadLetters.get(batch.partition) ?? new Map<number, string>();
     deadLetters.set(batch.partition, poisoned);
-
-    let result: PipelineResult | undefined;
-    while (!result) {
+    for (;;) {
       try {
-        result = await processBatch(fresh, { states, group, clock: deps.clock, deadLetters: poisoned });
+        return {
+          fresh,
+          result: await processBatch(fresh, { states, group, clock: deps.clock, deadLetters: poisoned }),
+        };
       } catch (error) {
         if (!(error instanceof PoisonMessageError) || poisoned.has(error.offset)) throw error;
         // A programming error in one message: store it as rejected and run the batch again.
@@ -164,19 +229,33 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         counts.deadLettered += 1;
       }
     }
-    await commit(result);
-    checkpoints.set(batch.partition, batch.nextOffset);
-    for (const offset of poisoned.keys()) if (offset < batch.nextOffset) poisoned.delete(offset);
-    counts.batches += 1;
-    counts.commits += 1;
-    counts.messages += fresh.messages.length;
-    counts.rejected += result.commit.rejected.length;
-    counts.unknownBrand += result.commit.rejected.filter((r) => r.reason === 'unknown_brand').length;
-    counts.duplicates += result.duplicates;
-    await publishLive(result.live);
+  }
+
+  /**
+   * Processes a batch into the open commit and says what to wait for (wrapped:
+   * an async function returning the promise itself would wait for it, inside
+   * the serialized queue that the commit needs).
+   */
+  async function handleBatch(batch: ConsumedBatch): Promise<{ written: Promise<void> }> {
+    try {
+      // A partition's next batch comes only after its previous one is written, unless the
+      // previous one failed and this is its redelivery: then the open commit goes first.
+      if (open?.members.some((member) => member.batch.partition === batch.partition)) await flushOpen();
+      const processed = await process(batch);
+      if (!processed) return { written: Promise.resolve() };
+      open ??= openCommit();
+      open.members.push({ batch, processed: processed.fresh.messages.length, result: processed.result });
+      open.events += processed.fresh.messages.length;
+      return { written: open.written };
+    } finally {
+      unprocessed -= 1;
+      if (open && (unprocessed === 0 || open.events >= COMMIT_MAX_EVENTS)) await flushOpen();
+    }
   }
 
   async function handleTick(): Promise<void> {
+    // Batches still open would be committed by the tick's checkpoint-less write: write them first.
+    await flushOpen();
     let results: PipelineResult[];
     try {
       results = processTick({ states, group }, deps.clock().getTime(), checkpoints, TICK_GRACE_MS);
@@ -186,14 +265,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       countError(error);
       return;
     }
-    for (const result of results) {
-      try {
-        await commit(result);
-        counts.tickCommits += 1;
-        await publishLive(result.live);
-      } catch (error) {
-        countError(error);
-      }
+    if (results.length === 0) return;
+    try {
+      await commit(results);
+      counts.tickCommits += 1;
+      await publishLive(results.flatMap((result) => result.live));
+    } catch (error) {
+      countError(error);
     }
   }
 
@@ -222,6 +300,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         onRevoked: (partitions) => {
           for (const partition of partitions) owned.delete(partition);
           return serialize(async () => {
+            await flushOpen(); // empty unless a bus revokes with batches in flight
             for (const state of states.loaded()) {
               if (state.partition !== undefined && partitions.includes(state.partition))
                 states.drop(state.brand.brand_id);
@@ -233,12 +312,18 @@ export function createProcessor(deps: ProcessorDeps): Processor {
             }
           });
         },
-        onBatch: (batch) =>
-          serialize(() => handleBatch(batch)).catch((error: unknown) => {
+        maxConcurrentBatches: MAX_PARTITIONS_PER_COMMIT,
+        onBatch: async (batch) => {
+          unprocessed += 1;
+          try {
+            const { written } = await serialize(() => handleBatch(batch));
+            await written;
+          } catch (error) {
             // Counted here, rethrown so the bus delivers the batch again after a backoff.
             countError(error);
             throw error;
-          }),
+          }
+        },
         onRetry: () => {
           counts.retries += 1;
         },

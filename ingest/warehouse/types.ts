@@ -60,7 +60,11 @@ export interface BrandSnapshot {
 }
 
 export interface WarehouseWriter {
-  commit(batch: ProcessorCommit): Promise<void>;
+  /**
+   * Stores batches (at most one per partition) with their checkpoints, all or
+   * nothing as far as a reader resuming from a checkpoint can tell.
+   */
+  commit(...batches: ProcessorCommit[]): Promise<void>;
   checkpoint(consumer: string, partition: number): Promise<number | undefined>;
   loadBrand(brandId: string, since: string): Promise<BrandSnapshot>;
 }

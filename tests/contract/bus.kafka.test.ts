@@ -155,6 +155,51 @@ describe('kafka bus: partitions and group members', () => {
     }
   });
 
+  it('with maxConcurrentBatches, hands the partitions of one fetch over at once, never two of one partition', async () => {
+    const bus = open(freshPrefix());
+    const published = BRANDS.flatMap((brand) => [1, 2].map((n) => ({ key: brand, value: `${brand}/${n}` })));
+    await bus.publish(RAW, published);
+
+    const received: ConsumedMessage[] = [];
+    const inFlight = new Map<number, number>();
+    let mostAtOnce = 0;
+    let twiceOnOnePartition = false;
+    const subscription = await bus.subscribe({
+      topic: RAW,
+      group: 'concurrent',
+      maxBatchSize: 100,
+      maxConcurrentBatches: 4,
+      onBatch: async (batch) => {
+        inFlight.set(batch.partition, (inFlight.get(batch.partition) ?? 0) + 1);
+        if (inFlight.get(batch.partition)! > 1) twiceOnOnePartition = true;
+        mostAtOnce = Math.max(
+          mostAtOnce,
+          [...inFlight.values()].reduce((a, b) => a + b, 0),
+        );
+        // Hold the batch until the other partitions of the fetch have arrived (or a while has passed).
+        const deadline = Date.now() + 2_000;
+        while (inFlight.size < 4 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 10));
+        received.push(...batch.messages);
+        await new Promise((done) => setTimeout(done, 50));
+        inFlight.set(batch.partition, inFlight.get(batch.partition)! - 1);
+        if (inFlight.get(batch.partition) === 0) inFlight.delete(batch.partition);
+      },
+    });
+    await waitUntil(() => received.length >= published.length, 'every message');
+    await subscription.stop();
+
+    expect(mostAtOnce).toBe(4);
+    expect(twiceOnOnePartition).toBe(false);
+    expect(received.map((m) => m.value).sort()).toEqual(published.map((m) => m.value).sort());
+    for (const brand of BRANDS) {
+      expect(received.filter((m) => m.key === brand).map((m) => m.value)).toEqual([
+        `${brand}/1`,
+        `${brand}/2`,
+      ]);
+    }
+    for (const brand of BRANDS) expect(await bus.pendingForKey(RAW, 'concurrent', brand)).toBe(0);
+  });
+
   it('keeps each brand in call order across many concurrent publishes and one larger than a request', async () => {
     const bus = open(freshPrefix());
     const singles = Array.from({ length: 400 }, (_, i) => ({ key: BRANDS[i % 5]!, value: `single-${i}` }));

@@ -3,7 +3,7 @@
 // gets a fresh database with a unique name, dropped in cleanup.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { planCommit } from '../../clickhouse/commit';
+import { planCommit, planWrite } from '../../clickhouse/commit';
 import { openConnection } from '../../clickhouse/connection';
 import { ClickHouseQueryError } from '../../clickhouse/errors';
 import { identifier, sql } from '../../clickhouse/sql';
@@ -93,7 +93,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
   );
 
   it('sends one INSERT per table, the checkpoint last', () => {
-    const planned = planCommit(batch, 1);
+    const planned = planCommit([batch], 1);
     expect(planned.map((insert) => insert.table)).toEqual([
       'events',
       'profiles',
@@ -109,7 +109,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
   });
 
   it('recovers from a crash after every prefix of a commit: the replay gives the state of one commit', async () => {
-    const planned = planCommit(batch, 1);
+    const planned = planCommit([batch], 1);
     for (let written = 1; written < planned.length; written++) {
       await withWarehouse(async (warehouse, database) => {
         // A processor that died after `written` INSERTs: those tables have rows, the checkpoint has not moved.
@@ -132,6 +132,40 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
         expect(await warehouse.counters('brand-a')).toEqual(batch.counters[0]);
         expect((await warehouse.loadBrand('brand-a', at(-60))).links).toEqual(batch.links);
         expect(await warehouse.counters('brand-b')).toMatchObject({ processed: 0 });
+      });
+    }
+  });
+
+  it("finishes each partition of a two-partition commit cut after any INSERT, from that partition's redo row", async () => {
+    const other = commit(
+      { consumer: 'processor', partition: 5, next_offset: 9 },
+      {
+        events: [event('brand-b', 'e1', { profile_id: 'q1' })],
+        profiles: [profile('brand-b', 'q1', { version: 2 })],
+        kpis: [kpi('brand-b', at(0), { events: 1 })],
+        counters: [counters('brand-b', { processed: 9 })],
+      },
+    );
+    const planned = planWrite([batch, other], 1);
+    expect(planned[0]!.table).toBe('commit_log');
+    for (let written = 1; written < planned.length; written++) {
+      await withWarehouse(async (warehouse, database) => {
+        const crashed = openConnection({ url: serverUrl, database });
+        try {
+          for (const insert of planned.slice(0, written)) await crashed.run(insert.statement, insert.table);
+        } finally {
+          await crashed.close();
+        }
+        // Reading a checkpoint finishes that partition's logged batch; the other partition's waits for its reader.
+        expect(await warehouse.checkpoint('processor', 5)).toBe(9);
+        expect(await warehouse.counters('brand-b')).toEqual(other.counters[0]);
+        expect(await warehouse.recentEvents('brand-b', ['q1'], 10)).toEqual(other.events);
+        expect(await warehouse.checkpoint('processor', 3)).toBe(40);
+        expect(await warehouse.counters('brand-a')).toEqual(batch.counters[0]);
+        expect(await warehouse.recentEvents('brand-a', ['p1'], 10)).toEqual([...batch.events].reverse());
+        expect(await warehouse.kpis('brand-a', at(0), at(1))).toEqual(batch.kpis);
+        expect(await warehouse.kpis('brand-b', at(0), at(1))).toEqual(other.kpis);
+        expect(await warehouse.recentEvents('brand-a', ['q1'], 10)).toEqual([]);
       });
     }
   });

@@ -181,6 +181,30 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(50);
     });
 
+    it("stores several partitions' batches in one commit, each with its own checkpoint, brands apart", async () => {
+      const warehouse = await setup();
+      const a = brandData('brand-a', 'marker-a', 12);
+      const b = {
+        ...brandData('brand-b', 'marker-b', 7),
+        checkpoint: { consumer: CONSUMER, partition: 5, next_offset: 7 },
+      };
+      await warehouse.commit(a, b);
+
+      expect(await warehouse.checkpoint(CONSUMER, 0)).toBe(12);
+      expect(await warehouse.checkpoint(CONSUMER, 5)).toBe(7);
+      for (const [brand, batch, foreign] of [
+        ['brand-a', a, 'marker-b'],
+        ['brand-b', b, 'marker-a'],
+      ] as const) {
+        const read = await readEverything(warehouse, brand);
+        expect(read.recentEvents).toEqual([...batch.events].reverse());
+        expect(read.counters).toEqual(batch.counters[0]);
+        expect(read.kpis).toEqual(batch.kpis);
+        expectOnlyBrand(read, brand, foreign);
+      }
+      await expect(warehouse.commit()).resolves.toBeUndefined(); // nothing to write
+    });
+
     // Restated for back-ends without transactions (ClickHouse): a failed commit
     // may leave some of its rows, but never a checkpoint ahead of them, and the
     // processor's retry of the same batch ends in the state of one clean commit.

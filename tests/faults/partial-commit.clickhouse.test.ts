@@ -82,12 +82,12 @@ function diesMidCommit(real: Warehouse, database: string, k: number) {
   let alive = true;
   const gone = () => new Error('this processor was killed');
   const writer: WarehouseWriter = {
-    async commit(batch) {
+    async commit(...batches) {
       if (!alive) throw gone();
       alive = false;
       const connection = openConnection({ url: CLICKHOUSE_URL, database });
       try {
-        for (const insert of planWrite(batch, Date.now() * 1000).slice(0, k)) {
+        for (const insert of planWrite(batches, Date.now() * 1000).slice(0, k)) {
           await connection.run(insert.statement, `insert into ${insert.table}`);
         }
       } finally {
@@ -165,9 +165,9 @@ async function insertsOfSecondCommit(): Promise<number> {
   const { brandId, dir, warehouse } = await scenario('plan');
   let inserts = 0;
   const counting: WarehouseWriter = {
-    commit: async (batch) => {
-      inserts = planWrite(batch, 1).length;
-      await warehouse.commit(batch);
+    commit: async (...batches) => {
+      inserts = planWrite(batches, 1).length;
+      await warehouse.commit(...batches);
     },
     checkpoint: (consumer, partition) => warehouse.checkpoint(consumer, partition),
     loadBrand: (brandId, since) => warehouse.loadBrand(brandId, since),

@@ -179,7 +179,7 @@ export async function compatStatements(): Promise<CompatStatement[]> {
   out.push(statement('appliedMigrations', migrationQueries.appliedMigrations(), migrations.length));
 
   sampleCommits().forEach((batch, n) => {
-    for (const insert of planWrite(batch, n + 1)) {
+    for (const insert of planWrite([batch], n + 1)) {
       out.push(statement(`commit ${n + 1}: insert into ${insert.table}`, insert.statement));
     }
   });

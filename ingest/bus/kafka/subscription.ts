@@ -48,6 +48,10 @@ export async function startKafkaSubscription(
   if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) {
     throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   }
+  const concurrency = options.maxConcurrentBatches ?? 1;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`maxConcurrentBatches must be a positive integer, got ${concurrency}`);
+  }
   const { brokerTopic, timings } = deps;
   const consumer: Consumer = deps.kafka.consumer({
     groupId: group,
@@ -188,7 +192,13 @@ export async function startKafkaSubscription(
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: brokerTopic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // kafkajs hands each partition of a fetch to its own worker and fetches again when all are done.
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch,
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

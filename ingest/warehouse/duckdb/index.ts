@@ -19,7 +19,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   return {
     migrate: () => read((s) => migrate(s)),
     // The results and the offset they came from land together or not at all.
-    commit: (batch) => db.transaction((s) => writeCommit(s, batch)),
+    commit: (...batches) =>
+      db.transaction(async (s) => {
+        for (const batch of batches) await writeCommit(s, batch);
+      }),
     checkpoint: (consumer, partition) => read((s) => queries.checkpoint(s, consumer, partition)),
     // One exclusive call: the snapshot is consistent with a single checkpoint.
     loadBrand: (brandId, since) => read((s) => queries.loadBrand(s, brandId, since)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWriteVersions, planCommit } from '../../../clickhouse/commit';
+import { createWriteVersions, planCommit, planWrite } from '../../../clickhouse/commit';
 import { insertRows, kpis, onePerKey, profiles } from '../../../clickhouse/inserts';
 import { alert, at, commit, counters, event, kpi, profile } from '../../contract/warehouse-records';
 
@@ -8,10 +8,12 @@ const checkpoint = { consumer: 'processor', partition: 0, next_offset: 5 };
 describe('planCommit', () => {
   it('plans one INSERT per table with rows, the checkpoint last', () => {
     const planned = planCommit(
-      commit(checkpoint, {
-        events: [event('brand-a', 'e1'), event('brand-a', 'e2')],
-        kpis: [kpi('brand-a', at(0)), kpi('brand-a', at(1))],
-      }),
+      [
+        commit(checkpoint, {
+          events: [event('brand-a', 'e1'), event('brand-a', 'e2')],
+          kpis: [kpi('brand-a', at(0)), kpi('brand-a', at(1))],
+        }),
+      ],
       7,
     );
     expect(planned.map((insert) => insert.table)).toEqual(['events', 'kpi_minute', 'processor_checkpoints']);
@@ -23,7 +25,7 @@ describe('planCommit', () => {
   });
 
   it('writes only the checkpoint for an empty batch', () => {
-    expect(planCommit(commit(checkpoint), 1).map((insert) => insert.table)).toEqual([
+    expect(planCommit([commit(checkpoint)], 1).map((insert) => insert.table)).toEqual([
       'processor_checkpoints',
     ]);
   });
@@ -42,8 +44,43 @@ describe('planCommit', () => {
         ],
       },
     ];
-    for (const parts of bad) expect(() => planCommit(commit(checkpoint, parts), 1)).toThrow();
-    expect(() => planCommit(commit({ ...checkpoint, next_offset: -1 }), 1)).toThrow(RangeError);
+    for (const parts of bad) expect(() => planCommit([commit(checkpoint, parts)], 1)).toThrow();
+    expect(() => planCommit([commit({ ...checkpoint, next_offset: -1 })], 1)).toThrow(RangeError);
+  });
+
+  it("writes several partitions' batches with one INSERT per table, and one redo-log row per partition", () => {
+    const first = commit(
+      { ...checkpoint, partition: 0, next_offset: 10 },
+      { events: [event('brand-a', 'e1')], kpis: [kpi('brand-a', at(0))] },
+    );
+    const second = commit(
+      { ...checkpoint, partition: 3, next_offset: 7 },
+      { events: [event('brand-b', 'e1'), event('brand-b', 'e2')] },
+    );
+    const planned = planWrite([first, second], 9);
+    expect(planned.map((insert) => insert.table)).toEqual([
+      'commit_log',
+      'events',
+      'kpi_minute',
+      'processor_checkpoints',
+    ]);
+    const text = (table: string) => planned.find((insert) => insert.table === table)!.statement.text;
+    expect(text('events').match(/\('brand-[ab]'/g)).toEqual(["('brand-a'", "('brand-b'", "('brand-b'"]);
+    expect(text('processor_checkpoints')).toContain("('processor', 0, 10, 9)");
+    expect(text('processor_checkpoints')).toContain("('processor', 3, 7, 9)");
+    // Each partition's redo row holds its own batch only: a redo finishes that partition alone.
+    const log = text('commit_log');
+    expect(log.match(/\('processor', (\d+), (\d+), '/g)).toEqual([
+      "('processor', 0, 10, '",
+      "('processor', 3, 7, '",
+    ]);
+    expect(log.split('\n')[1]).not.toContain('brand-b');
+  });
+
+  it('refuses two batches of one partition in one commit (the redo log could keep either)', () => {
+    expect(() => planWrite([commit(checkpoint), commit({ ...checkpoint, next_offset: 99 })], 1)).toThrow(
+      /one batch per partition/,
+    );
   });
 });
 

@@ -142,16 +142,16 @@ function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'before') {
     if (dead) throw new Error('the process is gone');
   };
   const writer: WarehouseWriter = {
-    async commit(batch) {
+    async commit(...batches) {
       alive();
       commits += 1;
       if (commits === n) {
-        if (when === 'after') await real.commit(batch);
+        if (when === 'after') await real.commit(...batches);
         dead = true;
         died();
         throw new Error('crash');
       }
-      await real.commit(batch);
+      await real.commit(...batches);
     },
     async checkpoint(consumer, partition) {
       alive();
@@ -324,14 +324,14 @@ describe('createProcessor', () => {
     await bus.publish(TOPICS.eventsRaw, eventMessages(events));
     let commits = 0;
     const flaky: WarehouseWriter = {
-      async commit(batch) {
+      async commit(...batches) {
         commits += 1;
         if (commits === 3 || commits === 4) throw new WarehouseUnavailableError('connection refused');
         if (commits === 6) {
-          await warehouse.commit(batch); // written, but the answer was lost
+          await warehouse.commit(...batches); // written, but the answer was lost
           throw new WarehouseUnavailableError('timed out waiting for the answer');
         }
-        await warehouse.commit(batch);
+        await warehouse.commit(...batches);
       },
       checkpoint: (consumer, partition) => warehouse.checkpoint(consumer, partition),
       loadBrand: (brandId, since) => warehouse.loadBrand(brandId, since),

@@ -5,10 +5,12 @@ import { createClickHouseWarehouse } from '../clickhouse/warehouse';
 import { createInProcessBus } from './bus/in-process';
 import { createKafkaBus } from './bus/kafka/index';
 import type { Bus } from './bus/types';
+import type { Logger } from './log';
 import { createDuckDbWarehouse } from './warehouse/duckdb/index';
 import type { Warehouse } from './warehouse/types';
 
-export function openBus(config: Config, dataDir: string): Bus {
+/** `log` gets the Kafka client's warnings (broker lost, rebalances, retries). */
+export function openBus(config: Config, dataDir: string, log: Logger): Bus {
   switch (config.BUS) {
     case 'inprocess':
       return createInProcessBus({ dir: join(dataDir, 'bus') });
@@ -19,6 +21,7 @@ export function openBus(config: Config, dataDir: string): Bus {
         clientId: `${config.KAFKA_CLIENT_ID}-${config.role}`,
         partitions: config.KAFKA_PARTITIONS,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        logger: log,
       });
   }
 }

@@ -61,7 +61,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   await mkdir(dataDir, { recursive: true });
 
   const brands = await createBrandRegistry({ file: join(dataDir, 'brands.json'), clock });
-  const bus = openBus(config, dataDir);
+  const bus = openBus(config, dataDir, log);
   const warehouse = has('processor') || has('dashboard') ? await openWarehouse(config, dataDir) : undefined;
   await warehouse?.migrate();
 

@@ -43,7 +43,10 @@ export interface KafkaBusOptions {
 }
 
 const DEFAULT_GROUP_TIMINGS: GroupTimings = {
-  sessionTimeoutMs: 30_000,
+  // After a broker restart kafkajs rejoins as a new member, and the coordinator waits for the
+  // old one to time out before it assigns anything: with 30 s the processor sat idle for 30 s
+  // (tests/faults/broker-down). Heartbeats go on during long batches (keep-alive.ts).
+  sessionTimeoutMs: 10_000,
   rebalanceTimeoutMs: 60_000,
   heartbeatIntervalMs: 1_000,
   maxWaitMs: 500,

@@ -1,6 +1,7 @@
 // One brand's identity graph in memory: every profile (merged ones included)
 // and the identifier → profile links. Rebuilt from a BrandSnapshot; lookups
 // follow `merged_into` to the surviving profile.
+import type { IdentifierType } from '../../../src/lib/shared/events';
 import type { Identifier, Profile } from '../../../src/lib/shared/model';
 import type { IdentityLink } from '../../warehouse/types';
 
@@ -17,18 +18,20 @@ export interface IdentityGraph {
   profiles(): IterableIterator<Profile>;
 }
 
-export function identifierKey(identifier: Identifier): string {
-  return `${identifier.type}\u0000${identifier.value}`;
-}
-
 export function createIdentityGraph(
   profiles: readonly Profile[],
   links: readonly IdentityLink[],
 ): IdentityGraph {
   const byId = new Map<string, Profile>();
-  const linkIndex = new Map<string, string>();
+  // Per type, value → profile id: no key string is built per lookup (the identity step's hot path).
+  const linkIndex = new Map<IdentifierType, Map<string, string>>();
+  const indexOf = (type: IdentifierType) => {
+    let index = linkIndex.get(type);
+    if (!index) linkIndex.set(type, (index = new Map()));
+    return index;
+  };
   for (const profile of profiles) byId.set(profile.profile_id, profile);
-  for (const link of links) linkIndex.set(identifierKey(link), link.profile_id);
+  for (const link of links) indexOf(link.type).set(link.value, link.profile_id);
 
   function survivor(profileId: string): Profile | undefined {
     let profile = byId.get(profileId);
@@ -43,7 +46,7 @@ export function createIdentityGraph(
 
   return {
     lookup(identifier) {
-      const profileId = linkIndex.get(identifierKey(identifier));
+      const profileId = linkIndex.get(identifier.type)?.get(identifier.value);
       return profileId === undefined ? undefined : survivor(profileId);
     },
     get: (profileId) => byId.get(profileId),
@@ -52,7 +55,7 @@ export function createIdentityGraph(
       byId.set(profile.profile_id, profile);
     },
     link(identifier, profileId) {
-      linkIndex.set(identifierKey(identifier), profileId);
+      indexOf(identifier.type).set(identifier.value, profileId);
       const profile = byId.get(profileId);
       if (
         profile &&

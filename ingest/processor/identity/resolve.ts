@@ -70,9 +70,7 @@ interface Candidate {
 }
 
 export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
-  const candidates = findCandidates(graph, input.identifiers);
-  const unmatched = input.identifiers.filter((id) => !graph.lookup(id));
-  const newProfileId = profileIdFor(input.brandId, input.eventId);
+  const { candidates, unmatched } = findCandidates(graph, input.identifiers);
 
   const person = {
     userId: input.identifiers.find((id) => id.type === 'user_id')?.value,
@@ -114,7 +112,8 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   let mergedIds: string[] = [];
   if (joined.length === 0) {
     kind = 'new';
-    profileId = newProfileId;
+    // Hashed only here: most events go to a profile that exists.
+    profileId = profileIdFor(input.brandId, input.eventId);
   } else if (joined.length === 1) {
     kind = 'attach';
     profileId = joined[0]!.profile.profile_id;
@@ -168,18 +167,30 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   return { kind, profileId, mergedIds, newLinks: kind === 'review' ? [] : unmatched, records };
 }
 
-/** Surviving profiles the identifiers point to, in order of the best identifier that found each. */
-function findCandidates(graph: IdentityGraph, identifiers: readonly Identifier[]): Candidate[] {
+/**
+ * Surviving profiles the identifiers point to, in order of the best identifier
+ * that found each, and the identifiers that point nowhere (one lookup each).
+ */
+function findCandidates(
+  graph: IdentityGraph,
+  identifiers: readonly Identifier[],
+): { candidates: Candidate[]; unmatched: Identifier[] } {
   const byProfile = new Map<string, Candidate>();
+  const unmatched: Identifier[] = [];
   const ordered = [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
   for (const identifier of ordered) {
     const profile = graph.lookup(identifier);
-    if (!profile) continue;
+    if (!profile) {
+      unmatched.push(identifier);
+      continue;
+    }
     const existing = byProfile.get(profile.profile_id);
     if (existing) existing.matchedBy.push(identifier);
     else byProfile.set(profile.profile_id, { profile, matchedBy: [identifier] });
   }
-  return [...byProfile.values()];
+  // Unmatched identifiers keep the event's order, as before.
+  unmatched.sort((a, b) => identifiers.indexOf(a) - identifiers.indexOf(b));
+  return { candidates: [...byProfile.values()], unmatched };
 }
 
 function olderFirst(a: Profile, b: Profile): number {

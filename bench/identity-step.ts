@@ -11,6 +11,7 @@
 // sometimes with a new cookie), 20 % from new anonymous visitors, 10 % logins
 // that join an anonymous profile to a known person (a merge).
 import { performance } from 'node:perf_hooks';
+import { IDENTIFIER_TYPES } from '../src/lib/shared/events';
 import type { Identifier, Profile } from '../src/lib/shared/model';
 import type { IdentityLink } from '../ingest/warehouse/types';
 import { applyResolution } from '../ingest/processor/identity/apply';
@@ -104,18 +105,23 @@ function main(): void {
     }
   }
 
+  // As normalize hands them over: one identifier per type, in priority order.
+  for (const [e, ids] of events.entries()) {
+    events[e] = ids
+      .filter((id, i) => ids.findIndex((other) => other.type === id.type) === i)
+      .sort((a, b) => IDENTIFIER_TYPES.indexOf(a.type) - IDENTIFIER_TYPES.indexOf(b.type));
+  }
+  const eventIds = events.map((_, e) => `e${e}`);
+
   const counts = new Map<string, number>();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (let e = 0; e < events.length; e++) {
-    const ids = events[e]!;
-    // One identifier per type, as normalize hands them over.
-    const unique = ids.filter((id, i) => ids.findIndex((other) => other.type === id.type) === i);
     const resolution = resolveIdentity(graph, {
       brandId: BRAND,
-      eventId: `e${e}`,
+      eventId: eventIds[e]!,
       atIso: AT,
-      identifiers: unique,
+      identifiers: events[e]!,
     });
     applyResolution(graph, resolution, BRAND, AT);
     counts.set(resolution.kind, (counts.get(resolution.kind) ?? 0) + 1);

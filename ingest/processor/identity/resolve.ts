@@ -72,39 +72,38 @@ interface Candidate {
 export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
   const { candidates, unmatched } = findCandidates(graph, input.identifiers);
 
-  const person = {
-    userId: input.identifiers.find((id) => id.type === 'user_id')?.value,
-    strong: new Set(input.identifiers.filter(isStrong).map(key)),
-  };
+  let personUserId = userIdOf(input.identifiers);
+  /**
+   * The person's strong identifiers: the event's and those of the candidates
+   * joined so far. Built only when a weak-only candidate needs the check.
+   */
+  let personStrong: Set<string> | undefined;
   const joined: Candidate[] = [];
   const refused: { candidate: Candidate; reason: string }[] = [];
 
   for (const candidate of candidates) {
-    const candidateUserId = candidate.profile.identifiers.find((id) => id.type === 'user_id')?.value;
-    const candidateStrong = candidate.profile.identifiers.filter(isStrong).map(key);
-    const weakOnly = candidate.matchedBy.every((id) => WEAK_IDENTIFIER_TYPES.includes(id.type));
-    if (person.userId !== undefined && candidateUserId !== undefined && candidateUserId !== person.userId) {
+    const candidateUserId = userIdOf(candidate.profile.identifiers);
+    if (personUserId !== undefined && candidateUserId !== undefined && candidateUserId !== personUserId) {
       refused.push({
         candidate,
-        reason: `conflicting customer ids: ${candidateUserId} and ${person.userId} are different people`,
+        reason: `conflicting customer ids: ${candidateUserId} and ${personUserId} are different people`,
       });
       continue;
     }
-    if (
-      weakOnly &&
-      person.strong.size > 0 &&
-      candidateStrong.length > 0 &&
-      !candidateStrong.some((k) => person.strong.has(k))
-    ) {
-      refused.push({
-        candidate,
-        reason: `weak identifier (${types(candidate.matchedBy)}) would join two people with different strong identifiers`,
-      });
-      continue;
+    if (candidate.matchedBy.every(isWeak)) {
+      personStrong ??= strongKeys([input.identifiers, ...joined.map((c) => c.profile.identifiers)]);
+      if (personStrong.size > 0 && sharesNoStrong(candidate.profile.identifiers, personStrong)) {
+        refused.push({
+          candidate,
+          reason: `weak identifier (${types(candidate.matchedBy)}) would join two people with different strong identifiers`,
+        });
+        continue;
+      }
     }
     joined.push(candidate);
-    person.userId ??= candidateUserId;
-    for (const k of candidateStrong) person.strong.add(k);
+    personUserId ??= candidateUserId;
+    if (personStrong)
+      for (const id of candidate.profile.identifiers) if (isStrong(id)) personStrong.add(key(id));
   }
 
   let kind: ResolutionKind;
@@ -128,16 +127,8 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   }
 
   const records: MergeRecord[] = [];
-  const record = (r: Omit<MergeRecord, 'brand_id' | 'merge_id' | 'event_id' | 'at'>) =>
-    records.push({
-      brand_id: input.brandId,
-      merge_id: mergeIdFor(input.brandId, input.eventId, records.length),
-      ...r,
-      event_id: input.eventId,
-      at: input.atIso,
-    });
   if (kind === 'merge') {
-    record({
+    record(input, records, {
       action: 'merge',
       into_profile_id: profileId,
       from_profile_ids: mergedIds,
@@ -146,7 +137,7 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
     });
   }
   if (kind === 'review') {
-    record({
+    record(input, records, {
       action: 'review',
       into_profile_id: profileId,
       from_profile_ids: joined.slice(1).map((c) => c.profile.profile_id),
@@ -155,7 +146,7 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
     });
   }
   for (const { candidate, reason } of refused) {
-    record({
+    record(input, records, {
       action: 'refuse',
       into_profile_id: profileId,
       from_profile_ids: [candidate.profile.profile_id],
@@ -193,6 +184,21 @@ function findCandidates(
   return { candidates: [...byProfile.values()], unmatched };
 }
 
+/** Appends a record; its id derives from the event and its place, so a replay writes the same rows. */
+function record(
+  input: ResolveInput,
+  records: MergeRecord[],
+  fields: Omit<MergeRecord, 'brand_id' | 'merge_id' | 'event_id' | 'at'>,
+): void {
+  records.push({
+    brand_id: input.brandId,
+    merge_id: mergeIdFor(input.brandId, input.eventId, records.length),
+    ...fields,
+    event_id: input.eventId,
+    at: input.atIso,
+  });
+}
+
 function olderFirst(a: Profile, b: Profile): number {
   if (a.first_seen !== b.first_seen) return a.first_seen < b.first_seen ? -1 : 1;
   return a.profile_id < b.profile_id ? -1 : a.profile_id > b.profile_id ? 1 : 0;
@@ -200,5 +206,28 @@ function olderFirst(a: Profile, b: Profile): number {
 
 const rank = (type: IdentifierType) => IDENTIFIER_TYPES.indexOf(type);
 const isStrong = (id: Identifier) => STRONG_IDENTIFIER_TYPES.includes(id.type);
+const isWeak = (id: Identifier) => WEAK_IDENTIFIER_TYPES.includes(id.type);
+
+function userIdOf(identifiers: readonly Identifier[]): string | undefined {
+  for (const id of identifiers) if (id.type === 'user_id') return id.value;
+  return undefined;
+}
+
+function strongKeys(lists: readonly (readonly Identifier[])[]): Set<string> {
+  const keys = new Set<string>();
+  for (const list of lists) for (const id of list) if (isStrong(id)) keys.add(key(id));
+  return keys;
+}
+
+/** The profile holds a strong identifier, and none of them is among `strong`. */
+function sharesNoStrong(identifiers: readonly Identifier[], strong: ReadonlySet<string>): boolean {
+  let holdsStrong = false;
+  for (const id of identifiers) {
+    if (!isStrong(id)) continue;
+    if (strong.has(key(id))) return false;
+    holdsStrong = true;
+  }
+  return holdsStrong;
+}
 const key = (id: Identifier) => `${id.type}:${id.value}`;
 const types = (ids: readonly Identifier[]) => [...new Set(ids.map((id) => id.type))].join(', ');

@@ -12,6 +12,8 @@ export const brandIdSchema = z
 export const WEBHOOK_SOURCES = ['shopify', 'woocommerce', 'whatsapp'] as const;
 export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
 
+const junkValues = z.array(z.string().trim().min(1).max(256)).max(1000).default([]);
+
 export const brandSettingsSchema = z.object({
   /** ISO 3166 country for phone numbers written without a country code. */
   default_country: z.string().length(2).default('US'),
@@ -44,6 +46,27 @@ export const brandSettingsSchema = z.object({
       burst: z.number().int().min(1).default(1000),
     })
     .default({ events_per_second: 1000, burst: 1000 }),
+  /** Identifier values this brand knows are junk (its shop's placeholder email, a test
+   *  loyalty card), added to the built-in list (ingest/processor/normalize.ts), never replacing it. */
+  junk_identifiers: z
+    .object({
+      /** Whole values, for every identifier type. */
+      values: junkValues,
+      emails: junkValues,
+      /** Email local parts (before the @). */
+      email_local_parts: junkValues,
+      /** Email domains (after the @), subdomains included. */
+      email_domains: junkValues,
+      /** Phone numbers in national form, digits only. */
+      phone_national_numbers: junkValues,
+    })
+    .default({
+      values: [],
+      emails: [],
+      email_local_parts: [],
+      email_domains: [],
+      phone_national_numbers: [],
+    }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
 /** Settings as written by a person: every field optional, defaults filled in. */

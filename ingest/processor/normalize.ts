@@ -5,6 +5,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_TYPES, type IdentifierType, type InboundEvent } from '../../src/lib/shared/events';
 import type { Identifier } from '../../src/lib/shared/model';
+import type { BrandSettings } from '../brands/types';
 
 /**
  * Values that never identify anyone. Data, not code: a brand-specific list can
@@ -50,6 +51,33 @@ export const JUNK_IDENTIFIERS: JunkList = {
   emailDomains: ['example.com', 'example.org', 'example.net', 'test.com', 'localhost'],
   phoneNationalNumbers: ['1234567890', '0123456789', '123456789'],
 };
+
+/**
+ * The built-in list plus the brand's own (brand settings `junk_identifiers`),
+ * lower-cased as every comparison is. Remembered per settings object: the
+ * registry replaces it when the brands file changes.
+ */
+export function junkListFor(settings: BrandSettings): JunkList {
+  let list = junkLists.get(settings);
+  if (!list) {
+    const extra = settings.junk_identifiers;
+    const lower = (values: readonly string[]) => values.map((v) => v.trim().toLowerCase());
+    list = {
+      values: [...JUNK_IDENTIFIERS.values, ...lower(extra.values)],
+      emails: [...JUNK_IDENTIFIERS.emails, ...lower(extra.emails)],
+      emailLocalParts: [...JUNK_IDENTIFIERS.emailLocalParts, ...lower(extra.email_local_parts)],
+      emailDomains: [...JUNK_IDENTIFIERS.emailDomains, ...lower(extra.email_domains)],
+      phoneNationalNumbers: [
+        ...JUNK_IDENTIFIERS.phoneNationalNumbers,
+        ...extra.phone_national_numbers.map((v) => v.replace(/\D/g, '')),
+      ],
+    };
+    junkLists.set(settings, list);
+  }
+  return list;
+}
+
+const junkLists = new WeakMap<BrandSettings, JunkList>();
 
 /** Longer values are not identifiers (a pasted payload, a token): dropped. */
 export const MAX_IDENTIFIER_LENGTH = 256;

@@ -29,7 +29,7 @@ import { BrandLoadError, type BrandState, type BrandStates } from './brand-state
 import { createChanges, type Changes } from './changes';
 import { sourceKey } from './dedupe';
 import { shortHash } from './ids';
-import { normalizeEvent } from './normalize';
+import { junkListFor, normalizeEvent } from './normalize';
 
 export const DEFAULT_GROUP = 'processor';
 
@@ -200,7 +200,10 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
     changes.duplicate(state);
     return;
   }
-  const normalized = normalizeEvent(event, { defaultCountry: state.brand.settings.default_country });
+  const normalized = normalizeEvent(event, {
+    defaultCountry: state.brand.settings.default_country,
+    junk: junkListFor(state.brand.settings),
+  });
   if (!normalized.ok) {
     changes.rejected(rejectionOf(event, normalized.reason, normalized.detail, now), state);
     return;

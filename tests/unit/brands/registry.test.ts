@@ -168,6 +168,15 @@ describe('createBrandRegistry', () => {
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toContain('brands.0.write_key_sha256: expected a SHA-256 hex digest');
     expect((error as Error).message).toContain('brands.0.webhook_secrets.shopify');
+
+    // A brand's own junk list with a blank entry and a string where a list belongs: each named.
+    const withJunk = JSON.parse(await readFile(join(dir, 'good.json'), 'utf8'));
+    withJunk.brands[0].settings.junk_identifiers = { emails: ['  '], values: 'walk-in' };
+    await writeFile(file, JSON.stringify(withJunk));
+    const junkError = await createBrandRegistry({ file }).catch((caught: unknown) => caught);
+    expect(junkError).toBeInstanceOf(BrandsFileError);
+    expect((junkError as Error).message).toContain('brands.0.settings.junk_identifiers.emails.0');
+    expect((junkError as Error).message).toContain('brands.0.settings.junk_identifiers.values');
   });
 
   it('rejects a file where two brands share an id or a username', async () => {

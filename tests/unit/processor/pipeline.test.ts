@@ -11,6 +11,12 @@ import { batchOf, envelopeOf, eventMessages, makeRegistry, openWarehouse, tempDi
 
 const ACME_SETTINGS = {
   default_country: 'IN',
+  // The shop's own placeholders: never a person, for acme only.
+  junk_identifiers: {
+    emails: ['FrontDesk@Acme-Shop.in'],
+    values: ['walk-in'],
+    phone_national_numbers: ['90000 12345'],
+  },
   intent: { half_life_minutes: 60, medium_threshold: 10, high_threshold: 25 },
   conversion_drop: { window_minutes: 1, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 3 },
 };
@@ -106,6 +112,59 @@ describe('processBatch', () => {
     expect(await warehouse.kpis('other', at(0), at(MINUTE))).toEqual([
       expect.objectContaining({ brand_id: 'other', events: 1, revenue: 0 }),
     ]);
+  });
+
+  it("drops the brand's own junk identifiers, on top of the built-in list, and only for that brand", async () => {
+    const placeholders = { email: 'frontdesk@acme-shop.in', loyalty_id: 'WALK-IN', phone: '+91 90000 12345' };
+    const result = await run(
+      eventMessages([
+        ev({
+          brand_id: 'acme',
+          event_id: 'j1',
+          identifiers: { ...placeholders, user_id: 'c-1' },
+          received_at: at(SECOND),
+        }),
+        ev({
+          brand_id: 'acme',
+          event_id: 'j2',
+          identifiers: { ...placeholders, user_id: 'c-2' },
+          received_at: at(2 * SECOND),
+        }),
+        ev({
+          brand_id: 'acme',
+          event_id: 'j3',
+          identifiers: { email: 'null', user_id: 'c-3' },
+          received_at: at(3 * SECOND),
+        }),
+        ev({
+          brand_id: 'other',
+          event_id: 'j4',
+          identifiers: { ...placeholders, user_id: 'o-1' },
+          received_at: at(4 * SECOND),
+        }),
+      ]),
+    );
+    // acme: three customers, none linked to the placeholders, so none merged through them.
+    const acme = result.commit.profiles.filter((p) => p.brand_id === 'acme');
+    expect(acme).toHaveLength(3);
+    for (const profile of acme) expect(profile.identifiers.map((id) => id.type)).toEqual(['user_id']);
+    expect(result.commit.merges.filter((m) => m.brand_id === 'acme')).toEqual([]);
+    // other: the same values are ordinary identifiers there.
+    const [other] = result.commit.profiles.filter((p) => p.brand_id === 'other');
+    expect(other!.identifiers.map((id) => id.type).sort()).toEqual([
+      'email',
+      'loyalty_id',
+      'phone',
+      'user_id',
+    ]);
+    expect(
+      await warehouse.lookupProfile('other', { type: 'email', value: 'frontdesk@acme-shop.in' }),
+    ).toMatchObject({
+      brand_id: 'other',
+    });
+    expect(
+      await warehouse.lookupProfile('acme', { type: 'email', value: 'frontdesk@acme-shop.in' }),
+    ).toBeNull();
   });
 
   it('stores hostile messages as rejected with a reason, never throwing them away', async () => {

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { IDENTIFIER_TYPES } from '../src/lib/shared/events';
 import type { Identifier, Profile } from '../src/lib/shared/model';
 import type { IdentityLink } from '../ingest/warehouse/types';
+import { brandSettingsSchema } from '../ingest/brands/types';
 import { applyResolution } from '../ingest/processor/identity/apply';
 import { createIdentityGraph } from '../ingest/processor/identity/graph';
 import { resolveIdentity } from '../ingest/processor/identity/resolve';
@@ -22,6 +23,7 @@ import { emptyProfile } from '../ingest/processor/profile/aggregates';
 const profileCount = Number(process.argv[2] ?? 1_000_000);
 const eventCount = Number(process.argv[3] ?? 500_000);
 const BRAND = 'bench-brand';
+const LIMITS = brandSettingsSchema.parse({}).identity_limits;
 const AT = '2026-11-01T10:00:00.000Z';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -122,6 +124,7 @@ function main(): void {
       eventId: eventIds[e]!,
       atIso: AT,
       identifiers: events[e]!,
+      limits: LIMITS,
     });
     applyResolution(graph, resolution, BRAND, AT);
     counts.set(resolution.kind, (counts.get(resolution.kind) ?? 0) + 1);

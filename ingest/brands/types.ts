@@ -12,6 +12,7 @@ export const brandIdSchema = z
 export const WEBHOOK_SOURCES = ['shopify', 'woocommerce', 'whatsapp'] as const;
 export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
 
+const limit = (fallback: number) => z.number().int().min(1).max(10_000).default(fallback);
 const junkValues = z.array(z.string().trim().min(1).max(256)).max(1000).default([]);
 
 export const brandSettingsSchema = z.object({
@@ -46,6 +47,19 @@ export const brandSettingsSchema = z.object({
       burst: z.number().int().min(1).default(1000),
     })
     .default({ events_per_second: 1000, burst: 1000 }),
+  /** At most this many identifiers of each type on one profile. A link or merge that
+   *  would pass a limit is not made: the lower-priority identifier of the event is
+   *  demoted (recorded in the merge history) instead (ingest/processor/identity/resolve.ts). */
+  identity_limits: z
+    .object({
+      user_id: limit(1),
+      email: limit(3),
+      phone: limit(3),
+      loyalty_id: limit(1),
+      device_id: limit(10),
+      anonymous_id: limit(50),
+    })
+    .default({ user_id: 1, email: 3, phone: 3, loyalty_id: 1, device_id: 10, anonymous_id: 50 }),
   /** Identifier values this brand knows are junk (its shop's placeholder email, a test
    *  loyalty card), added to the built-in list (ingest/processor/normalize.ts), never replacing it. */
   junk_identifiers: z

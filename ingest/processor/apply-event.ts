@@ -21,6 +21,7 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     eventId: event.event_id,
     atIso,
     identifiers: normalized.identifiers,
+    limits: state.brand.settings.identity_limits,
   });
   const { profile, merged } = applyResolution(state.graph, resolution, brandId, atIso);
   for (const record of resolution.records) changes.merge(record);

@@ -49,6 +49,8 @@ export interface ResolveInput {
   atIso: string;
   /** Normalized, junk-free identifiers. */
   identifiers: readonly Identifier[];
+  /** At most this many identifiers of each type on one profile (brand settings `identity_limits`). */
+  limits: Readonly<Record<IdentifierType, number>>;
 }
 
 export type ResolutionKind = 'new' | 'attach' | 'merge' | 'review';
@@ -80,6 +82,7 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   let personStrong: Set<string> | undefined;
   const joined: Candidate[] = [];
   const refused: { candidate: Candidate; reason: string }[] = [];
+  const demoted: { candidate: Candidate; reason: string }[] = [];
 
   for (const candidate of candidates) {
     const candidateUserId = userIdOf(candidate.profile.identifiers);
@@ -99,6 +102,14 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
         });
         continue;
       }
+    }
+    const over = joined.length > 0 ? overLimit(input.limits, joined, candidate) : undefined;
+    if (over) {
+      demoted.push({
+        candidate,
+        reason: `joining would give one profile ${over.count} ${over.type} identifiers (limit ${over.limit}); ${types(candidate.matchedBy)} not used to link`,
+      });
+      continue;
     }
     joined.push(candidate);
     personUserId ??= candidateUserId;
@@ -155,7 +166,68 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
     });
   }
 
-  return { kind, profileId, mergedIds, newLinks: kind === 'review' ? [] : unmatched, records };
+  for (const { candidate, reason } of demoted) {
+    record(input, records, {
+      action: 'demote',
+      into_profile_id: profileId,
+      from_profile_ids: [candidate.profile.profile_id],
+      reason,
+      identifiers: candidate.matchedBy,
+    });
+  }
+
+  // New identifiers link to the profile while its type has room; the rest are demoted.
+  const newLinks: Identifier[] = [];
+  if (kind !== 'review') {
+    for (const identifier of unmatched) {
+      const held = countOfType(identifier.type, joined) + countOfType(identifier.type, newLinks);
+      const limit = input.limits[identifier.type];
+      if (held < limit) {
+        newLinks.push(identifier);
+        continue;
+      }
+      record(input, records, {
+        action: 'demote',
+        into_profile_id: profileId,
+        from_profile_ids: [],
+        reason: `the profile already holds ${held} ${identifier.type} identifiers (limit ${limit}); this one is not linked`,
+        identifiers: [identifier],
+      });
+    }
+  }
+
+  return { kind, profileId, mergedIds, newLinks, records };
+}
+
+/**
+ * The first identifier type whose distinct values, over the joined profiles
+ * and the candidate together, pass its limit. Joined profiles are within
+ * their limits and share no value with one another (a value links to one
+ * profile), so only the candidate's values can push a type over.
+ */
+function overLimit(
+  limits: Readonly<Record<IdentifierType, number>>,
+  joined: readonly Candidate[],
+  candidate: Candidate,
+): { type: IdentifierType; count: number; limit: number } | undefined {
+  for (const type of IDENTIFIER_TYPES) {
+    const adds = countOfType(type, [candidate]);
+    if (adds === 0) continue;
+    const count = countOfType(type, joined) + adds;
+    if (count > limits[type]) return { type, count, limit: limits[type] };
+  }
+  return undefined;
+}
+
+/** Identifiers of `type` held by the candidates' profiles (or in a list of identifiers). */
+function countOfType(type: IdentifierType, from: readonly (Candidate | Identifier)[]): number {
+  let count = 0;
+  for (const item of from) {
+    if ('profile' in item) {
+      for (const id of item.profile.identifiers) if (id.type === type) count += 1;
+    } else if (item.type === type) count += 1;
+  }
+  return count;
 }
 
 /**

@@ -50,8 +50,12 @@ export interface StoredEvent {
   properties: Record<string, unknown>;
 }
 
-/** Why identity resolution linked, merged or refused. */
-export const MERGE_ACTIONS = ['merge', 'refuse', 'review'] as const;
+/**
+ * What identity resolution recorded: a merge; a refusal (identifiers that say
+ * two different people); a review (too many profiles to merge unasked); a
+ * demotion (a link or merge that would pass a per-type limit, not made).
+ */
+export const MERGE_ACTIONS = ['merge', 'refuse', 'review', 'demote'] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
 
 export interface MergeRecord {

@@ -4,6 +4,7 @@ import type { Identifier, MergeRecord, Profile } from '../../../../src/lib/share
 import { applyResolution } from '../../../../ingest/processor/identity/apply';
 import { createIdentityGraph, type IdentityGraph } from '../../../../ingest/processor/identity/graph';
 import { resolveIdentity, type Resolution } from '../../../../ingest/processor/identity/resolve';
+import { brandSettingsSchema } from '../../../../ingest/brands/types';
 import { profileIdFor } from '../../../../ingest/processor/ids';
 import { absorbProfiles, applyProfileEvent } from '../../../../ingest/processor/profile/aggregates';
 import { normalizeEvent } from '../../../../ingest/processor/normalize';
@@ -11,8 +12,16 @@ import { at, makeEvent, MINUTE } from '../fixtures';
 
 type Ids = Partial<Record<IdentifierType, string>>;
 
+const DEFAULT_LIMITS = brandSettingsSchema.parse({}).identity_limits;
+
 /** Runs one event through normalize → resolve → apply → aggregates, as the pipeline does. */
-function see(graph: IdentityGraph, eventId: string, identifiers: Ids, minute = 0): Resolution {
+function see(
+  graph: IdentityGraph,
+  eventId: string,
+  identifiers: Ids,
+  minute = 0,
+  limits: Record<IdentifierType, number> = DEFAULT_LIMITS,
+): Resolution {
   const event = makeEvent({ event_id: eventId, identifiers, received_at: at(minute * MINUTE) });
   const normalized = normalizeEvent(event, { defaultCountry: 'IN' });
   if (!normalized.ok) throw new Error('fixture did not normalize');
@@ -21,6 +30,7 @@ function see(graph: IdentityGraph, eventId: string, identifiers: Ids, minute = 0
     eventId,
     atIso: event.received_at,
     identifiers: normalized.value.identifiers,
+    limits,
   });
   const applied = applyResolution(graph, resolution, 'acme', event.received_at);
   absorbProfiles(applied.profile, applied.merged);
@@ -248,5 +258,59 @@ describe('resolveIdentity', () => {
     ];
     const rebuilt = createIdentityGraph(profiles, links);
     expect(rebuilt.lookup({ type: 'phone', value: '+919876543210' })?.profile_id).toBe(a.profileId);
+  });
+  it('demotes a lower-priority identifier whose merge would give a profile two loyalty cards', () => {
+    const graph = createIdentityGraph([], []);
+    // A store kiosk's device first seen with one shopper's card, then with another's.
+    const first = see(graph, 'k1', { loyalty_id: 'LOY-1', device_id: 'kiosk-7' });
+    const second = see(graph, 'k2', { loyalty_id: 'LOY-2' }, 1);
+    const third = see(graph, 'k3', { loyalty_id: 'LOY-2', device_id: 'kiosk-7' }, 2);
+    expect(third.kind).toBe('attach');
+    expect(third.profileId).toBe(second.profileId);
+    expect(third.mergedIds).toEqual([]);
+    expect(third.records).toEqual([
+      expect.objectContaining({
+        action: 'demote',
+        into_profile_id: second.profileId,
+        from_profile_ids: [first.profileId],
+        identifiers: [{ type: 'device_id', value: 'kiosk-7' }],
+        reason: expect.stringContaining('2 loyalty_id identifiers (limit 1)'),
+        event_id: 'k3',
+      }),
+    ]);
+    expect(lookup(graph, 'loyalty_id', 'LOY-1')).toBe(first.profileId);
+    expect(lookup(graph, 'loyalty_id', 'LOY-2')).toBe(second.profileId);
+  });
+
+  it('links a new identifier only while its type has room on the profile, and records the rest', () => {
+    const graph = createIdentityGraph([], []);
+    const limits = { ...DEFAULT_LIMITS, email: 2 };
+    const first = see(graph, 'm1', { user_id: 'c-1', email: 'a@shop.in' }, 0, limits);
+    see(graph, 'm2', { user_id: 'c-1', email: 'b@shop.in' }, 1, limits);
+    const third = see(graph, 'm3', { user_id: 'c-1', email: 'c@shop.in' }, 2, limits);
+    expect(third).toMatchObject({ kind: 'attach', profileId: first.profileId, newLinks: [] });
+    expect(third.records).toEqual([
+      expect.objectContaining({
+        action: 'demote',
+        from_profile_ids: [],
+        identifiers: [{ type: 'email', value: 'c@shop.in' }],
+        reason: expect.stringContaining('already holds 2 email identifiers (limit 2)'),
+      }),
+    ]);
+    expect(lookup(graph, 'email', 'c@shop.in')).toBeUndefined();
+    expect(ids(graph.get(first.profileId)).filter((id) => id.type === 'email')).toHaveLength(2);
+    // The event itself still belongs to its customer.
+    expect(see(graph, 'm4', { email: 'b@shop.in' }, 3, limits).profileId).toBe(first.profileId);
+  });
+
+  it('still merges when the merged profile stays within every limit', () => {
+    const graph = createIdentityGraph([], []);
+    const web = see(graph, 'w1', { email: 'a@shop.in', anonymous_id: 'ck-1' });
+    const store = see(graph, 'w2', { phone: '+91 98765 43210', loyalty_id: 'LOY-9' }, 1);
+    const both = see(graph, 'w3', { email: 'a@shop.in', phone: '098765 43210' }, 2);
+    expect(both.kind).toBe('merge');
+    expect(both.records.map((r) => r.action)).toEqual(['merge']);
+    expect(lookup(graph, 'loyalty_id', 'LOY-9')).toBe(lookup(graph, 'anonymous_id', 'ck-1'));
+    expect([web.profileId, store.profileId]).toContain(both.profileId);
   });
 });

@@ -45,6 +45,18 @@ export const queries = {
       ORDER BY timestamp DESC, received_at DESC, event_id DESC
       LIMIT ${count(limit)}`,
 
+  /** Every action when `actions` is undefined; callers answer an empty list themselves. */
+  mergeLog: (brandId: string, actions: readonly string[] | undefined, limit: number): SqlFragment =>
+    actions
+      ? sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
+          WHERE brand_id = ${brandId} AND action IN ${list(actions)}
+          ORDER BY at DESC, merge_id DESC
+          LIMIT ${count(limit)}`
+      : sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
+          WHERE brand_id = ${brandId}
+          ORDER BY at DESC, merge_id DESC
+          LIMIT ${count(limit)}`,
+
   mergeHistory: (brandId: string, profileIds: readonly string[], limit: number): SqlFragment =>
     sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
       WHERE brand_id = ${brandId}

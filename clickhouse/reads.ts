@@ -8,6 +8,7 @@ import type {
   BrandCounters,
   Identifier,
   KpiMinute,
+  MergeAction,
   MergeRecord,
   Profile,
   StoredEvent,
@@ -81,6 +82,17 @@ export async function recentEvents(
   if (profileIds.length === 0) return [];
   const rows = await db.rows(queries.recentEvents(brandId, profileIds, checkLimit(limit)), 'read events');
   return rows.map(toStoredEvent);
+}
+
+export async function mergeLog(
+  db: Connection,
+  brandId: string,
+  actions: readonly MergeAction[] | undefined,
+  limit: number,
+): Promise<MergeRecord[]> {
+  if (actions?.length === 0) return [];
+  const rows = await db.rows(queries.mergeLog(brandId, actions, checkLimit(limit)), 'read merge_history');
+  return rows.map(toMergeRecord);
 }
 
 export async function mergeHistory(

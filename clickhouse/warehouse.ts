@@ -74,6 +74,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     recentEvents: (brandId, profileIds, limit) =>
       read((c) => reads.recentEvents(c, brandId, profileIds, limit)),
     mergedInto: (brandId, profileId) => read((c) => reads.mergedInto(c, brandId, profileId)),
+    mergeLog: (brandId, actions, limit) => read((c) => reads.mergeLog(c, brandId, actions, limit)),
     mergeHistory: (brandId, profileIds, limit) =>
       read((c) => reads.mergeHistory(c, brandId, profileIds, limit)),
     highIntent: (brandId, limit) => read((c) => reads.highIntent(c, brandId, limit)),

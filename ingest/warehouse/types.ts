@@ -11,6 +11,7 @@ import type {
   Identifier,
   BrandCounters,
   KpiMinute,
+  MergeAction,
   MergeRecord,
   Profile,
   StoredEvent,
@@ -80,6 +81,12 @@ export interface WarehouseReader {
   /** Profiles merged into `profileId`, directly or transitively. */
   mergedInto(brandId: string, profileId: string): Promise<string[]>;
   mergeHistory(brandId: string, profileIds: string[], limit: number): Promise<MergeRecord[]>;
+  /** The brand's merge log, newest first: every action, or only those in `actions` (none → none). */
+  mergeLog(
+    brandId: string,
+    actions: readonly MergeAction[] | undefined,
+    limit: number,
+  ): Promise<MergeRecord[]>;
   /** Unmerged profiles at the given levels, highest score first. */
   highIntent(brandId: string, limit: number): Promise<Profile[]>;
   /** KPI rows with `from <= minute < to`, oldest first. */

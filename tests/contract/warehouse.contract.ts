@@ -325,6 +325,43 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(await warehouse.getProfile('brand-a', 'p1')).toMatchObject({ version: 6, orders: 6 });
     });
 
+    it('lists the merge log newest first, filtered by action, one brand only', async () => {
+      const warehouse = await setup();
+      const log = (brand: string) => [
+        merge(brand, 'm-merge', { action: 'merge', at: at(1), reason: `merged ${brand}` }),
+        merge(brand, 'm-refuse', { action: 'refuse', at: at(3), reason: `refused ${brand}` }),
+        merge(brand, 'm-demote', {
+          action: 'demote',
+          at: at(2),
+          from_profile_ids: [],
+          reason: `demoted ${brand}`,
+        }),
+        merge(brand, 'm-review', { action: 'review', at: at(4), reason: `review ${brand}` }),
+      ];
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 1 }, { merges: log('brand-a') }),
+      );
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 2 }, { merges: log('brand-b') }),
+      );
+
+      const all = await warehouse.mergeLog('brand-a', undefined, 10);
+      expect(all.map((m) => m.merge_id)).toEqual(['m-review', 'm-refuse', 'm-demote', 'm-merge']);
+      expect(all).toEqual(expect.arrayContaining(log('brand-a')));
+      expectOnlyBrand(all, 'brand-a', 'brand-b');
+      expect((await warehouse.mergeLog('brand-a', ['refuse', 'demote'], 10)).map((m) => m.action)).toEqual([
+        'refuse',
+        'demote',
+      ]);
+      expect((await warehouse.mergeLog('brand-a', undefined, 2)).map((m) => m.merge_id)).toEqual([
+        'm-review',
+        'm-refuse',
+      ]);
+      expect(await warehouse.mergeLog('brand-a', [], 10)).toEqual([]);
+      expect(await warehouse.mergeLog('brand-c', undefined, 10)).toEqual([]);
+      expectOnlyBrand(await warehouse.mergeLog('brand-b', ['merge'], 10), 'brand-b', 'brand-a');
+    });
+
     it('follows a two-step merge chain to the survivor, and lists what merged into it', async () => {
       const warehouse = await setup();
       await warehouse.commit(

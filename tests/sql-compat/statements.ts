@@ -101,6 +101,11 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, HOSTILE, 0],
   ],
   mergeHistory: [[BRAND, [HOSTILE[2]!], 5]],
+  mergeLog: [
+    [BRAND, undefined, 5],
+    [BRAND, ['merge', 'refuse'], 5],
+    [BRAND, [HOSTILE[0]!], 5],
+  ],
   highIntent: [[BRAND, 10]],
   kpis: [
     [BRAND, at(-60), at(60)],
@@ -131,6 +136,7 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   mergedChildren: [1],
   recentEvents: [HOSTILE.length, 0],
   mergeHistory: [1],
+  mergeLog: [1, 1, 0],
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.
   highIntent: [HOSTILE.length - 2],
   kpis: [2, 1],

@@ -31,6 +31,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     recentEvents: (brandId, profileIds, limit) =>
       read((s) => queries.recentEvents(s, brandId, profileIds, limit)),
     mergedInto: (brandId, profileId) => read((s) => queries.mergedInto(s, brandId, profileId)),
+    mergeLog: (brandId, actions, limit) => read((s) => queries.mergeLog(s, brandId, actions, limit)),
     mergeHistory: (brandId, profileIds, limit) =>
       read((s) => queries.mergeHistory(s, brandId, profileIds, limit)),
     highIntent: (brandId, limit) => read((s) => queries.highIntent(s, brandId, limit)),

@@ -6,6 +6,7 @@ import type {
   BrandCounters,
   Identifier,
   KpiMinute,
+  MergeAction,
   MergeRecord,
   Profile,
   StoredEvent,
@@ -81,6 +82,26 @@ export async function mergedInto(session: Session, brandId: string, profileId: s
     [varchar(brandId), varchar(profileId)],
   );
   return rows.map((row) => text(row, 'profile_id'));
+}
+
+export async function mergeLog(
+  session: Session,
+  brandId: string,
+  actions: readonly MergeAction[] | undefined,
+  limit: number,
+): Promise<MergeRecord[]> {
+  if (actions?.length === 0) return [];
+  const rows = actions
+    ? await session.rows(
+        `SELECT * FROM merge_history WHERE brand_id = $1 AND action IN (SELECT unnest($2))
+         ORDER BY "at" DESC, merge_id DESC LIMIT $3`,
+        [varchar(brandId), varcharList(actions), bigint(checkLimit(limit))],
+      )
+    : await session.rows(
+        `SELECT * FROM merge_history WHERE brand_id = $1 ORDER BY "at" DESC, merge_id DESC LIMIT $2`,
+        [varchar(brandId), bigint(checkLimit(limit))],
+      );
+  return rows.map(toMergeRecord);
 }
 
 export async function mergeHistory(

@@ -10,11 +10,20 @@ import { identifyCaller, type Caller } from '../caller';
 import { loadHighIntent } from '../high-intent';
 import { parseIdentifierQuery } from '../identifier-query';
 import { parseKpiRange } from '../kpi-range';
+import { parseMergeActions } from '../merge-actions-query';
 import { loadProfileView } from '../profile-view';
 import { createSessionCodec } from '../session';
 import { LIMITS } from './limits';
 import { openApiDocument } from './openapi';
-import type { AlertsBody, ErrorBody, HighIntentBody, KpisBody, RejectedBody, StatusBody } from './responses';
+import type {
+  AlertsBody,
+  ErrorBody,
+  HighIntentBody,
+  KpisBody,
+  MergesBody,
+  RejectedBody,
+  StatusBody,
+} from './responses';
 
 export interface ReadApiDeps {
   warehouse: WarehouseReader;
@@ -104,6 +113,14 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     const { brand } = c.get('caller');
     const limit = parseLimit(c.req.query('limit'), LIMITS.alerts);
     return c.json<AlertsBody>({ alerts: await warehouse.alerts(brand.brand_id, limit) });
+  });
+
+  app.get('/v1/merges', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.merges);
+    const query = parseMergeActions(c.req.query('action'));
+    if (!query.ok) throw badRequest(query.problem);
+    return c.json<MergesBody>({ merges: await warehouse.mergeLog(brand.brand_id, query.actions, limit) });
   });
 
   app.get('/v1/rejected', async (c) => {

@@ -280,6 +280,28 @@ export const openApiDocument: OpenApiDocument = {
         responses: { '200': json('The alerts.', object({ alerts: arrayOf(ref('Alert')) })), ...errors },
       },
     },
+    '/api/v1/merges': {
+      get: {
+        operationId: 'mergeLog',
+        summary:
+          "The brand's merge log, newest first: merges, refusals (identifiers of two different people), reviews (held for an operator) and demotions (a link that would pass a per-type limit).",
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [
+          {
+            name: 'action',
+            in: 'query',
+            description: `Only these actions, comma-separated: ${MERGE_ACTIONS.join(', ')}. Absent: all.`,
+            schema: { type: 'string' },
+          },
+          limit(LIMITS.merges),
+        ],
+        responses: {
+          '200': json('The merge records.', object({ merges: arrayOf(ref('MergeRecord')) })),
+          ...errors,
+        },
+      },
+    },
     '/api/v1/rejected': {
       get: {
         operationId: 'rejectedEvents',

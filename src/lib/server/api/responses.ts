@@ -2,7 +2,7 @@
 // OpenAPI document in ./openapi.ts describes the same shapes.
 import type { RejectedEvent } from '../../shared/events';
 import type { HighIntentEntry } from '../../shared/live';
-import type { Alert, KpiMinute } from '../../shared/model';
+import type { Alert, KpiMinute, MergeRecord } from '../../shared/model';
 
 export type { ProfileView } from '../profile-view';
 
@@ -23,6 +23,10 @@ export interface KpisBody {
 
 export interface AlertsBody {
   alerts: Alert[];
+}
+
+export interface MergesBody {
+  merges: MergeRecord[];
 }
 
 export interface RejectedBody {

@@ -22,6 +22,7 @@ const ROUTES = [
   '/api/v1/kpis',
   '/api/v1/alerts',
   '/api/v1/rejected',
+  '/api/v1/merges',
   '/api/v1/status',
 ];
 
@@ -258,6 +259,26 @@ describe('KPIs, alerts, rejected events, status', () => {
     ]);
   });
 
+  it('lists the merge log, filtered by action, and names a bad filter or limit', async () => {
+    const all = await get<{ merges: Array<{ merge_id: string; action: string }> }>(
+      '/api/v1/merges',
+      bearer(a.read_key),
+    );
+    expect(all.status).toBe(200);
+    expect(all.body.merges.map((m) => [m.merge_id, m.action])).toEqual([['a-merge-1', 'merge']]);
+    const filtered = await get<{ merges: unknown[] }>(
+      '/api/v1/merges?action=refuse,demote',
+      bearer(a.read_key),
+    );
+    expect(filtered.body.merges).toEqual([]);
+    const bad = await get<{ error: string }>('/api/v1/merges?action=merge,explode', bearer(a.read_key));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('action "explode" is not one of merge, refuse, review, demote');
+    const badLimit = await get<{ error: string }>('/api/v1/merges?limit=501', bearer(a.read_key));
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error).toBe('limit must be a whole number from 1 to 500');
+  });
+
   it('counts accepted as processed + duplicates + pending', async () => {
     const { body } = await get('/api/v1/status', bearer(a.read_key));
     expect(body).toEqual({ accepted: 47, processed: 40, rejected: 1, duplicates: 3, pending: 4 });
@@ -304,6 +325,8 @@ describe('tenancy: brand B sees nothing of brand A', () => {
       expect(alerts.body.alerts.map((alert) => alert.alert_id)).toEqual(['b-alert-1']);
       const rejected = await get<{ rejected: Array<{ rejection_id: string }> }>('/api/v1/rejected', headers);
       expect(rejected.body.rejected.map((r) => r.rejection_id)).toEqual(['b-rej-1']);
+      const merges = await get<{ merges: unknown[] }>('/api/v1/merges?brand_id=brand-a', headers);
+      expect(merges.body.merges).toEqual([]);
       const status = await get('/api/v1/status', headers);
       expect(status.body).toEqual({ accepted: 1, processed: 1, rejected: 1, duplicates: 0, pending: 0 });
     }

@@ -289,6 +289,43 @@ describe('dashboard', () => {
     expect(response?.status()).toBe(404);
   });
 
+  it('shows merges live on the Merge log, filters them, and shows brand B none of them', async () => {
+    const page = await signIn(brandA);
+    await page.goto(`${baseUrl}/merges`);
+    await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor();
+    const before = await page.locator('[data-testid=merge-row]').count();
+
+    // An anonymous visitor, then a login that carries the visitor's cookie and a known customer's email:
+    // the two profiles merge, and the record appears without a reload.
+    await send(brandA, pageViews(2, 'merge-log-cookie'));
+    await send(brandA, [
+      { type: 'identify', userId: 'merge-log-customer', traits: { email: 'merge.log@northwind.shop' } },
+    ]);
+    await send(brandA, [
+      {
+        type: 'identify',
+        anonymousId: 'merge-log-cookie',
+        traits: { email: 'merge.log@northwind.shop' },
+      },
+    ]);
+    const merged = page.locator('[data-testid=merge-row][data-action=merge]', {
+      hasText: 'email: merge.log@northwind.shop',
+    });
+    await merged.first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=merge-row]').count()).toBeGreaterThan(before);
+
+    // The survivor's link opens its 360 page.
+    const survivor = await merged.first().locator('td:nth-child(3) a').innerText();
+    await page.goto(`${baseUrl}/merges?action=refuse`);
+    expect(await page.locator('[data-testid=merge-row][data-action=merge]').count()).toBe(0);
+    expect((await page.goto(`${baseUrl}/merges?action=explode`))?.status()).toBe(400);
+    expect((await page.goto(`${baseUrl}/profiles/${encodeURIComponent(survivor)}`))?.status()).toBe(200);
+
+    const pageB = await signIn(brandB);
+    await pageB.goto(`${baseUrl}/merges`);
+    expect(await pageB.locator('main').innerText()).not.toContain('merge.log@northwind.shop');
+  });
+
   it('catches up after the server restarts: no gap, no double count', async () => {
     const page = await signIn(brandA);
     const before = await tileValue(page, 'kpi-events');

@@ -1,5 +1,6 @@
 // The browser's reads of the read API, authenticated by the session cookie.
-import type { AlertsBody, HighIntentBody, KpisBody } from '$lib/server/api/responses';
+import type { AlertsBody, HighIntentBody, KpisBody, MergesBody } from '$lib/server/api/responses';
+import type { MergeAction } from '$lib/shared/model';
 
 export class ReadApiError extends Error {
   override name = 'ReadApiError';
@@ -28,4 +29,8 @@ export const readApi = {
   highIntent: (limit: number) =>
     get<HighIntentBody>(`/v1/profiles/high-intent?limit=${limit}`).then((b) => b.profiles),
   alerts: (limit: number) => get<AlertsBody>(`/v1/alerts?limit=${limit}`).then((body) => body.alerts),
+  merges: (limit: number, actions: readonly MergeAction[] | undefined) =>
+    get<MergesBody>(
+      `/v1/merges?limit=${limit}${actions ? `&action=${encodeURIComponent(actions.join(','))}` : ''}`,
+    ).then((body) => body.merges),
 };

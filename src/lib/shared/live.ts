@@ -19,7 +19,7 @@ export interface LiveEvents {
   intent: { entry: HighIntentEntry; left: boolean };
   /** An alert fired or resolved. */
   alert: Alert;
-  /** A merge, refusal or review request. */
+  /** A merge, refusal, review request or demotion (identity resolution's record). */
   merge: MergeRecord;
   /** Processing counters after a batch. */
   status: { processed: number; rejected: number; duplicates: number };

@@ -23,7 +23,7 @@ import { emptyProfile } from '../ingest/processor/profile/aggregates';
 const profileCount = Number(process.argv[2] ?? 1_000_000);
 const eventCount = Number(process.argv[3] ?? 500_000);
 const BRAND = 'bench-brand';
-const LIMITS = brandSettingsSchema.parse({}).identity_limits;
+const { identity_limits: LIMITS, shared_identifier_people: SHARED_AFTER } = brandSettingsSchema.parse({});
 const AT = '2026-11-01T10:00:00.000Z';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -125,6 +125,7 @@ function main(): void {
       atIso: AT,
       identifiers: events[e]!,
       limits: LIMITS,
+      sharedAfter: SHARED_AFTER,
     });
     applyResolution(graph, resolution, BRAND, AT);
     counts.set(resolution.kind, (counts.get(resolution.kind) ?? 0) + 1);

@@ -60,6 +60,9 @@ export const brandSettingsSchema = z.object({
       anonymous_id: limit(50),
     })
     .default({ user_id: 1, email: 3, phone: 3, loyalty_id: 1, device_id: 10, anonymous_id: 50 }),
+  /** A device or cookie seen with more people than this (each with their own strong
+   *  identifiers) is shared, a family tablet or a store kiosk, and links no one from then on. */
+  shared_identifier_people: z.number().int().min(1).max(1000).default(2),
   /** Identifier values this brand knows are junk (its shop's placeholder email, a test
    *  loyalty card), added to the built-in list (ingest/processor/normalize.ts), never replacing it. */
   junk_identifiers: z

@@ -22,11 +22,16 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     atIso,
     identifiers: normalized.identifiers,
     limits: state.brand.settings.identity_limits,
+    sharedAfter: state.brand.settings.shared_identifier_people,
   });
-  const { profile, merged } = applyResolution(state.graph, resolution, brandId, atIso);
+  const { profile, merged, shared } = applyResolution(state.graph, resolution, brandId, atIso);
   for (const record of resolution.records) changes.merge(record);
   for (const identifier of resolution.newLinks) {
     changes.link({ brand_id: brandId, ...identifier, profile_id: profile.profile_id, linked_at: atIso });
+  }
+  for (const { profile: device, identifier } of shared) {
+    changes.profile(state, device);
+    changes.link({ brand_id: brandId, ...identifier, profile_id: device.profile_id, linked_at: atIso });
   }
 
   changes.beforeIntent(state, profile);

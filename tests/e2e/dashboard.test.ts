@@ -316,7 +316,10 @@ describe('dashboard', () => {
 
     // The survivor's link opens its 360 page.
     const survivor = await merged.first().locator('td:nth-child(3) a').innerText();
-    await page.goto(`${baseUrl}/merges?action=refuse`);
+    await Promise.all([
+      page.waitForURL(/\/merges\?action=refuse$/),
+      page.click('form.filters button[value=refuse]'),
+    ]);
     expect(await page.locator('[data-testid=merge-row][data-action=merge]').count()).toBe(0);
     expect((await page.goto(`${baseUrl}/merges?action=explode`))?.status()).toBe(400);
     expect((await page.goto(`${baseUrl}/profiles/${encodeURIComponent(survivor)}`))?.status()).toBe(200);

@@ -1,16 +1,18 @@
 // Carries out a Resolution on the graph: creates the new profile, links new
 // identifiers, marks merged profiles. Aggregates and scores are combined by
 // the profile and intent steps, which get the survivor and the merged profiles.
-import type { Profile } from '../../../src/lib/shared/model';
+import type { Identifier, Profile } from '../../../src/lib/shared/model';
 import { emptyProfile } from '../profile/aggregates';
 import type { IdentityGraph } from './graph';
-import type { Resolution } from './resolve';
+import { sharedProfileId, type Resolution } from './resolve';
 
 export interface Applied {
   profile: Profile;
   created: boolean;
   /** Profiles that now have merged_into = profile.profile_id. */
   merged: Profile[];
+  /** Shared profiles a device or cookie now links to (created or re-linked by this event). */
+  shared: { profile: Profile; identifier: Identifier }[];
 }
 
 export function applyResolution(
@@ -33,5 +35,17 @@ export function applyResolution(
     merged.push(other);
   }
   for (const identifier of resolution.newLinks) graph.link(identifier, profile.profile_id);
-  return { profile, created, merged };
+  for (const identifier of resolution.noted) graph.note(identifier, profile.profile_id);
+  const shared: Applied['shared'] = [];
+  for (const identifier of resolution.shared) {
+    const id = sharedProfileId(brandId, identifier);
+    let device = graph.get(id);
+    if (!device) {
+      device = emptyProfile(brandId, id, atIso);
+      graph.add(device);
+    }
+    graph.link(identifier, id);
+    shared.push({ profile: device, identifier });
+  }
+  return { profile, created, merged, shared };
 }

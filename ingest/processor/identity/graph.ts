@@ -1,6 +1,12 @@
 // One brand's identity graph in memory: every profile (merged ones included)
 // and the identifier → profile links. Rebuilt from a BrandSnapshot; lookups
 // follow `merged_into` to the surviving profile.
+//
+// Sightings: a device or cookie refused as a link between two people is
+// noted on the other person's profile (in its identifiers, not linked). Who
+// has been seen with a weak identifier is rebuilt from those notes, so the
+// rule that makes a device shared (resolve.ts) decides the same after a
+// restart. A shared identifier links to its own profile, `s_…`.
 import type { IdentifierType } from '../../../src/lib/shared/events';
 import type { Identifier, Profile } from '../../../src/lib/shared/model';
 import type { IdentityLink } from '../../warehouse/types';
@@ -15,8 +21,18 @@ export interface IdentityGraph {
   add(profile: Profile): void;
   /** Points `identifier` at `profileId` and records it on the profile. */
   link(identifier: Identifier, profileId: string): void;
+  /** Records `identifier` on the profile without linking it: the person was seen with it. */
+  note(identifier: Identifier, profileId: string): void;
+  /** Profiles other than the linked one that were seen with the identifier (as noted; may be merged). */
+  sightings(identifier: Identifier): ReadonlySet<string>;
   profiles(): IterableIterator<Profile>;
 }
+
+/** The profile a shared device or cookie links to: its own, never a person's. */
+export const SHARED_PROFILE_PREFIX = 's_';
+export const isSharedProfile = (profile: Profile) => profile.profile_id.startsWith(SHARED_PROFILE_PREFIX);
+
+const NO_SIGHTINGS: ReadonlySet<string> = new Set();
 
 export function createIdentityGraph(
   profiles: readonly Profile[],
@@ -32,6 +48,24 @@ export function createIdentityGraph(
   };
   for (const profile of profiles) byId.set(profile.profile_id, profile);
   for (const link of links) indexOf(link.type).set(link.value, link.profile_id);
+  const seen = new Map<IdentifierType, Map<string, Set<string>>>();
+  const sightingsOf = (identifier: Identifier) => {
+    let byValue = seen.get(identifier.type);
+    if (!byValue) seen.set(identifier.type, (byValue = new Map()));
+    let ids = byValue.get(identifier.value);
+    if (!ids) byValue.set(identifier.value, (ids = new Set()));
+    return ids;
+  };
+  // A weak identifier on a surviving profile that links elsewhere was noted there: a sighting.
+  for (const profile of byId.values()) {
+    if (profile.merged_into) continue;
+    for (const identifier of profile.identifiers) {
+      if (identifier.type !== 'device_id' && identifier.type !== 'anonymous_id') continue;
+      const linked = linkIndex.get(identifier.type)?.get(identifier.value);
+      if (linked !== undefined && linked !== profile.profile_id)
+        sightingsOf(identifier).add(profile.profile_id);
+    }
+  }
 
   function survivor(profileId: string): Profile | undefined {
     let profile = byId.get(profileId);
@@ -64,6 +98,17 @@ export function createIdentityGraph(
         profile.identifiers.push({ ...identifier });
       }
     },
+    note(identifier, profileId) {
+      const profile = byId.get(profileId);
+      if (
+        profile &&
+        !profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)
+      ) {
+        profile.identifiers.push({ ...identifier });
+      }
+      sightingsOf(identifier).add(profileId);
+    },
+    sightings: (identifier) => seen.get(identifier.type)?.get(identifier.value) ?? NO_SIGHTINGS,
     profiles: () => byId.values(),
   };
 }

@@ -34,8 +34,8 @@ import {
   type IdentifierType,
 } from '../../../src/lib/shared/events';
 import type { Identifier, MergeRecord, Profile } from '../../../src/lib/shared/model';
-import { mergeIdFor, profileIdFor } from '../ids';
-import type { IdentityGraph } from './graph';
+import { mergeIdFor, profileIdFor, shortHash } from '../ids';
+import { SHARED_PROFILE_PREFIX, isSharedProfile, type IdentityGraph } from './graph';
 
 /** Up to this many profiles merge automatically; more go to review. */
 export const MAX_AUTOMATIC_MERGE = 3;
@@ -51,6 +51,8 @@ export interface ResolveInput {
   identifiers: readonly Identifier[];
   /** At most this many identifiers of each type on one profile (brand settings `identity_limits`). */
   limits: Readonly<Record<IdentifierType, number>>;
+  /** A device or cookie seen with more people than this becomes shared and links no one. */
+  sharedAfter: number;
 }
 
 export type ResolutionKind = 'new' | 'attach' | 'merge' | 'review';
@@ -63,6 +65,10 @@ export interface Resolution {
   mergedIds: string[];
   /** Identifiers to link to `profileId`. */
   newLinks: Identifier[];
+  /** Weak identifiers refused as a link to someone else: noted on `profileId`, not linked. */
+  noted: Identifier[];
+  /** Weak identifiers seen with too many people: from now on they link to their own shared profile. */
+  shared: Identifier[];
   records: MergeRecord[];
 }
 
@@ -72,7 +78,7 @@ interface Candidate {
 }
 
 export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
-  const { candidates, unmatched } = findCandidates(graph, input.identifiers);
+  const { candidates, unmatched, sharedProfiles } = findCandidates(graph, input.identifiers);
 
   let personUserId = userIdOf(input.identifiers);
   /**
@@ -120,7 +126,11 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   let kind: ResolutionKind;
   let profileId: string;
   let mergedIds: string[] = [];
-  if (joined.length === 0) {
+  if (joined.length === 0 && unmatched.length === 0 && sharedProfiles.length > 0) {
+    // Only shared devices or cookies: the activity is the device's, nobody's in particular.
+    kind = 'attach';
+    profileId = sharedProfiles[0]!.profile_id;
+  } else if (joined.length === 0) {
     kind = 'new';
     // Hashed only here: most events go to a profile that exists.
     profileId = profileIdFor(input.brandId, input.eventId);
@@ -156,6 +166,8 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
       identifiers: joined.flatMap((c) => c.matchedBy),
     });
   }
+  const noted: Identifier[] = [];
+  const shared: Identifier[] = [];
   for (const { candidate, reason } of refused) {
     record(input, records, {
       action: 'refuse',
@@ -164,6 +176,25 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
       reason,
       identifiers: candidate.matchedBy,
     });
+    // The device or cookie was seen with this person too; with enough people it is shared.
+    for (const identifier of candidate.matchedBy) {
+      if (!isWeak(identifier)) continue;
+      noted.push(identifier);
+      const people = new Set([candidate.profile.profile_id, profileId]);
+      for (const id of graph.sightings(identifier)) {
+        const survivor = graph.survivor(id);
+        if (survivor && !isSharedProfile(survivor)) people.add(survivor.profile_id);
+      }
+      if (people.size <= input.sharedAfter) continue;
+      shared.push(identifier);
+      record(input, records, {
+        action: 'share',
+        into_profile_id: sharedProfileId(input.brandId, identifier),
+        from_profile_ids: [...people].sort(),
+        reason: `${identifier.type} seen with ${people.size} people, more than ${input.sharedAfter}: shared (a family device, a store kiosk); it links no one from now on`,
+        identifiers: [identifier],
+      });
+    }
   }
 
   for (const { candidate, reason } of demoted) {
@@ -196,7 +227,7 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
     }
   }
 
-  return { kind, profileId, mergedIds, newLinks, records };
+  return { kind, profileId, mergedIds, newLinks, noted, shared, records };
 }
 
 /**
@@ -237,14 +268,19 @@ function countOfType(type: IdentifierType, from: readonly (Candidate | Identifie
 function findCandidates(
   graph: IdentityGraph,
   identifiers: readonly Identifier[],
-): { candidates: Candidate[]; unmatched: Identifier[] } {
+): { candidates: Candidate[]; unmatched: Identifier[]; sharedProfiles: Profile[] } {
   const byProfile = new Map<string, Candidate>();
   const unmatched: Identifier[] = [];
+  const sharedProfiles: Profile[] = [];
   const ordered = [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
   for (const identifier of ordered) {
     const profile = graph.lookup(identifier);
     if (!profile) {
       unmatched.push(identifier);
+      continue;
+    }
+    if (isSharedProfile(profile)) {
+      sharedProfiles.push(profile);
       continue;
     }
     const existing = byProfile.get(profile.profile_id);
@@ -253,7 +289,7 @@ function findCandidates(
   }
   // Unmatched identifiers keep the event's order, as before.
   unmatched.sort((a, b) => identifiers.indexOf(a) - identifiers.indexOf(b));
-  return { candidates: [...byProfile.values()], unmatched };
+  return { candidates: [...byProfile.values()], unmatched, sharedProfiles };
 }
 
 /** Appends a record; its id derives from the event and its place, so a replay writes the same rows. */
@@ -269,6 +305,11 @@ function record(
     event_id: input.eventId,
     at: input.atIso,
   });
+}
+
+/** The shared profile of a device or cookie: one per identifier, the same id on every replay. */
+export function sharedProfileId(brandId: string, identifier: Identifier): string {
+  return `${SHARED_PROFILE_PREFIX}${shortHash(brandId, identifier.type, identifier.value)}`;
 }
 
 function olderFirst(a: Profile, b: Profile): number {

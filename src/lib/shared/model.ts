@@ -53,9 +53,10 @@ export interface StoredEvent {
 /**
  * What identity resolution recorded: a merge; a refusal (identifiers that say
  * two different people); a review (too many profiles to merge unasked); a
- * demotion (a link or merge that would pass a per-type limit, not made).
+ * demotion (a link or merge that would pass a per-type limit, not made); a
+ * device or cookie found shared by several people (it links no one after).
  */
-export const MERGE_ACTIONS = ['merge', 'refuse', 'review', 'demote'] as const;
+export const MERGE_ACTIONS = ['merge', 'refuse', 'review', 'demote', 'share'] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
 
 export interface MergeRecord {

@@ -3,7 +3,11 @@ import type { IdentifierType } from '../../../../src/lib/shared/events';
 import type { Identifier, MergeRecord, Profile } from '../../../../src/lib/shared/model';
 import { applyResolution } from '../../../../ingest/processor/identity/apply';
 import { createIdentityGraph, type IdentityGraph } from '../../../../ingest/processor/identity/graph';
-import { resolveIdentity, type Resolution } from '../../../../ingest/processor/identity/resolve';
+import {
+  resolveIdentity,
+  sharedProfileId,
+  type Resolution,
+} from '../../../../ingest/processor/identity/resolve';
 import { brandSettingsSchema } from '../../../../ingest/brands/types';
 import { profileIdFor } from '../../../../ingest/processor/ids';
 import { absorbProfiles, applyProfileEvent } from '../../../../ingest/processor/profile/aggregates';
@@ -13,6 +17,7 @@ import { at, makeEvent, MINUTE } from '../fixtures';
 type Ids = Partial<Record<IdentifierType, string>>;
 
 const DEFAULT_LIMITS = brandSettingsSchema.parse({}).identity_limits;
+const SHARED_AFTER = brandSettingsSchema.parse({}).shared_identifier_people;
 
 /** Runs one event through normalize → resolve → apply → aggregates, as the pipeline does. */
 function see(
@@ -31,6 +36,7 @@ function see(
     atIso: event.received_at,
     identifiers: normalized.value.identifiers,
     limits,
+    sharedAfter: SHARED_AFTER,
   });
   const applied = applyResolution(graph, resolution, 'acme', event.received_at);
   absorbProfiles(applied.profile, applied.merged);
@@ -174,9 +180,73 @@ describe('resolveIdentity', () => {
         event_id: 'e2',
       }),
     ]);
-    // The device stays with the first person; the kid's profile never gets it.
+    // The device stays linked to the first person; the kid's profile notes it was seen with it.
     expect(lookup(graph, 'device_id', 'tablet-1')).toBe(mum.profileId);
-    expect(ids(graph.get(r.profileId))).not.toContainEqual({ type: 'device_id', value: 'tablet-1' });
+    expect(r.newLinks).not.toContainEqual({ type: 'device_id', value: 'tablet-1' });
+    expect(r.noted).toEqual([{ type: 'device_id', value: 'tablet-1' }]);
+    expect(graph.sightings({ type: 'device_id', value: 'tablet-1' })).toEqual(new Set([r.profileId]));
+  });
+
+  it('makes a device seen with more people than the limit shared: it links no one, and keeps their anonymous use', () => {
+    const graph = createIdentityGraph([], []);
+    const kiosk = { device_id: 'kiosk-7' };
+    const first = see(graph, 'k1', { ...kiosk, phone: '+91 98765 00001' });
+    const second = see(graph, 'k2', { ...kiosk, phone: '+91 98765 00002' }, 1);
+    expect(second.shared).toEqual([]); // two people: a family tablet may be that
+    const third = see(graph, 'k3', { ...kiosk, loyalty_id: 'LOY-3', email: 'c@shop.in' }, 2);
+    const deviceId = sharedProfileId('acme', { type: 'device_id', value: 'kiosk-7' });
+    expect(third.shared).toEqual([{ type: 'device_id', value: 'kiosk-7' }]);
+    expect(third.records).toContainEqual(
+      expect.objectContaining({
+        action: 'share',
+        into_profile_id: deviceId,
+        from_profile_ids: [first.profileId, second.profileId, third.profileId].sort(),
+        identifiers: [{ type: 'device_id', value: 'kiosk-7' }],
+      }),
+    );
+    expect(lookup(graph, 'device_id', 'kiosk-7')).toBe(deviceId);
+
+    // A fourth shopper with a card only: the kiosk no longer carries them into anyone.
+    const fourth = see(graph, 'k4', { ...kiosk, loyalty_id: 'LOY-4' }, 3);
+    expect(fourth).toMatchObject({
+      kind: 'new',
+      records: [],
+      newLinks: [{ type: 'loyalty_id', value: 'LOY-4' }],
+    });
+    expect([first.profileId, second.profileId, third.profileId, deviceId]).not.toContain(fourth.profileId);
+    // Browsing on the kiosk with nothing else goes to the kiosk's own profile, not to a shopper.
+    expect(see(graph, 'k5', kiosk, 4)).toMatchObject({ kind: 'attach', profileId: deviceId, records: [] });
+    expect(lookup(graph, 'phone', '+919876500001')).toBe(first.profileId);
+
+    // Rebuilt from what the warehouse holds (profiles and links), the graph says the same.
+    const profiles = [...graph.profiles()].map((p) => structuredClone(p));
+    const links = profiles.flatMap((p) =>
+      p.identifiers
+        .filter((id) => graph.lookup(id)?.profile_id === p.profile_id)
+        .map((id) => ({ brand_id: 'acme', ...id, profile_id: p.profile_id, linked_at: at(0) })),
+    );
+    const reloaded = createIdentityGraph(profiles, links);
+    expect(lookup(reloaded, 'device_id', 'kiosk-7')).toBe(deviceId);
+    expect(see(reloaded, 'k6', { ...kiosk, loyalty_id: 'LOY-6' }, 5).kind).toBe('new');
+  });
+
+  it('counts the people a device was seen with across a restart, so it becomes shared at the same event', () => {
+    const graph = createIdentityGraph([], []);
+    see(graph, 't1', { email: 'a@home.in', device_id: 'tablet-2' });
+    see(graph, 't2', { email: 'b@home.in', device_id: 'tablet-2' }, 1);
+    const profiles = [...graph.profiles()].map((p) => structuredClone(p));
+    const links = profiles.flatMap((p) =>
+      p.identifiers
+        .filter((id) => graph.lookup(id)?.profile_id === p.profile_id)
+        .map((id) => ({ brand_id: 'acme', ...id, profile_id: p.profile_id, linked_at: at(0) })),
+    );
+    const reloaded = createIdentityGraph(profiles, links);
+    expect(see(reloaded, 't3', { email: 'c@home.in', device_id: 'tablet-2' }, 2).shared).toEqual([
+      { type: 'device_id', value: 'tablet-2' },
+    ]);
+    expect(see(graph, 't3', { email: 'c@home.in', device_id: 'tablet-2' }, 2).shared).toEqual([
+      { type: 'device_id', value: 'tablet-2' },
+    ]);
   });
 
   it('refuses when only weak identifiers point at two different known people', () => {

@@ -273,7 +273,7 @@ describe('KPIs, alerts, rejected events, status', () => {
     expect(filtered.body.merges).toEqual([]);
     const bad = await get<{ error: string }>('/api/v1/merges?action=merge,explode', bearer(a.read_key));
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toBe('action "explode" is not one of merge, refuse, review, demote');
+    expect(bad.body.error).toBe('action "explode" is not one of merge, refuse, review, demote, share');
     const badLimit = await get<{ error: string }>('/api/v1/merges?limit=501', bearer(a.read_key));
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error).toBe('limit must be a whole number from 1 to 500');

@@ -4,6 +4,7 @@ import type { StoredEvent } from '../../src/lib/shared/model';
 import type { BrandState } from './brand-state';
 import type { Changes } from './changes';
 import { applyResolution } from './identity/apply';
+import { isSharedProfile } from './identity/graph';
 import { resolveIdentity } from './identity/resolve';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, mergeIntent } from './intent/score';
@@ -44,7 +45,8 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
       changes.profile(state, other);
     }
   }
-  applyIntentEvent(profile, event.type, receivedAtMs, intentSettings);
+  // A shared device's activity is many people's: it gets no purchase intent of its own.
+  if (!isSharedProfile(profile)) applyIntentEvent(profile, event.type, receivedAtMs, intentSettings);
   syncLevel(state, profile);
   applyProfileEvent(profile, normalized);
   changes.profile(state, profile);

@@ -167,6 +167,43 @@ describe('processBatch', () => {
     ).toBeNull();
   });
 
+  it('gives a store kiosk its own profile once three shoppers used it, with no purchase intent of its own', async () => {
+    const kiosk = { device_id: 'kiosk-1' };
+    const shoppers = ['a@shop.in', 'b@shop.in', 'c@shop.in'].map((email, i) =>
+      ev({
+        brand_id: 'acme',
+        event_id: `s${i}`,
+        identifiers: { ...kiosk, email },
+        received_at: at(i * SECOND),
+      }),
+    );
+    // Then someone checks out on the kiosk without signing in, twice.
+    const anonymous = [0, 1].map((i) =>
+      ev({
+        brand_id: 'acme',
+        event_id: `anon${i}`,
+        type: 'checkout_started',
+        identifiers: kiosk,
+        received_at: at((10 + i) * SECOND),
+      }),
+    );
+    const result = await run(eventMessages([...shoppers, ...anonymous]));
+    const share = result.commit.merges.find((m) => m.action === 'share');
+    expect(share).toMatchObject({ identifiers: [{ type: 'device_id', value: 'kiosk-1' }], event_id: 's2' });
+    const device = result.commit.profiles.find((p) => p.profile_id === share!.into_profile_id)!;
+    expect(device).toMatchObject({ event_count: 2, intent_score: 0, intent_level: 'low' });
+    expect(
+      result.commit.events.filter((e) => e.profile_id === device.profile_id).map((e) => e.event_id),
+    ).toEqual(['anon0', 'anon1']);
+    expect(live(result.live, 'intent').map((m) => m.payload.entry.profile_id)).not.toContain(
+      device.profile_id,
+    );
+    expect(await warehouse.lookupProfile('acme', { type: 'device_id', value: 'kiosk-1' })).toMatchObject({
+      profile_id: device.profile_id,
+    });
+    expect(await warehouse.lookupProfile('other', { type: 'device_id', value: 'kiosk-1' })).toBeNull();
+  });
+
   it('stores hostile messages as rejected with a reason, never throwing them away', async () => {
     const good = ev({ event_id: 'g1', identifiers: { email: 'a@shop.in' } });
     const rejectedByIngest = {

@@ -324,9 +324,27 @@ describe('dashboard', () => {
     expect((await page.goto(`${baseUrl}/merges?action=explode`))?.status()).toBe(400);
     expect((await page.goto(`${baseUrl}/profiles/${encodeURIComponent(survivor)}`))?.status()).toBe(200);
 
+    // A store kiosk three shoppers sign in on becomes a shared device, with a profile of its own.
+    await send(
+      brandA,
+      ['kiosk.one', 'kiosk.two', 'kiosk.three'].map((name) => ({
+        type: 'identify',
+        userId: name,
+        context: { device: { id: 'e2e-kiosk' } },
+        traits: { email: `${name}@northwind.shop` },
+      })),
+    );
+    await page.goto(`${baseUrl}/merges`);
+    const shared = page.locator('[data-testid=merge-row][data-action=share]', { hasText: 'e2e-kiosk' });
+    await shared.first().waitFor({ timeout: 20_000 });
+    const kioskProfile = await shared.first().locator('td:nth-child(3) a').innerText();
+    await page.goto(`${baseUrl}/profiles/${encodeURIComponent(kioskProfile)}`);
+    await page.locator('[data-testid=shared-device]').waitFor();
+
     const pageB = await signIn(brandB);
     await pageB.goto(`${baseUrl}/merges`);
     expect(await pageB.locator('main').innerText()).not.toContain('merge.log@northwind.shop');
+    expect(await pageB.locator('main').innerText()).not.toContain('e2e-kiosk');
   });
 
   it('catches up after the server restarts: no gap, no double count', async () => {

@@ -10,6 +10,7 @@
 import type { IdentifierType } from '../../../src/lib/shared/events';
 import type { Identifier, Profile } from '../../../src/lib/shared/model';
 import type { IdentityLink } from '../../warehouse/types';
+import { isSharedProfileId } from '../../../src/lib/shared/profile-display';
 
 export interface IdentityGraph {
   /** The surviving profile an identifier belongs to, if any. */
@@ -29,8 +30,7 @@ export interface IdentityGraph {
 }
 
 /** The profile a shared device or cookie links to: its own, never a person's. */
-export const SHARED_PROFILE_PREFIX = 's_';
-export const isSharedProfile = (profile: Profile) => profile.profile_id.startsWith(SHARED_PROFILE_PREFIX);
+export const isSharedProfile = (profile: Profile) => isSharedProfileId(profile.profile_id);
 
 const NO_SIGHTINGS: ReadonlySet<string> = new Set();
 

@@ -35,7 +35,8 @@ import {
 } from '../../../src/lib/shared/events';
 import type { Identifier, MergeRecord, Profile } from '../../../src/lib/shared/model';
 import { mergeIdFor, profileIdFor, shortHash } from '../ids';
-import { SHARED_PROFILE_PREFIX, isSharedProfile, type IdentityGraph } from './graph';
+import { SHARED_PROFILE_PREFIX } from '../../../src/lib/shared/profile-display';
+import { isSharedProfile, type IdentityGraph } from './graph';
 
 /** Up to this many profiles merge automatically; more go to review. */
 export const MAX_AUTOMATIC_MERGE = 3;

@@ -43,3 +43,14 @@ export function highIntentEntry(profile: Profile): HighIntentEntry {
     last_seen: profile.last_seen,
   };
 }
+
+/**
+ * Profiles of shared devices and cookies (a store kiosk, a family tablet) have
+ * ids with this prefix: their activity is several people's (identity
+ * resolution makes them, ingest/processor/identity/resolve.ts).
+ */
+export const SHARED_PROFILE_PREFIX = 's_';
+
+export function isSharedProfileId(profileId: string): boolean {
+  return profileId.startsWith(SHARED_PROFILE_PREFIX);
+}

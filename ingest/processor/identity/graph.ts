@@ -80,8 +80,14 @@ export function createIdentityGraph(
 
   return {
     lookup(identifier) {
-      const profileId = linkIndex.get(identifier.type)?.get(identifier.value);
-      return profileId === undefined ? undefined : survivor(profileId);
+      const index = linkIndex.get(identifier.type);
+      const profileId = index?.get(identifier.value);
+      if (profileId === undefined) return undefined;
+      const found = survivor(profileId);
+      // Path compression: the next lookup goes straight to the survivor (memory only; the
+      // stored link keeps the profile it was made to, and reads follow merges there too).
+      if (found && found.profile_id !== profileId) index!.set(identifier.value, found.profile_id);
+      return found;
     },
     get: (profileId) => byId.get(profileId),
     survivor,

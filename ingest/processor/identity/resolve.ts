@@ -273,7 +273,9 @@ function findCandidates(
   const byProfile = new Map<string, Candidate>();
   const unmatched: Identifier[] = [];
   const sharedProfiles: Profile[] = [];
-  const ordered = [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
+  // normalize hands identifiers over in priority order; anything else is put in it.
+  const inOrder = isInPriorityOrder(identifiers);
+  const ordered = inOrder ? identifiers : [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
   for (const identifier of ordered) {
     const profile = graph.lookup(identifier);
     if (!profile) {
@@ -288,9 +290,16 @@ function findCandidates(
     if (existing) existing.matchedBy.push(identifier);
     else byProfile.set(profile.profile_id, { profile, matchedBy: [identifier] });
   }
-  // Unmatched identifiers keep the event's order, as before.
-  unmatched.sort((a, b) => identifiers.indexOf(a) - identifiers.indexOf(b));
+  // Unmatched identifiers keep the event's order.
+  if (!inOrder) unmatched.sort((a, b) => identifiers.indexOf(a) - identifiers.indexOf(b));
   return { candidates: [...byProfile.values()], unmatched, sharedProfiles };
+}
+
+function isInPriorityOrder(identifiers: readonly Identifier[]): boolean {
+  for (let i = 1; i < identifiers.length; i++) {
+    if (rank(identifiers[i - 1]!.type) > rank(identifiers[i]!.type)) return false;
+  }
+  return true;
 }
 
 /** Appends a record; its id derives from the event and its place, so a replay writes the same rows. */

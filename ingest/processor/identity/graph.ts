@@ -39,15 +39,19 @@ export function createIdentityGraph(
   links: readonly IdentityLink[],
 ): IdentityGraph {
   const byId = new Map<string, Profile>();
-  // Per type, value → profile id: no key string is built per lookup (the identity step's hot path).
-  const linkIndex = new Map<IdentifierType, Map<string, string>>();
+  // Per type, value → the profile itself: no key string is built and no id looked up again per
+  // lookup (the identity step's hot path). A link to a profile that does not exist links nothing.
+  const linkIndex = new Map<IdentifierType, Map<string, Profile>>();
   const indexOf = (type: IdentifierType) => {
     let index = linkIndex.get(type);
     if (!index) linkIndex.set(type, (index = new Map()));
     return index;
   };
   for (const profile of profiles) byId.set(profile.profile_id, profile);
-  for (const link of links) indexOf(link.type).set(link.value, link.profile_id);
+  for (const link of links) {
+    const profile = byId.get(link.profile_id);
+    if (profile) indexOf(link.type).set(link.value, profile);
+  }
   const seen = new Map<IdentifierType, Map<string, Set<string>>>();
   const sightingsOf = (identifier: Identifier) => {
     let byValue = seen.get(identifier.type);
@@ -62,15 +66,14 @@ export function createIdentityGraph(
     for (const identifier of profile.identifiers) {
       if (identifier.type !== 'device_id' && identifier.type !== 'anonymous_id') continue;
       const linked = linkIndex.get(identifier.type)?.get(identifier.value);
-      if (linked !== undefined && linked !== profile.profile_id)
-        sightingsOf(identifier).add(profile.profile_id);
+      if (linked !== undefined && linked !== profile) sightingsOf(identifier).add(profile.profile_id);
     }
   }
 
-  function survivor(profileId: string): Profile | undefined {
-    let profile = byId.get(profileId);
+  function follow(start: Profile): Profile {
+    let profile = start;
     // A merge chain is short; the bound only guards against a corrupt cycle.
-    for (let hops = 0; profile?.merged_into && hops < 1000; hops++) {
+    for (let hops = 0; profile.merged_into && hops < 1000; hops++) {
       const next = byId.get(profile.merged_into);
       if (!next) break;
       profile = next;
@@ -78,15 +81,21 @@ export function createIdentityGraph(
     return profile;
   }
 
+  function survivor(profileId: string): Profile | undefined {
+    const profile = byId.get(profileId);
+    return profile && follow(profile);
+  }
+
   return {
     lookup(identifier) {
       const index = linkIndex.get(identifier.type);
-      const profileId = index?.get(identifier.value);
-      if (profileId === undefined) return undefined;
-      const found = survivor(profileId);
+      const linked = index?.get(identifier.value);
+      if (linked === undefined) return undefined;
+      if (!linked.merged_into) return linked;
+      const found = follow(linked);
       // Path compression: the next lookup goes straight to the survivor (memory only; the
       // stored link keeps the profile it was made to, and reads follow merges there too).
-      if (found && found.profile_id !== profileId) index!.set(identifier.value, found.profile_id);
+      index!.set(identifier.value, found);
       return found;
     },
     get: (profileId) => byId.get(profileId),
@@ -95,12 +104,10 @@ export function createIdentityGraph(
       byId.set(profile.profile_id, profile);
     },
     link(identifier, profileId) {
-      indexOf(identifier.type).set(identifier.value, profileId);
       const profile = byId.get(profileId);
-      if (
-        profile &&
-        !profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)
-      ) {
+      if (!profile) return;
+      indexOf(identifier.type).set(identifier.value, profile);
+      if (!profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
         profile.identifiers.push({ ...identifier });
       }
     },

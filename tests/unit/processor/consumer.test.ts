@@ -13,7 +13,7 @@ import {
   type WarehouseWriter,
 } from '../../../ingest/warehouse/types';
 import { MINUTE, SECOND, T0, at, makeEvent } from './fixtures';
-import { eventMessages, makeRegistry, openWarehouse, tempDir } from './harness';
+import { dyingWarehouse, eventMessages, makeRegistry, openWarehouse, tempDir } from './harness';
 
 const SETTINGS = {
   default_country: 'IN',
@@ -130,39 +130,6 @@ async function totals(warehouse: Warehouse, events: InboundEvent[]) {
     };
   }
   return out;
-}
-
-/** A warehouse that dies at its n-th commit: after writing it (`after`) or before (`before`). */
-function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'before') {
-  let commits = 0;
-  let dead = false;
-  let died!: () => void;
-  const death = new Promise<void>((resolve) => (died = resolve));
-  const alive = () => {
-    if (dead) throw new Error('the process is gone');
-  };
-  const writer: WarehouseWriter = {
-    async commit(...batches) {
-      alive();
-      commits += 1;
-      if (commits === n) {
-        if (when === 'after') await real.commit(...batches);
-        dead = true;
-        died();
-        throw new Error('crash');
-      }
-      await real.commit(...batches);
-    },
-    async checkpoint(consumer, partition) {
-      alive();
-      return real.checkpoint(consumer, partition);
-    },
-    async loadBrand(brandId, since) {
-      alive();
-      return real.loadBrand(brandId, since);
-    },
-  };
-  return { writer, death };
 }
 
 async function startProcessor(bus: Bus, warehouse: WarehouseWriter, brands: BrandRegistry, batchSize = 16) {

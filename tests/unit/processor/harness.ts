@@ -9,7 +9,7 @@ import { createBrandRegistry } from '../../../ingest/brands/registry';
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import type { ConsumedBatch, ConsumedMessage } from '../../../ingest/bus/types';
 import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
-import type { Warehouse } from '../../../ingest/warehouse/types';
+import type { Warehouse, WarehouseWriter } from '../../../ingest/warehouse/types';
 
 export async function tempDir(prefix = 'processor-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
@@ -59,4 +59,37 @@ export function batchOf(values: { key: string; value: string }[], firstOffset = 
 
 export function eventMessages(events: InboundEvent[]): { key: string; value: string }[] {
   return events.map((event) => ({ key: event.brand_id, value: envelopeOf(event) }));
+}
+
+/** A warehouse that dies at its n-th commit: after writing it (`after`) or before (`before`). */
+export function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'before') {
+  let commits = 0;
+  let dead = false;
+  let died!: () => void;
+  const death = new Promise<void>((resolve) => (died = resolve));
+  const alive = () => {
+    if (dead) throw new Error('the process is gone');
+  };
+  const writer: WarehouseWriter = {
+    async commit(...batches) {
+      alive();
+      commits += 1;
+      if (commits === n) {
+        if (when === 'after') await real.commit(...batches);
+        dead = true;
+        died();
+        throw new Error('crash');
+      }
+      await real.commit(...batches);
+    },
+    async checkpoint(consumer, partition) {
+      alive();
+      return real.checkpoint(consumer, partition);
+    },
+    async loadBrand(brandId, since) {
+      alive();
+      return real.loadBrand(brandId, since);
+    },
+  };
+  return { writer, death };
 }

@@ -12,6 +12,7 @@
 // Events are deterministic for a seed: person, type and revenue come from a
 // seeded generator, messageIds from the run id and the event's index.
 // Revenue is whole numbers, so sums are exact in any float type.
+import { seededRandom } from '../support/random';
 
 export interface LoadBrand {
   brand_id: string;
@@ -101,18 +102,6 @@ interface PlannedBatch {
   body: string;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same events. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CATEGORIES = ['shoes', 'bags', 'shirts', 'hats'];
 
 function planEvent(
@@ -163,7 +152,7 @@ function planEvent(
 
 /** Events round-robin over the brands, cut into batches of one brand each, interleaved across brands. */
 function planBatches(options: LoadOptions): PlannedBatch[] {
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const perBrand = options.brands.map(() => [] as PlannedEvent[]);
   for (let index = 0; index < options.events; index++) {
     const slot = index % options.brands.length;

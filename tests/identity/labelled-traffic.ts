@@ -17,6 +17,7 @@
 // person also logs in on (before or after), so every event can in principle be
 // resolved; what a resolver misses is its own recall loss.
 import type { Channel, EventType, Identifiers, InboundEvent, Source } from '../../src/lib/shared/events';
+import { seededRandom } from '../support/random';
 
 export interface LabelledTrafficOptions {
   seed: number;
@@ -82,23 +83,11 @@ const JUNK: readonly (readonly [keyof Identifiers, string])[] = [
   ['loyalty_id', 'n/a'],
 ];
 
-/** mulberry32: small, fast, good enough to make test data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function labelledTraffic(options: LabelledTrafficOptions): {
   events: LabelledEvent[];
   stats: TrafficStats;
 } {
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   const chance = (p: number) => rand() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));

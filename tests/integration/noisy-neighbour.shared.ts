@@ -17,14 +17,7 @@ import { startSystem, type System } from '../../ingest/system';
 import { loadConfig } from '../../src/lib/shared/config';
 import type { KpiMinute } from '../../src/lib/shared/model';
 import { basicAuth, getJson, postJson, waitFor } from '../support/http';
-
-interface Status {
-  accepted: number;
-  processed: number;
-  rejected: number;
-  duplicates: number;
-  pending: number;
-}
+import type { StatusBody as Status } from '../../src/lib/server/api/responses';
 
 /** Quiet brands: 10 events every 250 ms (40/s each); the flood: 100 every 250 ms (400/s), ten times as much. */
 const TICK_MS = 250;

@@ -20,6 +20,7 @@ import { loadConfig } from '../../src/lib/shared/config';
 import type { KpiMinute } from '../../src/lib/shared/model';
 import { SOCKET_PATH } from '../../src/lib/shared/live';
 import { basicAuth, getJson, postJson, shopifySignature, waitFor as poll } from '../support/http';
+import type { StatusBody as Status } from '../../src/lib/server/api/responses';
 
 export interface PipelineBackend {
   /** Env entries that choose and address the back-ends (BUS, WAREHOUSE, ...); the suite adds the rest. */
@@ -28,13 +29,6 @@ export interface PipelineBackend {
   cleanup?: () => Promise<void>;
 }
 
-interface Status {
-  accepted: number;
-  processed: number;
-  rejected: number;
-  duplicates: number;
-  pending: number;
-}
 interface ProfileView {
   profile: { profile_id: string; orders: number; revenue: number; channels: string[]; intent_level: string };
   identifiers: Array<{ type: string; value: string }>;

@@ -3,10 +3,10 @@
 // (KAFKA_BROKERS, CLICKHOUSE_URL) is used as it is; otherwise it is started
 // here on loopback ports by its infra/ script and stopped again at teardown.
 // Workers inherit the variables set here.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { announced, runInfraScript as run } from './infra-scripts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -58,27 +58,6 @@ function freePort(): Promise<number> {
       probe.close(() => done(port));
     });
   });
-}
-
-function run(script: string, env: Record<string, string> = {}): Promise<string> {
-  return new Promise((done, fail) => {
-    const options = { cwd: root, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } };
-    execFile('bash', [resolve(root, script)], options, (error, stdout, stderr) => {
-      if (error) fail(new Error(`${script} failed (${error.message}):\n${stderr}\n${stdout}`.trim()));
-      else done(stdout);
-    });
-  });
-}
-
-/** The last `NAME=value` line a start script printed. */
-function announced(output: string, variable: string): string {
-  const line = output
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((candidate) => candidate.startsWith(`${variable}=`));
-  if (!line) throw new Error(`start script did not print ${variable}=...:\n${output}`);
-  return line.slice(variable.length + 1).trim();
 }
 
 export default async function setup(): Promise<() => Promise<void>> {

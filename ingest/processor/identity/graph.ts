@@ -34,6 +34,13 @@ export const isSharedProfile = (profile: Profile) => isSharedProfileId(profile.p
 
 const NO_SIGHTINGS: ReadonlySet<string> = new Set();
 
+/** Records the identifier on the profile, once. */
+function hold(profile: Profile, identifier: Identifier): void {
+  if (!profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
+    profile.identifiers.push({ ...identifier });
+  }
+}
+
 export function createIdentityGraph(
   profiles: readonly Profile[],
   links: readonly IdentityLink[],
@@ -107,18 +114,11 @@ export function createIdentityGraph(
       const profile = byId.get(profileId);
       if (!profile) return;
       indexOf(identifier.type).set(identifier.value, profile);
-      if (!profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
-        profile.identifiers.push({ ...identifier });
-      }
+      hold(profile, identifier);
     },
     note(identifier, profileId) {
       const profile = byId.get(profileId);
-      if (
-        profile &&
-        !profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)
-      ) {
-        profile.identifiers.push({ ...identifier });
-      }
+      if (profile) hold(profile, identifier);
       sightingsOf(identifier).add(profileId);
     },
     sightings: (identifier) => seen.get(identifier.type)?.get(identifier.value) ?? NO_SIGHTINGS,

@@ -2,18 +2,8 @@
 // ClickHouse server, on their own ports and run dirs (./services.ts), because
 // the fault tests stop and start them and must never disturb the services
 // other test projects use. Started here, removed (data and all) at teardown.
+import { announced } from '../../support/infra-scripts';
 import { CLICKHOUSE_URL, KAFKA_BROKERS, runScript, serviceEnv } from './services';
-
-/** The last `NAME=value` line a start script printed. */
-function announced(output: string, variable: string): string {
-  const line = output
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((candidate) => candidate.startsWith(`${variable}=`));
-  if (!line) throw new Error(`start script did not print ${variable}=...:\n${output}`);
-  return line.slice(variable.length + 1).trim();
-}
 
 async function stopAll(): Promise<void> {
   // Each down script is harmless when its service never started; one failing must not skip the other.

@@ -2,7 +2,7 @@
 // listen and live, and the infra/ scripts that stop and start them. Ports and
 // run dirs differ from the shared test services (19092, 18123/19000), so the
 // faults project can kill its own without touching anyone else's.
-import { execFile } from 'node:child_process';
+import { runInfraScript as runScript } from '../../support/infra-scripts';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -28,20 +28,6 @@ export const serviceEnv = {
     CLICKHOUSE_TCP_PORT: String(PRIVATE_SERVICES.clickhouse.tcpPort),
   },
 };
-
-function runScript(script: string, env: Record<string, string>): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile(
-      'bash',
-      [resolve(ROOT, script)],
-      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) fail(new Error(`${script} failed (${error.message}):\n${stderr}\n${stdout}`.trim()));
-        else done(stdout);
-      },
-    );
-  });
-}
 
 /** Stops the private broker, keeping its topics, messages and offsets. */
 export const stopBroker = () => runScript('infra/kafka/stop-broker.sh', serviceEnv.kafka);

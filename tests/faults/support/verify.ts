@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { KpiMinute, Profile } from '../../../src/lib/shared/model';
 import type { BrandTotals } from '../load';
 import type { BrandKeys } from './fault-system';
+import type { StatusBody as Status } from '../../../src/lib/server/api/responses';
 
 export interface ApiAnswer<T> {
   status: number;
@@ -17,14 +18,6 @@ export async function readApi<T>(baseUrl: string, path: string, readKey: string)
     signal: AbortSignal.timeout(15_000),
   });
   return { status: response.status, body: (await response.json()) as T };
-}
-
-interface Status {
-  accepted: number;
-  processed: number;
-  rejected: number;
-  duplicates: number;
-  pending: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

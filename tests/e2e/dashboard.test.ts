@@ -163,6 +163,8 @@ describe('dashboard', () => {
     await page.fill('input[name=password]', 'not-the-password');
     await page.click('button[type=submit]');
     await expect(page.locator('.error').innerText()).resolves.toBe('Wrong username or password');
+    // The username stays filled in for the next try (rendered as the field's default value).
+    expect(await page.inputValue('input[name=username]')).toBe(brandA.dashboard_user.username);
     await page.context().close();
   });
 

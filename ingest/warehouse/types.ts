@@ -58,7 +58,16 @@ export interface BrandSnapshot {
   firingAlerts: Alert[];
   /** `source:source_event_id` of events received from `since` on, for deduplication. */
   seenSourceIds: string[];
+  /**
+   * Every merge-log record of the actions in DECISION_ACTIONS (reviews and
+   * operators' decisions, all time, any order): splits that must hold and
+   * review evidence already asked about.
+   */
+  decisions: MergeRecord[];
 }
+
+/** The merge-log actions a BrandSnapshot carries in `decisions`. */
+export const DECISION_ACTIONS: readonly MergeAction[] = ['review', 'approve', 'reject', 'unmerge'];
 
 export interface WarehouseWriter {
   /**
@@ -81,6 +90,8 @@ export interface WarehouseReader {
   /** Profiles merged into `profileId`, directly or transitively. */
   mergedInto(brandId: string, profileId: string): Promise<string[]>;
   mergeHistory(brandId: string, profileIds: string[], limit: number): Promise<MergeRecord[]>;
+  /** One merge-log record by id, or null (also for another brand's id). */
+  findMerge(brandId: string, mergeId: string): Promise<MergeRecord | null>;
   /** The brand's merge log, newest first: every action, or only those in `actions` (none → none). */
   mergeLog(
     brandId: string,

@@ -133,9 +133,36 @@ export const rejectedEventSchema = z.object({
 });
 export type RejectedEvent = z.infer<typeof rejectedEventSchema>;
 
-/** What `events.raw` carries: accepted events and rejections, both keyed by brand. */
+/**
+ * An operator's decision on identity, sent by the dashboard through
+ * `events.raw` (keyed by brand) so the processor applies it in order with the
+ * brand's events, effectively once, like everything else it commits. It
+ * names the merge-log record it decides on and repeats that record's
+ * profiles; the processor checks they still say what the operator saw.
+ */
+export const IDENTITY_COMMANDS = ['unmerge', 'approve', 'reject'] as const;
+export type IdentityCommandType = (typeof IDENTITY_COMMANDS)[number];
+
+export const identityCommandSchema = z.object({
+  brand_id: z.string(),
+  /** Unique per command; the decision's merge-log record derives its id from it. */
+  command_id: z.string(),
+  /** `unmerge` undoes a `merge` record; `approve`/`reject` decide a `review` record. */
+  type: z.enum(IDENTITY_COMMANDS),
+  /** The merge-log record decided on. */
+  merge_id: z.string(),
+  into_profile_id: z.string(),
+  from_profile_ids: z.array(z.string()).min(1),
+  /** The dashboard user who decided. */
+  issued_by: z.string(),
+  issued_at: z.string(),
+});
+export type IdentityCommand = z.infer<typeof identityCommandSchema>;
+
+/** What `events.raw` carries, keyed by brand: accepted events, rejections and operators' commands. */
 export const rawEnvelopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event'), event: inboundEventSchema }),
   z.object({ kind: z.literal('rejected'), rejected: rejectedEventSchema }),
+  z.object({ kind: z.literal('command'), command: identityCommandSchema }),
 ]);
 export type RawEnvelope = z.infer<typeof rawEnvelopeSchema>;

@@ -10,6 +10,25 @@ export interface Identifier {
   value: string;
 }
 
+/**
+ * What a profile holds of its own, apart from the profiles merged into it: its
+ * identifiers, aggregates and score as if those merges never happened. An
+ * unmerge rebuilds the survivor from this part and the merged profiles that
+ * remain, so it restores both sides exactly (ingest/processor/identity/unmerge.ts).
+ */
+export interface ProfileParts {
+  identifiers: Identifier[];
+  first_seen: string;
+  last_seen: string;
+  event_count: number;
+  orders: number;
+  revenue: number;
+  channels: Channel[];
+  categories: Record<string, number>;
+  intent_score: number;
+  intent_updated_at: string;
+}
+
 /** The Customer-360 aggregates of one profile. */
 export interface Profile {
   brand_id: string;
@@ -31,6 +50,8 @@ export interface Profile {
   intent_updated_at: string;
   /** Increases with every change; the warehouse keeps the highest version. */
   version: number;
+  /** Its own part, kept once it has absorbed another profile; null until then. */
+  own: ProfileParts | null;
 }
 
 /** A processed event as stored in the warehouse (resolved to its profile at the time). */
@@ -55,8 +76,20 @@ export interface StoredEvent {
  * two different people); a review (too many profiles to merge unasked); a
  * demotion (a link or merge that would pass a per-type limit, not made); a
  * device or cookie found shared by several people (it links no one after).
+ * And what operators decided: an unmerge (the profiles split again, and stay
+ * split), a review approved (followed by its `merge`) or rejected (the same
+ * evidence is not asked about again).
  */
-export const MERGE_ACTIONS = ['merge', 'refuse', 'review', 'demote', 'share'] as const;
+export const MERGE_ACTIONS = [
+  'merge',
+  'refuse',
+  'review',
+  'demote',
+  'share',
+  'unmerge',
+  'approve',
+  'reject',
+] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
 
 export interface MergeRecord {
@@ -69,6 +102,7 @@ export interface MergeRecord {
   reason: string;
   /** The identifiers that asked for it. */
   identifiers: Identifier[];
+  /** The event that caused it; for an operator's decision, the command's id. */
   event_id: string;
   at: string;
 }

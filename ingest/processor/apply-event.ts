@@ -1,6 +1,7 @@
 // One accepted, non-duplicate event through the brand's state:
 // identity → intent → Customer-360 → KPIs, recording every change.
 import type { StoredEvent } from '../../src/lib/shared/model';
+import { reviewKey } from '../../src/lib/shared/reviews';
 import type { BrandState } from './brand-state';
 import type { Changes } from './changes';
 import { applyResolution } from './identity/apply';
@@ -24,9 +25,14 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     identifiers: normalized.identifiers,
     limits: state.brand.settings.identity_limits,
     sharedAfter: state.brand.settings.shared_identifier_people,
+    decisions: state.decisions,
   });
   const { profile, merged, shared } = applyResolution(state.graph, resolution, brandId, atIso);
-  for (const record of resolution.records) changes.merge(record);
+  for (const record of resolution.records) {
+    changes.merge(record);
+    // Asked once: the same profiles are not held for review again (decided or not).
+    if (record.action === 'review') state.decisions.setReview(reviewKey(record), 'pending');
+  }
   for (const identifier of resolution.newLinks) {
     changes.link({ brand_id: brandId, ...identifier, profile_id: profile.profile_id, linked_at: atIso });
   }

@@ -6,6 +6,7 @@ import type { Brand, BrandRegistry } from '../brands/types';
 import { WarehouseUnavailableError, type BrandSnapshot, type WarehouseWriter } from '../warehouse/types';
 import { CONVERSION_DROP_RULE } from './alerts/conversion-drop';
 import { DEDUPE_WINDOW_MS, createDedupe, type Dedupe } from './dedupe';
+import { createIdentityDecisions, type IdentityDecisions } from './identity/decisions';
 import { createIdentityGraph, type IdentityGraph } from './identity/graph';
 import { createLevelSchedule, type LevelSchedule } from './intent/level-schedule';
 import { levelDropsAt } from './intent/score';
@@ -16,6 +17,8 @@ export interface BrandState {
   /** The bus partition the brand's messages arrive on (ticks commit to it). */
   partition: number | undefined;
   graph: IdentityGraph;
+  /** Operators' splits and reviews (from the merge log). */
+  decisions: IdentityDecisions;
   dedupe: Dedupe;
   kpis: KpiMinutes;
   /** Profiles at level high (unmerged). */
@@ -60,6 +63,7 @@ export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: nu
     brand,
     partition: undefined,
     graph,
+    decisions: createIdentityDecisions(snapshot.decisions),
     dedupe: createDedupe(snapshot.seenSourceIds, nowMs),
     kpis: createKpiMinutes(brand.brand_id, snapshot.kpis, graph.profiles()),
     high,

@@ -7,6 +7,7 @@ import type { Alert, KpiMinute, MergeRecord, Profile, StoredEvent } from '../../
 import type { Checkpoint, IdentityLink, ProcessorCommit } from '../warehouse/types';
 import type { BrandState } from './brand-state';
 import { highIntentEntry } from '../../src/lib/shared/profile-display';
+import { partsOf } from './profile/aggregates';
 
 export interface Changes {
   /** Brands whose in-memory state this batch changed (dropped if the commit fails). */
@@ -44,6 +45,7 @@ export function copyProfile(profile: Profile): Profile {
     identifiers: profile.identifiers.map((identifier) => ({ ...identifier })),
     channels: [...profile.channels],
     categories: { ...profile.categories },
+    own: profile.own && partsOf(profile.own),
   };
 }
 

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import {
   rawEnvelopeSchema,
   SOURCES,
+  type IdentityCommand,
   type InboundEvent,
   type RejectedEvent,
   type Source,
@@ -24,6 +25,7 @@ import type { ConsumedBatch, ConsumedMessage } from '../bus/types';
 import type { ProcessorCommit } from '../warehouse/types';
 import { WarehouseUnavailableError } from '../warehouse/types';
 import { advanceTime } from './advance-time';
+import { applyCommand } from './apply-command';
 import { applyEvent } from './apply-event';
 import { BrandLoadError, type BrandState, type BrandStates } from './brand-state';
 import { createChanges, type Changes } from './changes';
@@ -152,8 +154,7 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   if (!parsed.ok || deadLetter !== undefined) {
     const reason = deadLetter !== undefined ? 'processing_error' : 'corrupt_message';
     const detail = deadLetter ?? (parsed.ok ? '' : parsed.detail);
-    const brandId =
-      parsed.ok && parsed.envelope.kind === 'event' ? parsed.envelope.event.brand_id : message.key;
+    const brandId = parsed.ok ? brandOf(parsed.envelope) : message.key;
     const state = await stateOf(brandId);
     changes.rejected(
       {
@@ -174,6 +175,11 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   if (envelope.kind === 'rejected') {
     const state = await stateOf(envelope.rejected.brand_id);
     changes.rejected(envelope.rejected, state);
+    return;
+  }
+
+  if (envelope.kind === 'command') {
+    await processCommand(envelope.command, message, stateOf, changes, now);
     return;
   }
 
@@ -212,6 +218,45 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   applyEvent(state, normalized.value, changes);
 }
 
+async function processCommand(
+  command: IdentityCommand,
+  message: ConsumedMessage,
+  stateOf: (brandId: string) => Promise<BrandState | undefined>,
+  changes: Changes,
+  nowIso: string,
+): Promise<void> {
+  const state = await stateOf(command.brand_id);
+  const refuse = (detail: string) =>
+    changes.rejected(
+      {
+        brand_id: command.brand_id,
+        rejection_id: `r_${shortHash(command.brand_id, command.command_id, 'command_refused')}`,
+        source: 'dashboard',
+        received_at: nowIso,
+        reason: 'command_refused',
+        detail: `${command.type} by ${command.issued_by}: ${detail}`,
+        payload: JSON.stringify(command).slice(0, MAX_PAYLOAD_CHARS),
+      },
+      state,
+    );
+  if (command.brand_id !== message.key) {
+    refuse(`message key "${message.key}" is not the command's brand`);
+    return;
+  }
+  if (!state) {
+    refuse(`brand "${command.brand_id}" does not exist`);
+    return;
+  }
+  // The time the operator decided: the same on every replay of the message.
+  const atMs = Date.parse(command.issued_at);
+  if (!Number.isFinite(atMs)) {
+    refuse(`issued_at "${command.issued_at}" is not a time`);
+    return;
+  }
+  const result = applyCommand(state, command, atMs, changes);
+  if (!result.ok) refuse(result.detail);
+}
+
 type ParsedEnvelope =
   { ok: true; envelope: z.infer<typeof rawEnvelopeSchema> } | { ok: false; detail: string };
 
@@ -245,7 +290,25 @@ function rejectionOf(event: InboundEvent, reason: string, detail: string, nowIso
 }
 
 function sourceOf(envelope: z.infer<typeof rawEnvelopeSchema>): Source {
-  return envelope.kind === 'event' ? envelope.event.source : envelope.rejected.source;
+  switch (envelope.kind) {
+    case 'event':
+      return envelope.event.source;
+    case 'rejected':
+      return envelope.rejected.source;
+    case 'command':
+      return 'dashboard';
+  }
+}
+
+function brandOf(envelope: z.infer<typeof rawEnvelopeSchema>): string {
+  switch (envelope.kind) {
+    case 'event':
+      return envelope.event.brand_id;
+    case 'rejected':
+      return envelope.rejected.brand_id;
+    case 'command':
+      return envelope.command.brand_id;
+  }
 }
 
 /** A corrupt message still names its source when enough of it parses; else `track`. */

@@ -34,10 +34,15 @@ export const isSharedProfile = (profile: Profile) => isSharedProfileId(profile.p
 
 const NO_SIGHTINGS: ReadonlySet<string> = new Set();
 
-/** Records the identifier on the profile, once. */
+/** Records the identifier on the profile (and its own part, if it has one), once. */
 function hold(profile: Profile, identifier: Identifier): void {
-  if (!profile.identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
-    profile.identifiers.push({ ...identifier });
+  holdIn(profile.identifiers, identifier);
+  if (profile.own) holdIn(profile.own.identifiers, identifier);
+}
+
+function holdIn(identifiers: Identifier[], identifier: Identifier): void {
+  if (!identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
+    identifiers.push({ ...identifier });
   }
 }
 
@@ -95,15 +100,10 @@ export function createIdentityGraph(
 
   return {
     lookup(identifier) {
-      const index = linkIndex.get(identifier.type);
-      const linked = index?.get(identifier.value);
-      if (linked === undefined) return undefined;
-      if (!linked.merged_into) return linked;
-      const found = follow(linked);
-      // Path compression: the next lookup goes straight to the survivor (memory only; the
-      // stored link keeps the profile it was made to, and reads follow merges there too).
-      index!.set(identifier.value, found);
-      return found;
+      const linked = linkIndex.get(identifier.type)?.get(identifier.value);
+      // No path compression: the index keeps the profile each identifier was linked to, so an
+      // unmerge (unmerge.ts) needs no re-linking: a freed profile's identifiers find it again.
+      return linked === undefined || !linked.merged_into ? linked : follow(linked);
     },
     get: (profileId) => byId.get(profileId),
     survivor,

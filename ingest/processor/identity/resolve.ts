@@ -14,6 +14,8 @@
 //        email, phone) while the person also holds one, and they share none,
 //        is someone else on the same device (a family tablet, a store kiosk).
 //        Refused, recorded as `refuse`; the weak identifier is not linked.
+//     c. Split by an operator: an unmerge split the candidate from a profile
+//        joined so far. Refused, recorded as `refuse`: a split holds.
 //     loyalty_id is a medium identifier: it joins like a strong one, but does
 //     not count as "holding a strong identifier".
 //  3. By the number of joined candidates:
@@ -21,8 +23,9 @@
 //     1    → the event goes to it.
 //     2..3 → merge. The survivor is the oldest profile (first_seen, then id);
 //            the others get merged_into = survivor. Recorded as `merge`.
-//     > 3  → no merge: recorded as `review` for an operator, and the event
-//            goes to the candidate found by the highest-priority identifier.
+//     > 3  → no merge: recorded as `review` for an operator (once per set of
+//            profiles: evidence already asked about is not asked again), and
+//            the event goes to the candidate found by the highest-priority identifier.
 //  4. Identifiers of the event that pointed nowhere are linked to the event's
 //     profile (not on review: an operator decides first). Identifiers of
 //     refused candidates stay where they are.
@@ -36,6 +39,8 @@ import {
 import type { Identifier, MergeRecord, Profile } from '../../../src/lib/shared/model';
 import { mergeIdFor, profileIdFor, shortHash } from '../ids';
 import { SHARED_PROFILE_PREFIX } from '../../../src/lib/shared/profile-display';
+import { reviewKey } from '../../../src/lib/shared/reviews';
+import type { IdentityDecisions } from './decisions';
 import { isSharedProfile, type IdentityGraph } from './graph';
 
 /** Up to this many profiles merge automatically; more go to review. */
@@ -54,6 +59,8 @@ export interface ResolveInput {
   limits: Readonly<Record<IdentifierType, number>>;
   /** A device or cookie seen with more people than this becomes shared and links no one. */
   sharedAfter: number;
+  /** Operators' splits and reviews; without them nothing was ever decided. */
+  decisions?: IdentityDecisions;
 }
 
 export type ResolutionKind = 'new' | 'attach' | 'merge' | 'review';
@@ -98,6 +105,11 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
         candidate,
         reason: `conflicting customer ids: ${candidateUserId} and ${personUserId} are different people`,
       });
+      continue;
+    }
+    const split = input.decisions && splitFrom(graph, input.decisions, candidate, joined);
+    if (split) {
+      refused.push({ candidate, reason: split });
       continue;
     }
     if (candidate.matchedBy.every(isWeak)) {
@@ -158,7 +170,8 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
       identifiers: joined.flatMap((c) => c.matchedBy),
     });
   }
-  if (kind === 'review') {
+  const reviewed = kind === 'review' ? askedBefore(input, profileId, joined) : false;
+  if (kind === 'review' && !reviewed) {
     record(input, records, {
       action: 'review',
       into_profile_id: profileId,
@@ -229,6 +242,32 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   }
 
   return { kind, profileId, mergedIds, newLinks, noted, shared, records };
+}
+
+/** Why an operator's split keeps the candidate apart from a profile joined so far, if one does. */
+function splitFrom(
+  graph: IdentityGraph,
+  decisions: IdentityDecisions,
+  candidate: Candidate,
+  joined: readonly Candidate[],
+): string | undefined {
+  for (const other of joined) {
+    const mergeId = decisions.splitBetween(candidate.profile, other.profile, graph.survivor);
+    if (mergeId) {
+      return `an operator split ${candidate.profile.profile_id} from ${other.profile.profile_id} (${mergeId}); a split holds`;
+    }
+  }
+  return undefined;
+}
+
+/** The same profiles were held for review before (pending or decided): not asked again. */
+function askedBefore(input: ResolveInput, profileId: string, joined: readonly Candidate[]): boolean {
+  if (!input.decisions) return false;
+  const key = reviewKey({
+    into_profile_id: profileId,
+    from_profile_ids: joined.slice(1).map((c) => c.profile.profile_id),
+  });
+  return input.decisions.review(key) !== undefined;
 }
 
 /**

@@ -43,7 +43,11 @@ export function levelOf(score: number, settings: IntentSettings): IntentLevel {
 }
 
 /** The profile's score decayed to `atMs` (never before its last update). */
-export function scoreAt(profile: IntentFields, atMs: number, settings: IntentSettings): number {
+export function scoreAt(
+  profile: Pick<Profile, 'intent_score' | 'intent_updated_at'>,
+  atMs: number,
+  settings: IntentSettings,
+): number {
   return decayed(
     profile.intent_score,
     Date.parse(profile.intent_updated_at),
@@ -52,25 +56,34 @@ export function scoreAt(profile: IntentFields, atMs: number, settings: IntentSet
   );
 }
 
-/** Adds one event to the profile's score. Mutates `profile`. */
+/** Adds one event to the profile's score (and to its own part's, if it has one). Mutates `profile`. */
 export function applyIntentEvent(
-  profile: IntentFields,
+  profile: IntentFields & { own?: Profile['own'] },
   type: EventType,
   atMs: number,
   settings: IntentSettings,
 ): void {
-  const updatedMs = Math.max(atMs, Date.parse(profile.intent_updated_at));
+  addToScore(profile, type, atMs, settings);
+  profile.intent_level = levelOf(profile.intent_score, settings);
+  if (profile.own) addToScore(profile.own, type, atMs, settings);
+}
+
+function addToScore(
+  fields: Pick<Profile, 'intent_score' | 'intent_updated_at'>,
+  type: EventType,
+  atMs: number,
+  settings: IntentSettings,
+): void {
+  const updatedMs = Math.max(atMs, Date.parse(fields.intent_updated_at));
   const weight = INTENT_WEIGHTS[type];
-  const score = weight === 'reset' ? 0 : Math.max(0, scoreAt(profile, updatedMs, settings) + weight);
-  profile.intent_score = score;
-  profile.intent_updated_at = new Date(updatedMs).toISOString();
-  profile.intent_level = levelOf(score, settings);
+  fields.intent_score = weight === 'reset' ? 0 : Math.max(0, scoreAt(fields, updatedMs, settings) + weight);
+  fields.intent_updated_at = new Date(updatedMs).toISOString();
 }
 
 /** The survivor's score becomes the sum of every merged profile's score decayed to `atMs`. */
 export function mergeIntent(
   survivor: IntentFields,
-  others: readonly IntentFields[],
+  others: readonly Pick<Profile, 'intent_score' | 'intent_updated_at'>[],
   atMs: number,
   settings: IntentSettings,
 ): void {

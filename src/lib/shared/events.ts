@@ -3,8 +3,12 @@
 // their payload to `InboundEvent`; the processor never sees a source's format.
 import { z } from 'zod';
 
-/** Where an event came from; also the namespace of its `source_event_id`. */
-export const SOURCES = ['track', 'shopify', 'woocommerce', 'whatsapp', 'pos', 'csv'] as const;
+/**
+ * Where an event came from; also the namespace of its `source_event_id`.
+ * `dashboard` is an operator's command (never an event): it names the source
+ * of a command the processor refused.
+ */
+export const SOURCES = ['track', 'shopify', 'woocommerce', 'whatsapp', 'pos', 'csv', 'dashboard'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /** Channels a shopper can appear on. */

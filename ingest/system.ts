@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Config } from '../src/lib/shared/config';
+import type { IdentityCommand, RawEnvelope } from '../src/lib/shared/events';
 import { TOPICS } from '../src/lib/shared/topics';
 import { createReadApi } from '../src/lib/server/api/app';
 import { provideDashboardContext } from '../src/lib/server/context';
@@ -118,6 +119,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     provideDashboardContext({
       warehouse: warehouse!,
       brands,
+      commands: { send: (command) => publishCommand(bus, command) },
       sessionSecret,
       secureCookies: config.publicUrl.startsWith('https:'),
     });
@@ -180,6 +182,16 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       await warehouse?.close();
     },
   };
+}
+
+/**
+ * An operator's identity decision goes on events.raw keyed by its brand, like
+ * the brand's events: the processor that owns the brand applies it in order
+ * with them and commits it with its batch.
+ */
+async function publishCommand(bus: Bus, command: IdentityCommand): Promise<void> {
+  const envelope: RawEnvelope = { kind: 'command', command };
+  await bus.publish(TOPICS.eventsRaw, [{ key: command.brand_id, value: JSON.stringify(envelope) }]);
 }
 
 const notFound: NodeListener = (_req, res) => {

@@ -4,10 +4,18 @@
 // name, set once by ingest/main.ts before the first request.
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
+import type { IdentityCommand } from '../shared/events';
+
+/** Where operators' identity decisions go: the processor applies them in order with the brand's events. */
+export interface IdentityCommandSender {
+  /** Resolves once the bus has the command; rejects when it could not take it (retrying may help). */
+  send(command: IdentityCommand): Promise<void>;
+}
 
 export interface DashboardContext {
   warehouse: WarehouseReader;
   brands: BrandRegistry;
+  commands: IdentityCommandSender;
   /** Signs and verifies session cookies. */
   sessionSecret: string;
   /** True when served over https (cookies get `Secure`). */

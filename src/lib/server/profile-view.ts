@@ -7,8 +7,16 @@ import { averageOrderValue, topCategory } from '../shared/profile-display';
 export const RECENT_EVENTS = 50;
 export const MERGE_HISTORY = 50;
 
+/** A profile as the read API and the pages show it: without its internal `own` part (an unmerge's bookkeeping). */
+export type PublicProfile = Omit<Profile, 'own'>;
+
+export function publicProfile(profile: Profile): PublicProfile {
+  const { own: _own, ...shown } = profile;
+  return shown;
+}
+
 export interface ProfileView {
-  profile: Profile & { /** Average order value: revenue / orders, 0 without orders. */ aov: number };
+  profile: PublicProfile & { /** Average order value: revenue / orders, 0 without orders. */ aov: number };
   identifiers: Identifier[];
   recent_events: StoredEvent[];
   /** Profiles merged into this one, directly or transitively. */
@@ -41,7 +49,7 @@ export async function loadProfileView(
   ]);
   const elapsedMinutes = Math.max(0, deps.now.getTime() - Date.parse(profile.intent_updated_at)) / 60_000;
   return {
-    profile: { ...profile, aov: averageOrderValue(profile) },
+    profile: { ...publicProfile(profile), aov: averageOrderValue(profile) },
     identifiers: profile.identifiers,
     recent_events: recent,
     merged_profiles: merged,

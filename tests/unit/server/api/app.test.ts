@@ -171,6 +171,8 @@ describe('profiles', () => {
     const { status, body } = await get<ProfileView>('/api/v1/profiles/a-ana', bearer(a.read_key));
     expect(status).toBe(200);
     expect(body.profile).toMatchObject({ profile_id: 'a-ana', orders: 2, revenue: 150, aov: 75 });
+    // Its own part is the processor's bookkeeping for an unmerge, not part of the 360 view.
+    expect(body.profile).not.toHaveProperty('own');
     expect(body.identifiers).toContainEqual({ type: 'email', value: SHARED_EMAIL });
     expect(body.merged_profiles).toEqual(['a-anon']);
     expect(body.recent_events.map((e) => e.event_id).sort()).toEqual(['a-e1', 'a-e2']);
@@ -273,7 +275,9 @@ describe('KPIs, alerts, rejected events, status', () => {
     expect(filtered.body.merges).toEqual([]);
     const bad = await get<{ error: string }>('/api/v1/merges?action=merge,explode', bearer(a.read_key));
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toBe('action "explode" is not one of merge, refuse, review, demote, share');
+    expect(bad.body.error).toBe(
+      'action "explode" is not one of merge, refuse, review, demote, share, unmerge, approve, reject',
+    );
     const badLimit = await get<{ error: string }>('/api/v1/merges?limit=501', bearer(a.read_key));
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error).toBe('limit must be a whole number from 1 to 500');

@@ -27,6 +27,7 @@ function profile(brandId: string, profileId: string, overrides: Partial<Profile>
     intent_level: 'low',
     intent_updated_at: minute(1),
     version: 1,
+    own: null,
     ...overrides,
   };
 }
@@ -112,6 +113,22 @@ export function brandACommit(brandId: string): Omit<ProcessorCommit, 'checkpoint
     categories: { shoes: 4, bags: 1 },
     intent_score: 72,
     intent_level: 'high',
+    // What Ana held before a-anon was merged into her (kept for an unmerge; never shown).
+    own: {
+      identifiers: [
+        { type: 'email', value: SHARED_EMAIL },
+        { type: 'phone', value: '+14155550123' },
+      ],
+      first_seen: minute(50),
+      last_seen: minute(1),
+      event_count: 5,
+      orders: 2,
+      revenue: 150,
+      channels: ['web', 'app'],
+      categories: { shoes: 3, bags: 1 },
+      intent_score: 70,
+      intent_updated_at: minute(1),
+    },
   });
   const anon = profile(brandId, 'a-anon', {
     merged_into: 'a-ana',

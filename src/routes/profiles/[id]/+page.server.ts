@@ -1,8 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import { dashboardContext } from '$lib/server/context';
+import { decisionAction } from '$lib/server/decision-action';
 import { requireSession } from '$lib/server/page-session';
 import { loadProfileView } from '$lib/server/profile-view';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
   const { brand } = requireSession(locals);
@@ -20,4 +21,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   if (view.profile.profile_id !== params.id)
     redirect(308, `/profiles/${encodeURIComponent(view.profile.profile_id)}`);
   return { view };
+};
+
+export const actions: Actions = {
+  unmerge: (event) => decisionAction(event, 'unmerge'),
 };

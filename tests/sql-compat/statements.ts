@@ -1,11 +1,11 @@
 // Every SQL text the ClickHouse warehouse sends, with sample values put in
 // through clickhouse/sql.ts: migrations (twice, to prove they are
-// idempotent), the migrator's bookkeeping, the INSERTs of sample commits
-// full of hostile strings, and every query builder. check.py runs them in
-// order on current ClickHouse (chdb); the contract test runs the same
-// builders on 18.16.
+// idempotent, or fail the second time only as the migrator allows), the
+// migrator's bookkeeping, the INSERTs of sample commits full of hostile
+// strings, and every query builder. check.py runs them in order on current
+// ClickHouse (chdb); the contract test runs the same builders on 18.16.
 import { planWrite } from '../../clickhouse/commit';
-import { loadMigrations } from '../../clickhouse/migrations';
+import { addedColumn, duplicateColumnError, loadMigrations } from '../../clickhouse/migrations';
 import { migrationQueries, queries } from '../../clickhouse/queries';
 import { identifier, raw, type SqlFragment } from '../../clickhouse/sql';
 import {
@@ -26,6 +26,12 @@ export interface CompatStatement {
   sql: string;
   /** When set, the statement is a SELECT that must return exactly this many rows. */
   expect_rows?: number;
+  /**
+   * When set, failing with one of these codes and a message matching the
+   * (Python) pattern counts as done: a migration statement the migrator
+   * treats as already applied (clickhouse/migrations.ts, alreadyApplied).
+   */
+  already_applied_error?: { codes: readonly number[]; pattern: string };
 }
 
 export const COMPAT_DATABASE = 'sql_compat';
@@ -159,6 +165,14 @@ function statement(name: string, fragment: SqlFragment, expectRows?: number): Co
     : { name, sql: fragment.text, expect_rows: expectRows };
 }
 
+/** A migration statement; run again, one the migrator treats as applied may fail as it does. */
+function migrationStatement(name: string, fragment: SqlFragment, again: boolean): CompatStatement {
+  const column = again ? addedColumn(fragment.text) : null;
+  return column === null
+    ? statement(name, fragment)
+    : { ...statement(name, fragment), already_applied_error: duplicateColumnError(column) };
+}
+
 export async function compatStatements(): Promise<CompatStatement[]> {
   const migrations = await loadMigrations();
   const out: CompatStatement[] = [
@@ -169,7 +183,13 @@ export async function compatStatements(): Promise<CompatStatement[]> {
     out.push(statement(`schema_migrations table (${round})`, migrationQueries.createMigrationsTable()));
     for (const migration of migrations) {
       migration.statements.forEach((sql, i) =>
-        out.push(statement(`migration ${migration.version}_${migration.name} #${i + 1} (${round})`, sql)),
+        out.push(
+          migrationStatement(
+            `migration ${migration.version}_${migration.name} #${i + 1} (${round})`,
+            sql,
+            round === 'second run',
+          ),
+        ),
       );
     }
   }

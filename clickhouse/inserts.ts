@@ -38,7 +38,9 @@ type ColumnKind =
   | 'Nullable(DateTime)'
   | 'Array(String)'
   /** An object or array stored as JSON text in a String column. */
-  | 'JSON';
+  | 'JSON'
+  /** The same, or null stored as '' (a String column has no NULL to spare). */
+  | 'JSON or empty';
 
 interface Column<T> {
   name: string;
@@ -88,6 +90,10 @@ function literal(kind: ColumnKind, value: unknown, column: string): string {
       break;
     case 'JSON':
       if (typeof value === 'object' && value !== null) return quoteString(JSON.stringify(value));
+      break;
+    case 'JSON or empty':
+      if (value === null) return "''";
+      if (typeof value === 'object') return quoteString(JSON.stringify(value));
       break;
   }
   throw new TypeError(`column ${column} (${kind}): bad value ${String(value).slice(0, 40)}`);
@@ -181,6 +187,8 @@ export const profiles = spec<Profile>('profiles', ['brand_id', 'profile_id'], 'h
   { name: 'intent_updated_at', kind: 'DateTime', value: (p) => p.intent_updated_at },
   // The profile's own version orders its upserts (ReplacingMergeTree(version)).
   { name: 'version', kind: 'UInt', value: (p) => p.version },
+  // A commit logged before migration 003 and redone after it has no `own`: it had none then.
+  { name: 'own', kind: 'JSON or empty', value: (p) => p.own ?? null },
 ]);
 
 export const links = spec<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'last', true, [

@@ -22,6 +22,7 @@ import {
   type KpiMinute,
   type MergeRecord,
   type Profile,
+  type ProfileParts,
   type StoredEvent,
 } from '../../src/lib/shared/model';
 import type { IdentityLink } from './types';
@@ -65,6 +66,12 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     return JSON.parse(text(row, column)) as T;
   }
 
+  /** Nullable JSON text, stored as '' for null (both back-ends' columns are NOT NULL text). */
+  function optionalJson<T>(row: Row, column: string): T | null {
+    const value = text(row, column);
+    return value === '' ? null : (JSON.parse(value) as T);
+  }
+
   function toProfile(row: Row): Profile {
     return {
       brand_id: text(row, 'brand_id'),
@@ -82,6 +89,7 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
       intent_level: oneOf(row, 'intent_level', INTENT_LEVELS),
       intent_updated_at: time(row, 'intent_updated_at'),
       version: num(row, 'version'),
+      own: optionalJson<ProfileParts>(row, 'own'),
     };
   }
 
@@ -185,6 +193,7 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     optionalText,
     optionalTime,
     json,
+    optionalJson,
     toProfile,
     toStoredEvent,
     toLink,

@@ -8,6 +8,7 @@ import type {
   KpiMinute,
   MergeRecord,
   Profile,
+  ProfileParts,
   StoredEvent,
 } from '../../src/lib/shared/model';
 import type { Checkpoint, IdentityLink, ProcessorCommit } from '../../ingest/warehouse/types';
@@ -36,6 +37,24 @@ export function profile(brand_id: string, profile_id: string, fields: Partial<Pr
     intent_level: 'medium',
     intent_updated_at: at(5),
     version: 1,
+    own: null,
+    ...fields,
+  };
+}
+
+/** A profile's own part (Profile.own), as a survivor keeps it from its first merge on. */
+export function parts(fields: Partial<ProfileParts> = {}): ProfileParts {
+  return {
+    identifiers: [{ type: 'phone', value: '+4915112345678' }],
+    first_seen: at(0),
+    last_seen: at(3),
+    event_count: 2,
+    orders: 1,
+    revenue: 19.99,
+    channels: ['store'],
+    categories: { bags: 1 },
+    intent_score: 12.5,
+    intent_updated_at: at(3),
     ...fields,
   };
 }

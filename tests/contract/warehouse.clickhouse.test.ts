@@ -6,9 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { planCommit, planWrite } from '../../clickhouse/commit';
 import { openConnection } from '../../clickhouse/connection';
 import { ClickHouseQueryError } from '../../clickhouse/errors';
-import { identifier, sql } from '../../clickhouse/sql';
+import * as tables from '../../clickhouse/inserts';
+import { alreadyApplied, loadMigrations, migrate } from '../../clickhouse/migrations';
+import { migrationQueries } from '../../clickhouse/queries';
+import { identifier, raw, sql } from '../../clickhouse/sql';
 import { createClickHouseWarehouse } from '../../clickhouse/warehouse';
-import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
+import {
+  WarehouseUnavailableError,
+  type ProcessorCommit,
+  type Warehouse,
+} from '../../ingest/warehouse/types';
+import type { Profile } from '../../src/lib/shared/model';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import {
   alert,
@@ -19,6 +27,7 @@ import {
   kpi,
   link,
   merge,
+  parts,
   profile,
   rejection,
 } from './warehouse-records';
@@ -168,6 +177,114 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
         expect(await warehouse.recentEvents('brand-a', ['q1'], 10)).toEqual([]);
       });
     }
+  });
+
+  // 18.16 has no ADD COLUMN IF NOT EXISTS, so a crash between applying a migration and recording it
+  // re-runs an ADD COLUMN on a table that has the column; the migrator takes that as applied.
+  it('migrates again when migrations ran but were never recorded', async () => {
+    await withWarehouse(async (warehouse, database) => {
+      const survivor = profile('brand-a', 'p1', { own: parts() });
+      await warehouse.commit(
+        commit({ consumer: 'processor', partition: 0, next_offset: 1 }, { profiles: [survivor] }),
+      );
+      const admin = openConnection({ url: serverUrl, database });
+      try {
+        await admin.run(sql`DROP TABLE schema_migrations`, 'forget migrations');
+        await warehouse.migrate();
+        const versions = await admin.rows(
+          sql`SELECT DISTINCT version FROM schema_migrations ORDER BY version`,
+          'read',
+        );
+        expect(versions.map((row) => Number(row.version))).toEqual(
+          (await loadMigrations()).map((migration) => migration.version),
+        );
+        const columns = await admin.rows(
+          sql`SELECT name FROM system.columns WHERE database = ${database} AND table = 'profiles' AND name = 'own'`,
+          'read columns',
+        );
+        expect(columns).toHaveLength(1);
+      } finally {
+        await admin.close();
+      }
+      expect(await warehouse.getProfile('brand-a', 'p1')).toEqual(survivor);
+      expect(await warehouse.getProfile('brand-b', 'p1')).toBeNull();
+    });
+  });
+
+  it('upgrades to migration 003: older profile rows and a commit logged before it read with own null', async () => {
+    const database = uniqueDatabase();
+    const server = openConnection({ url: serverUrl });
+    const old = openConnection({ url: serverUrl, database });
+    const warehouse = await createClickHouseWarehouse({ url: serverUrl, database });
+    try {
+      // A database as the release before migration 003 left it.
+      await server.run(migrationQueries.createDatabase(database), 'create database');
+      const before = (await loadMigrations()).filter((migration) => migration.version < 3);
+      await migrate(old, before, () => at(0));
+      const withoutOwn = (p: Profile) => {
+        const { own: _own, ...rest } = p;
+        return rest as Profile; // what that release's processor wrote: no `own` at all
+      };
+      const stored = profile('brand-a', 'stored', { version: 3 });
+      const oldProfiles = {
+        ...tables.profiles,
+        columns: tables.profiles.columns.filter((c) => c.name !== 'own'),
+      };
+      await old.run(tables.insertRows(oldProfiles, [stored], 1)!, 'old insert');
+      // A commit cut short after its redo row, by that release.
+      const cut: ProcessorCommit = commit(
+        { consumer: 'processor', partition: 0, next_offset: 5 },
+        { profiles: [withoutOwn(profile('brand-a', 'cut', { version: 2 }))] },
+      );
+      const logged = { consumer: 'processor', partition: 0, next_offset: 5, commit: cut };
+      await old.run(tables.insertRows(tables.commitLog, [logged], 2)!, 'old redo row');
+
+      await warehouse.migrate();
+      expect(await warehouse.checkpoint('processor', 0)).toBe(5); // finishes the logged commit
+      expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(stored);
+      expect(await warehouse.getProfile('brand-a', 'cut')).toEqual(profile('brand-a', 'cut', { version: 2 }));
+      expect((await warehouse.loadBrand('brand-a', at(-60))).profiles.map((p) => p.own)).toEqual([
+        null,
+        null,
+      ]);
+      expect(await warehouse.getProfile('brand-b', 'stored')).toBeNull();
+    } finally {
+      await warehouse.close();
+      await old.close();
+      await server.close();
+      await dropDatabase(database);
+    }
+  });
+
+  it('takes only a lone ADD COLUMN refused for that very column as already applied', () => {
+    const add = raw("ALTER TABLE profiles ADD COLUMN own String DEFAULT ''");
+    const refused = (code: number, message: string) => new ClickHouseQueryError(code, message);
+    // 18.16's answer, then a current release's.
+    const old =
+      'Code: 44, e.displayText() = DB::Exception: Cannot add column own: column with this name already exists';
+    const current =
+      'Code: 15. DB::Exception: Cannot add column `own`: column with this name already exists. (DUPLICATE_COLUMN)';
+    expect(alreadyApplied(add, refused(44, old))).toBe(true);
+    expect(alreadyApplied(add, refused(15, current))).toBe(true);
+    // Another column, another error, another statement, or not a server refusal at all.
+    expect(alreadyApplied(add, refused(44, old.replace('column own', 'column owner')))).toBe(false);
+    expect(
+      alreadyApplied(
+        add,
+        refused(44, 'Code: 44, e.displayText() = DB::Exception: Cannot add column own: bad type'),
+      ),
+    ).toBe(false);
+    expect(alreadyApplied(add, refused(62, current))).toBe(false);
+    expect(alreadyApplied(add, new Error(current))).toBe(false);
+    expect(
+      alreadyApplied(
+        raw("ALTER TABLE profiles ADD COLUMN own String DEFAULT '', ADD COLUMN x String"),
+        refused(15, current),
+      ),
+    ).toBe(false);
+    expect(
+      alreadyApplied(raw('CREATE TABLE IF NOT EXISTS own (a String) ENGINE = Memory'), refused(15, current)),
+    ).toBe(false);
   });
 
   it('keeps a replayed batch single after the server merges its parts', async () => {

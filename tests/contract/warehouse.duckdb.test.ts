@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../ingest/warehouse/duckdb/index';
+import { migrate } from '../../ingest/warehouse/duckdb/schema';
+import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract } from './warehouse.contract';
-import { alert, commit, counters, event, profile } from './warehouse-records';
+import { alert, commit, counters, event, parts, profile } from './warehouse-records';
 
 warehouseContract("DuckDB ':memory:'", async () => {
   const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
@@ -30,6 +32,43 @@ warehouseContract('DuckDB file', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('DuckDB warehouse: upgrade to migration 2', () => {
+  it("reads profiles written before it with own null, and stores new ones' own", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
+    const path = join(dir, 'warehouse.duckdb');
+    try {
+      // A file as the release before migration 2 left it, with one profile.
+      const old = await openDatabase(path);
+      await old.exclusive(async (session) => {
+        await migrate(session, 1);
+        await session.run(
+          `INSERT INTO profiles VALUES ('brand-a', 'stored', NULL, '[]', '2024-05-01 10:00:00',
+             '2024-05-01 10:05:00', 3, 1, 49.5, '["web"]', '{}', 40, 'medium', '2024-05-01 10:05:00', 1)`,
+        );
+      });
+      await old.close();
+
+      const warehouse = await createDuckDbWarehouse({ path });
+      try {
+        await warehouse.migrate();
+        expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(
+          profile('brand-a', 'stored', { identifiers: [], channels: ['web'], categories: {}, own: null }),
+        );
+        const survivor = profile('brand-a', 'survivor', { own: parts() });
+        await warehouse.commit(
+          commit({ consumer: 'processor', partition: 0, next_offset: 1 }, { profiles: [survivor] }),
+        );
+        expect(await warehouse.getProfile('brand-a', 'survivor')).toEqual(survivor);
+        expect(await warehouse.getProfile('brand-b', 'survivor')).toBeNull();
+      } finally {
+        await warehouse.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // DuckDB's own promise, beyond the shared contract: a commit is one

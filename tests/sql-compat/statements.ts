@@ -17,6 +17,7 @@ import {
   kpi,
   link,
   merge,
+  parts,
   profile,
   rejection,
 } from '../contract/warehouse-records';
@@ -70,6 +71,10 @@ function sampleCommits() {
           intent_level: 'high',
           intent_score: 50 + i,
           merged_into: i === 1 ? HOSTILE[0]! : null,
+          own:
+            i === 0
+              ? parts({ identifiers: [{ type: 'email', value: text }], categories: { [text]: 2 } })
+              : null,
         }),
       ),
       links: HOSTILE.map((text) => link(BRAND, text, text)),

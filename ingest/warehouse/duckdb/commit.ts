@@ -135,6 +135,7 @@ const profiles = tableWriter<Profile>('profiles', ['brand_id', 'profile_id'], 'r
   { name: 'intent_level', type: 'VARCHAR', value: (p) => p.intent_level },
   { name: 'intent_updated_at', type: 'TIMESTAMP', value: (p) => toTimestamp(p.intent_updated_at) },
   { name: 'version', type: 'BIGINT', value: (p) => toBigInt(p.version) },
+  { name: 'own', type: 'VARCHAR', value: (p) => (p.own === null ? '' : JSON.stringify(p.own)) },
 ]);
 
 const links = tableWriter<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'replace', [

@@ -3,8 +3,8 @@
 // partition, applied migrations) belong to no brand.
 //
 // Times are TIMESTAMP (UTC); arrays and objects (identifiers, channels,
-// categories, properties, from_profile_ids) are JSON text. Migrations are
-// numbered and only ever appended.
+// categories, properties, from_profile_ids) are JSON text; a nullable object
+// (profiles.own) is '' for null. Migrations are numbered and only ever appended.
 import type { Session } from './session';
 import { bigint } from './sql-params';
 
@@ -113,16 +113,25 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       PRIMARY KEY (consumer, "partition")
     )`,
   ],
+  // 2: a profile's own part (Profile.own) as JSON text, '' for null. DuckDB
+  // adds no column with a constraint, so NOT NULL follows once rows have ''.
+  [
+    `ALTER TABLE profiles ADD COLUMN own VARCHAR DEFAULT ''`,
+    `ALTER TABLE profiles ALTER COLUMN own SET NOT NULL`,
+  ],
 ];
 
-/** Applies the migrations this database has not seen yet, each in its own transaction. */
-export async function migrate(session: Session): Promise<void> {
+/**
+ * Applies the migrations this database has not seen yet, each in its own
+ * transaction; up to `through` (tests build an older release's database).
+ */
+export async function migrate(session: Session, through: number = MIGRATIONS.length): Promise<void> {
   await session.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)',
   );
   const [row] = await session.rows('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
   const applied = Number(row?.version ?? 0);
-  for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+  for (let version = applied + 1; version <= Math.min(through, MIGRATIONS.length); version++) {
     await session.run('BEGIN TRANSACTION');
     try {
       for (const statement of MIGRATIONS[version - 1] ?? []) await session.run(statement);

@@ -57,6 +57,11 @@ export const queries = {
           ORDER BY at DESC, merge_id DESC
           LIMIT ${count(limit)}`,
 
+  /** One merge-log record by id (the key: at most one row after FINAL). */
+  findMerge: (brandId: string, mergeId: string): SqlFragment =>
+    sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
+      WHERE brand_id = ${brandId} AND merge_id = ${mergeId}`,
+
   mergeHistory: (brandId: string, profileIds: readonly string[], limit: number): SqlFragment =>
     sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
       WHERE brand_id = ${brandId}
@@ -120,6 +125,12 @@ export const queries = {
     sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
       WHERE brand_id = ${brandId} AND state = 'firing'
       ORDER BY started_at, alert_id`,
+
+  /** Every record of the given actions, all time, oldest first (BrandSnapshot.decisions). */
+  brandDecisions: (brandId: string, actions: readonly string[]): SqlFragment =>
+    sql`SELECT ${MERGE_COLUMNS} FROM merge_history FINAL
+      WHERE brand_id = ${brandId} AND action IN ${list(actions)}
+      ORDER BY at, merge_id`,
 
   /**
    * Source ids received from `since` on. received_at is stored in whole

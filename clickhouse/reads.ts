@@ -14,7 +14,7 @@ import type {
   StoredEvent,
 } from '../src/lib/shared/model';
 import { MAX_MERGE_HOPS, followMerges } from '../ingest/warehouse/merge-chain';
-import type { BrandSnapshot } from '../ingest/warehouse/types';
+import { DECISION_ACTIONS, type BrandSnapshot } from '../ingest/warehouse/types';
 import type { Connection } from './connection';
 import { queries } from './queries';
 import {
@@ -95,6 +95,15 @@ export async function mergeLog(
   return rows.map(toMergeRecord);
 }
 
+export async function findMerge(
+  db: Connection,
+  brandId: string,
+  mergeId: string,
+): Promise<MergeRecord | null> {
+  const [row] = await db.rows(queries.findMerge(brandId, mergeId), 'read merge_history');
+  return row ? toMergeRecord(row) : null;
+}
+
 export async function mergeHistory(
   db: Connection,
   brandId: string,
@@ -140,14 +149,16 @@ export async function checkpoint(db: Connection, consumer: string, partition: nu
 }
 
 export async function loadBrand(db: Connection, brandId: string, since: string): Promise<BrandSnapshot> {
-  const [profileRows, linkRows, kpiRows, alertRows, seenRows, brandCounters] = await Promise.all([
-    db.rows(queries.brandProfiles(brandId), 'read profiles'),
-    db.rows(queries.brandLinks(brandId), 'read identity_links'),
-    db.rows(queries.kpisSince(brandId, since), 'read kpi_minute'),
-    db.rows(queries.firingAlerts(brandId), 'read alerts'),
-    db.rows(queries.seenSourceIds(brandId, since), 'read events'),
-    counters(db, brandId),
-  ]);
+  const [profileRows, linkRows, kpiRows, alertRows, seenRows, decisionRows, brandCounters] =
+    await Promise.all([
+      db.rows(queries.brandProfiles(brandId), 'read profiles'),
+      db.rows(queries.brandLinks(brandId), 'read identity_links'),
+      db.rows(queries.kpisSince(brandId, since), 'read kpi_minute'),
+      db.rows(queries.firingAlerts(brandId), 'read alerts'),
+      db.rows(queries.seenSourceIds(brandId, since), 'read events'),
+      db.rows(queries.brandDecisions(brandId, DECISION_ACTIONS), 'read merge_history'),
+      counters(db, brandId),
+    ]);
   return {
     profiles: profileRows.map(toProfile),
     links: linkRows.map(toLink),
@@ -155,5 +166,6 @@ export async function loadBrand(db: Connection, brandId: string, since: string):
     kpis: kpiRows.map(toKpiMinute),
     firingAlerts: alertRows.map(toAlert),
     seenSourceIds: seenRows.map((row) => text(row, 'seen')),
+    decisions: decisionRows.map(toMergeRecord),
   };
 }

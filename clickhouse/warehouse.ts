@@ -77,6 +77,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     mergeLog: (brandId, actions, limit) => read((c) => reads.mergeLog(c, brandId, actions, limit)),
     mergeHistory: (brandId, profileIds, limit) =>
       read((c) => reads.mergeHistory(c, brandId, profileIds, limit)),
+    findMerge: (brandId, mergeId) => read((c) => reads.findMerge(c, brandId, mergeId)),
     highIntent: (brandId, limit) => read((c) => reads.highIntent(c, brandId, limit)),
     kpis: (brandId, from, to) => read((c) => reads.kpis(c, brandId, from, to)),
     alerts: (brandId, limit) => read((c) => reads.alerts(c, brandId, limit)),

@@ -1,7 +1,9 @@
 // The warehouse seam's contract. Every back-end (DuckDB now, ClickHouse
 // later) runs this same suite through a small runner file.
 import { afterEach, describe, expect, it } from 'vitest';
+import { MERGE_ACTIONS } from '../../src/lib/shared/model';
 import {
+  DECISION_ACTIONS,
   WarehouseUnavailableError,
   type ProcessorCommit,
   type Warehouse,
@@ -15,6 +17,7 @@ import {
   kpi,
   link,
   merge,
+  parts,
   profile,
   rejection,
 } from './warehouse-records';
@@ -33,8 +36,8 @@ const SHARED_EMAIL = 'shared@example.com';
 
 /**
  * A brand's full data set. Every brand uses the same ids (profiles p1→p2, p3;
- * events e1-e3; merge m1; alert a1; rejection r1), so tenancy tests prove that
- * colliding ids do not cross brands. `marker` is in every text field.
+ * events e1-e3; merge m1, review m2; alert a1; rejection r1), so tenancy tests
+ * prove that colliding ids do not cross brands. `marker` is in every text field.
  */
 function brandData(brand: string, marker: string, offset: number): ProcessorCommit {
   return commit(
@@ -67,12 +70,24 @@ function brandData(brand: string, marker: string, offset: number): ProcessorComm
           intent_score: 80,
           categories: { [marker]: 1 },
           identifiers: [{ type: 'email', value: `${marker}@example.com` }],
+          own: parts({
+            categories: { [marker]: 1 },
+            identifiers: [{ type: 'email', value: `${marker}@example.com` }],
+          }),
         }),
         profile(brand, 'p3', { intent_level: 'high', intent_score: 70, categories: { [marker]: 2 } }),
       ],
       links: [link(brand, SHARED_EMAIL, 'p1'), link(brand, `${marker}@example.com`, 'p2')],
       merges: [
         merge(brand, 'm1', { into_profile_id: 'p2', from_profile_ids: ['p1'], reason: `email ${marker}` }),
+        // Names none of p1/p2, so mergeHistory(['p1', 'p2']) stays [m1].
+        merge(brand, 'm2', {
+          action: 'review',
+          into_profile_id: 'p3',
+          from_profile_ids: ['p4', 'p5', 'p6', 'p7'],
+          reason: `review ${marker}`,
+          at: at(3),
+        }),
       ],
       kpis: [kpi(brand, at(0), { events: offset }), kpi(brand, at(1), { events: offset + 1 })],
       alerts: [alert(brand, 'a1', { message: `alert ${marker}` })],
@@ -90,6 +105,7 @@ async function readEverything(warehouse: Warehouse, brand: string) {
     recentEvents: await warehouse.recentEvents(brand, ['p1', 'p2', 'p3'], 10),
     mergedInto: await warehouse.mergedInto(brand, 'p2'),
     mergeHistory: await warehouse.mergeHistory(brand, ['p1', 'p2'], 10),
+    findMerge: await warehouse.findMerge(brand, 'm1'),
     highIntent: await warehouse.highIntent(brand, 10),
     kpis: await warehouse.kpis(brand, at(-60), at(60)),
     alerts: await warehouse.alerts(brand, 10),
@@ -136,6 +152,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         recentEvents: [],
         mergedInto: [],
         mergeHistory: [],
+        findMerge: null,
         highIntent: [],
         kpis: [],
         alerts: [],
@@ -148,6 +165,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
           kpis: [],
           firingAlerts: [],
           seenSourceIds: [],
+          decisions: [],
         },
       });
     });
@@ -167,7 +185,8 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(read.getProfile).toEqual(p2);
       expect(read.recentEvents).toEqual([...batch.events].reverse());
       expect(read.mergedInto).toEqual(['p1']);
-      expect(read.mergeHistory).toEqual(batch.merges);
+      expect(read.mergeHistory).toEqual([batch.merges[0]]);
+      expect(read.findMerge).toEqual(batch.merges[0]);
       expect(read.highIntent).toEqual([p2, p3]);
       expect(read.kpis).toEqual(batch.kpis);
       expect(read.alerts).toEqual(batch.alerts);
@@ -290,6 +309,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       const read = await readEverything(warehouse, 'brand-a');
       expect(read.recentEvents).toHaveLength(3);
       expect(read.mergeHistory).toHaveLength(1);
+      expect(read.loadBrand.decisions).toHaveLength(1);
       expect(read.kpis).toEqual(batch.kpis);
       expect(read.rejected).toHaveLength(1);
       expect(read.alerts).toHaveLength(1);
@@ -360,6 +380,127 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(await warehouse.mergeLog('brand-a', [], 10)).toEqual([]);
       expect(await warehouse.mergeLog('brand-c', undefined, 10)).toEqual([]);
       expectOnlyBrand(await warehouse.mergeLog('brand-b', ['merge'], 10), 'brand-b', 'brand-a');
+    });
+
+    it("round-trips a profile's own part exactly, keeps null as null, and upserts it with the profile", async () => {
+      const warehouse = await setup();
+      const cp = (n: number) => ({ consumer: CONSUMER, partition: 0, next_offset: n });
+      const own = (brand: string) =>
+        parts({
+          identifiers: [
+            { type: 'phone', value: '+4915112345678' },
+            { type: 'email', value: `own-${brand}@example.com` },
+          ],
+          revenue: 0.1 + 0.2,
+          channels: ['store', 'whatsapp'],
+          categories: { [`only ${brand}`]: 3, 'ünïcödé "x"': 1 },
+          intent_score: 33.333333333333336,
+          event_count: 0,
+        });
+      const write = (brand: string) => [
+        profile(brand, 'survivor', { own: own(brand), intent_level: 'high', intent_score: 90 }),
+        profile(brand, 'absorbed', { merged_into: 'survivor' }),
+        profile(brand, 'alone'),
+      ];
+      await warehouse.commit(commit(cp(1), { profiles: [...write('brand-a'), ...write('brand-b')] }));
+
+      for (const [brand, foreign] of [
+        ['brand-a', 'brand-b'],
+        ['brand-b', 'brand-a'],
+      ] as const) {
+        const [survivor, , alone] = write(brand);
+        expect(await warehouse.getProfile(brand, 'survivor')).toEqual(survivor);
+        expect(await warehouse.getProfile(brand, 'absorbed')).toEqual(survivor);
+        expect(await warehouse.getProfile(brand, 'alone')).toEqual(alone);
+        expect(alone!.own).toBeNull();
+        expect(await warehouse.highIntent(brand, 10)).toEqual([survivor]);
+        const loaded = await warehouse.loadBrand(brand, at(-60));
+        expect([...loaded.profiles].sort((x, y) => x.profile_id.localeCompare(y.profile_id))).toEqual(
+          [...write(brand)].sort((x, y) => x.profile_id.localeCompare(y.profile_id)),
+        );
+        expectOnlyBrand(loaded, brand, `only ${foreign}`);
+      }
+      expect(await warehouse.getProfile('brand-c', 'survivor')).toBeNull();
+      expect((await warehouse.loadBrand('brand-c', at(-60))).profiles).toEqual([]);
+
+      // A later version replaces the part, or drops it back to null; an older one changes nothing.
+      const changed = profile('brand-a', 'survivor', { version: 2, own: parts({ orders: 7 }) });
+      await warehouse.commit(commit(cp(2), { profiles: [changed] }));
+      expect(await warehouse.getProfile('brand-a', 'survivor')).toEqual(changed);
+      const cleared = profile('brand-a', 'survivor', { version: 3, own: null });
+      await warehouse.commit(commit(cp(3), { profiles: [cleared] }));
+      await warehouse.commit(
+        commit(cp(4), { profiles: [profile('brand-a', 'survivor', { version: 1, own: own('brand-a') })] }),
+      );
+      expect(await warehouse.getProfile('brand-a', 'survivor')).toEqual(cleared);
+      expect((await warehouse.loadBrand('brand-a', at(-60))).profiles).toContainEqual(cleared);
+      expect(await warehouse.getProfile('brand-b', 'survivor')).toEqual(write('brand-b')[0]);
+    });
+
+    it("loads the brand's reviews and operators' decisions of all time, and no other brand's", async () => {
+      const warehouse = await setup();
+      const log = (brand: string) =>
+        MERGE_ACTIONS.map((action, i) =>
+          merge(brand, `m-${action}`, {
+            action,
+            at: at(i - 30),
+            reason: `${action} of ${brand}`,
+            into_profile_id: `into-${action}`,
+            from_profile_ids: [`from-${action}`, 'p1'],
+          }),
+        );
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 1 }, { merges: log('brand-a') }),
+        commit({ consumer: CONSUMER, partition: 1, next_offset: 1 }, { merges: log('brand-b') }),
+      );
+      // A second review of the same profiles, later: both records count.
+      const again = merge('brand-a', 'm-review-again', { action: 'review', at: at(50), reason: 'again' });
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 2 }, { merges: [again] }),
+      );
+
+      const byId = (x: { merge_id: string }, y: { merge_id: string }) => x.merge_id.localeCompare(y.merge_id);
+      const expected = (brand: string) =>
+        log(brand).filter((record) => DECISION_ACTIONS.includes(record.action));
+      // `since` after every record: decisions are all time, unlike KPIs and seen ids.
+      const a = await warehouse.loadBrand('brand-a', at(60));
+      expect([...a.decisions].sort(byId)).toEqual([...expected('brand-a'), again].sort(byId));
+      expect(new Set(a.decisions.map((m) => m.action))).toEqual(
+        new Set(['review', 'approve', 'reject', 'unmerge']),
+      );
+      expectOnlyBrand(a.decisions, 'brand-a', 'of brand-b');
+      const b = await warehouse.loadBrand('brand-b', at(-60));
+      expect([...b.decisions].sort(byId)).toEqual(expected('brand-b').sort(byId));
+      expectOnlyBrand(b.decisions, 'brand-b', 'of brand-a');
+      expect((await warehouse.loadBrand('brand-c', at(-60))).decisions).toEqual([]);
+    });
+
+    it('finds one merge-log record by id, only within its brand', async () => {
+      const warehouse = await setup();
+      const shared = (brand: string) =>
+        merge(brand, 'm-shared', {
+          action: 'unmerge',
+          reason: `undone for ${brand}`,
+          event_id: `cmd-${brand}`,
+        });
+      const onlyB = merge('brand-b', 'm-only-b', { action: 'review', reason: 'secret of brand-b' });
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 0, next_offset: 1 },
+          { merges: [shared('brand-a'), shared('brand-b'), onlyB] },
+        ),
+      );
+      // Committed twice: still one record.
+      await warehouse.commit(
+        commit({ consumer: CONSUMER, partition: 0, next_offset: 2 }, { merges: [shared('brand-a')] }),
+      );
+      expect(await warehouse.findMerge('brand-a', 'm-shared')).toEqual(shared('brand-a'));
+      expect(await warehouse.findMerge('brand-b', 'm-shared')).toEqual(shared('brand-b'));
+      expect(await warehouse.findMerge('brand-b', 'm-only-b')).toEqual(onlyB);
+      expect(await warehouse.findMerge('brand-a', 'm-only-b')).toBeNull();
+      expect(await warehouse.findMerge('brand-a', 'unknown')).toBeNull();
+      expect(await warehouse.findMerge('brand-a', '')).toBeNull();
+      expect(await warehouse.findMerge('brand-c', 'm-shared')).toBeNull();
     });
 
     it('follows a two-step merge chain to the survivor, and lists what merged into it', async () => {
@@ -650,11 +791,14 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(all.kpis).toEqual([...batch.kpis, kpi('brand-a', at(10))]);
       expect(all.firingAlerts).toEqual(batch.alerts);
       expect(all.seenSourceIds).toEqual(['track:msg-e1', 'track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
+      expect(all.decisions).toEqual([batch.merges[1]]);
 
       const recent = await warehouse.loadBrand('brand-a', at(2));
       expect(recent.profiles).toHaveLength(3);
       expect(recent.kpis.map((k) => k.minute)).toEqual([at(10)]);
       expect(recent.seenSourceIds).toEqual(['track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
+      // Decisions are all time: `since` does not cut them.
+      expect((await warehouse.loadBrand('brand-a', at(60))).decisions).toEqual([batch.merges[1]]);
     });
 
     it('stores hostile strings verbatim', async () => {
@@ -688,6 +832,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
                 identifiers: [{ type: 'email', value: text }],
                 categories: { [text]: 1 },
                 intent_level: 'high',
+                own: parts({ identifiers: [{ type: 'email', value: text }], categories: { [text]: 3 } }),
               }),
             ),
             links: hostile.map((text) => link(brand, text, text)),
@@ -708,6 +853,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
           profile_id: text,
           identifiers: [{ type: 'email', value: text }],
           categories: { [text]: 1 },
+          own: parts({ identifiers: [{ type: 'email', value: text }], categories: { [text]: 3 } }),
         });
         const [stored] = await warehouse.recentEvents(brand, [text], 1);
         expect(stored).toMatchObject({ name: text, category: text, source_event_id: text });
@@ -717,6 +863,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect((await warehouse.rejected(brand, 20)).map((r) => r.payload).sort()).toEqual([...hostile].sort());
       const [history] = await warehouse.mergeHistory(brand, [hostile[2]!], 5);
       expect(history).toMatchObject({ merge_id: hostile[0], from_profile_ids: hostile, reason: hostile[1] });
+      expect(await warehouse.findMerge(brand, hostile[0]!)).toEqual(history);
       expect((await warehouse.loadBrand(brand, at(-60))).seenSourceIds.sort()).toEqual(
         hostile.map((text) => `track:${text}`).sort(),
       );
@@ -751,6 +898,9 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       ]);
       expect(b.mergedInto).toEqual(['p1']);
       expect(b.mergeHistory.map((m) => m.reason)).toEqual(['email marker-b']);
+      expect(b.findMerge).toMatchObject({ brand_id: 'brand-b', merge_id: 'm1', reason: 'email marker-b' });
+      expect(b.getProfile?.own).toMatchObject({ categories: { 'marker-b': 1 } });
+      expect(b.loadBrand.decisions.map((m) => m.reason)).toEqual(['review marker-b']);
       expect(b.highIntent.map((p) => p.profile_id)).toEqual(['p2', 'p3']);
       expect(b.kpis.map((k) => k.events)).toEqual([20, 21]);
       expect(b.alerts.map((x) => x.message)).toEqual(['alert marker-b']);
@@ -762,6 +912,8 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       // brand-c has no rows at all.
       expect(none.lookupProfile).toBeNull();
       expect(none.getProfile).toBeNull();
+      expect(none.findMerge).toBeNull();
+      expect(none.loadBrand.decisions).toEqual([]);
       expect([none.recentEvents, none.mergedInto, none.mergeHistory, none.highIntent]).toEqual([
         [],
         [],

@@ -48,6 +48,8 @@ const HOSTILE = [
 const BRAND = `brand-'; DROP TABLE profiles; --`;
 const OTHER_BRAND = 'brand-b';
 
+const DECISIONS = ['review', 'approve', 'reject', 'unmerge'] as const;
+
 /** Two commits: hostile strings in every text column, then upserts of some of the same keys. */
 function sampleCommits() {
   const first = commit(
@@ -78,7 +80,11 @@ function sampleCommits() {
         }),
       ),
       links: HOSTILE.map((text) => link(BRAND, text, text)),
-      merges: [merge(BRAND, HOSTILE[0]!, { from_profile_ids: HOSTILE, reason: HOSTILE[1]! })],
+      merges: [
+        merge(BRAND, HOSTILE[0]!, { from_profile_ids: HOSTILE, reason: HOSTILE[1]! }),
+        ...DECISIONS.map((action) => merge(BRAND, `decision-${action}`, { action, reason: HOSTILE[3]! })),
+        merge(OTHER_BRAND, 'decision-unmerge', { action: 'unmerge' }),
+      ],
       kpis: [kpi(BRAND, at(0)), kpi(BRAND, at(1), { revenue: 0.1, conversion_rate: 1e-7 })],
       alerts: HOSTILE.map((text, i) => alert(BRAND, text, { message: text, rule: text, updated_at: at(i) })),
       rejected: HOSTILE.map((text, i) =>
@@ -112,8 +118,14 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, HOSTILE, 0],
   ],
   mergeHistory: [[BRAND, [HOSTILE[2]!], 5]],
+  findMerge: [
+    [BRAND, HOSTILE[0]!],
+    [BRAND, 'decision-review'],
+    [OTHER_BRAND, HOSTILE[0]!],
+    [BRAND, 'missing'],
+  ],
   mergeLog: [
-    [BRAND, undefined, 5],
+    [BRAND, undefined, 10],
     [BRAND, ['merge', 'refuse'], 5],
     [BRAND, [HOSTILE[0]!], 5],
   ],
@@ -138,6 +150,11 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
   kpisSince: [[BRAND, at(1)]],
   firingAlerts: [[BRAND]],
   seenSourceIds: [[BRAND, at(-60)]],
+  brandDecisions: [
+    [BRAND, DECISIONS],
+    [OTHER_BRAND, DECISIONS],
+    [BRAND, ['merge']],
+  ],
 };
 
 /** Row counts the sample data must give on any ClickHouse; a wrong count means values were mangled. */
@@ -147,7 +164,8 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   mergedChildren: [1],
   recentEvents: [HOSTILE.length, 0],
   mergeHistory: [1],
-  mergeLog: [1, 1, 0],
+  findMerge: [1, 1, 0, 0],
+  mergeLog: [1 + DECISIONS.length, 1, 0],
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.
   highIntent: [HOSTILE.length - 2],
   kpis: [2, 1],
@@ -162,6 +180,7 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   // HOSTILE[3]'s alert was resolved in the second commit.
   firingAlerts: [HOSTILE.length - 1],
   seenSourceIds: [HOSTILE.length],
+  brandDecisions: [DECISIONS.length, 1, 1],
 };
 
 function statement(name: string, fragment: SqlFragment, expectRows?: number): CompatStatement {

@@ -34,6 +34,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     mergeLog: (brandId, actions, limit) => read((s) => queries.mergeLog(s, brandId, actions, limit)),
     mergeHistory: (brandId, profileIds, limit) =>
       read((s) => queries.mergeHistory(s, brandId, profileIds, limit)),
+    findMerge: (brandId, mergeId) => read((s) => queries.findMerge(s, brandId, mergeId)),
     highIntent: (brandId, limit) => read((s) => queries.highIntent(s, brandId, limit)),
     kpis: (brandId, from, to) => read((s) => queries.kpis(s, brandId, from, to)),
     alerts: (brandId, limit) => read((s) => queries.alerts(s, brandId, limit)),

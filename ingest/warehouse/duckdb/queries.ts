@@ -12,7 +12,7 @@ import type {
   StoredEvent,
 } from '../../../src/lib/shared/model';
 import { followMerges } from '../merge-chain';
-import type { BrandSnapshot } from '../types';
+import { DECISION_ACTIONS, type BrandSnapshot } from '../types';
 import {
   toAlert,
   toCounters,
@@ -104,6 +104,18 @@ export async function mergeLog(
   return rows.map(toMergeRecord);
 }
 
+export async function findMerge(
+  session: Session,
+  brandId: string,
+  mergeId: string,
+): Promise<MergeRecord | null> {
+  const [row] = await session.rows('SELECT * FROM merge_history WHERE brand_id = $1 AND merge_id = $2', [
+    varchar(brandId),
+    varchar(mergeId),
+  ]);
+  return row ? toMergeRecord(row) : null;
+}
+
 export async function mergeHistory(
   session: Session,
   brandId: string,
@@ -177,7 +189,7 @@ export async function checkpoint(session: Session, consumer: string, partition: 
 export async function loadBrand(session: Session, brandId: string, since: string): Promise<BrandSnapshot> {
   const brand = varchar(brandId);
   const from = timestamp(since);
-  const [profileRows, linkRows, kpiRows, alertRows, seenRows] = [
+  const [profileRows, linkRows, kpiRows, alertRows, seenRows, decisionRows] = [
     await session.rows('SELECT * FROM profiles WHERE brand_id = $1 ORDER BY profile_id', [brand]),
     await session.rows('SELECT * FROM identity_links WHERE brand_id = $1 ORDER BY type, value', [brand]),
     await session.rows('SELECT * FROM kpi_minute WHERE brand_id = $1 AND minute >= $2 ORDER BY minute', [
@@ -193,6 +205,11 @@ export async function loadBrand(session: Session, brandId: string, since: string
        WHERE brand_id = $1 AND received_at >= $2 ORDER BY received_at, event_id`,
       [brand, from],
     ),
+    await session.rows(
+      `SELECT * FROM merge_history WHERE brand_id = $1 AND action IN (SELECT unnest($2))
+       ORDER BY "at", merge_id`,
+      [brand, varcharList(DECISION_ACTIONS)],
+    ),
   ];
   return {
     profiles: profileRows.map(toProfile),
@@ -201,5 +218,6 @@ export async function loadBrand(session: Session, brandId: string, since: string
     kpis: kpiRows.map(toKpiMinute),
     firingAlerts: alertRows.map(toAlert),
     seenSourceIds: seenRows.map((row) => text(row, 'seen')),
+    decisions: decisionRows.map(toMergeRecord),
   };
 }

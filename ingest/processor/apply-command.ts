@@ -44,6 +44,18 @@ function unmerge(state: BrandState, command: IdentityCommand, atMs: number, chan
       `${notMerged.join(', ')} ${notMerged.length === 1 ? 'is' : 'are'} not merged into ${survivorId} (already unmerged?); merge ${command.merge_id} is not in effect`,
     );
   }
+  // Profiles merged before parts were kept (an older release) hold only totals: no exact undo.
+  for (
+    let node = state.graph.get(survivorId);
+    node;
+    node = node.merged_into ? state.graph.get(node.merged_into) : undefined
+  ) {
+    if (!node.own)
+      return refused(
+        `profile ${node.profile_id} keeps no part of its own (merged by an older release); it cannot be unmerged exactly`,
+      );
+    if (!node.merged_into) break;
+  }
   const top = state.graph.survivor(survivorId)!;
   changes.beforeIntent(state, top);
   for (const id of command.from_profile_ids) changes.beforeIntent(state, state.graph.get(id)!);
@@ -81,7 +93,13 @@ function approve(state: BrandState, command: IdentityCommand, atMs: number, chan
   }
   // The oldest survives, as for every merge (identity/resolve.ts).
   const [survivor, ...others] = survivors.profiles.sort((a, b) =>
-    a.first_seen !== b.first_seen ? (a.first_seen < b.first_seen ? -1 : 1) : a.profile_id < b.profile_id ? -1 : 1,
+    a.first_seen !== b.first_seen
+      ? a.first_seen < b.first_seen
+        ? -1
+        : 1
+      : a.profile_id < b.profile_id
+        ? -1
+        : 1,
   );
   changes.beforeIntent(state, survivor!);
   for (const other of others) changes.beforeIntent(state, other);
@@ -143,7 +161,8 @@ function distinctSurvivors(
   for (const id of [command.into_profile_id, ...command.from_profile_ids]) {
     const survivor = state.graph.survivor(id);
     if (!survivor) return refused(`profile ${id} does not exist`);
-    if (isSharedProfile(survivor)) return refused(`profile ${id} is a shared device's; it merges with no one`);
+    if (isSharedProfile(survivor))
+      return refused(`profile ${id} is a shared device's; it merges with no one`);
     profiles.add(survivor);
   }
   return { ok: true, profiles: [...profiles] };

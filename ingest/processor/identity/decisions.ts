@@ -36,8 +36,10 @@ export function createIdentityDecisions(records: readonly MergeRecord[]): Identi
   const reviews = new Map<string, ReviewState>();
   // Decisions come after the reviews they decide, whatever order the records are given in.
   for (const record of records) {
-    if (record.action === 'review' && !reviews.has(reviewKey(record))) reviews.set(reviewKey(record), 'pending');
-    if (record.action === 'approve' || record.action === 'reject') reviews.set(reviewKey(record), record.action);
+    if (record.action === 'review' && !reviews.has(reviewKey(record)))
+      reviews.set(reviewKey(record), 'pending');
+    if (record.action === 'approve' || record.action === 'reject')
+      reviews.set(reviewKey(record), record.action);
     if (record.action === 'unmerge') {
       for (const from of record.from_profile_ids) {
         splits.push({ a: from, b: record.into_profile_id, mergeId: record.merge_id });

@@ -39,7 +39,7 @@ export function unmergeProfiles(
   settings: IntentSettings,
 ): Unmerged {
   const chain: Profile[] = [];
-  for (let node = graph.get(survivorId); node && chain.length < MAX_CHAIN; ) {
+  for (let node = graph.get(survivorId); node && chain.length < MAX_CHAIN;) {
     chain.push(node);
     node = node.merged_into ? graph.get(node.merged_into) : undefined;
   }
@@ -75,7 +75,13 @@ function rebuild(node: Profile, children: readonly Profile[], atMs: number, sett
   setParts(node, own);
   // In merge order (oldest first), as the totals were first built.
   const ordered = [...children].sort((a, b) =>
-    a.first_seen !== b.first_seen ? (a.first_seen < b.first_seen ? -1 : 1) : a.profile_id < b.profile_id ? -1 : 1,
+    a.first_seen !== b.first_seen
+      ? a.first_seen < b.first_seen
+        ? -1
+        : 1
+      : a.profile_id < b.profile_id
+        ? -1
+        : 1,
   );
   for (const child of ordered) combineInto(node, child);
   if (ordered.length > 0) {

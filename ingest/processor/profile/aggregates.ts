@@ -89,7 +89,8 @@ export function absorbProfiles(survivor: Profile, others: readonly Profile[]): v
 /** Adds `other`'s aggregates and identifiers to `target` (not the score: intent/score.ts merges that). */
 export function combineInto(target: ProfileParts, other: ProfileParts): void {
   if (other.event_count > 0) {
-    if (target.event_count === 0 || other.first_seen < target.first_seen) target.first_seen = other.first_seen;
+    if (target.event_count === 0 || other.first_seen < target.first_seen)
+      target.first_seen = other.first_seen;
     if (target.event_count === 0 || other.last_seen > target.last_seen) target.last_seen = other.last_seen;
   }
   target.event_count += other.event_count;

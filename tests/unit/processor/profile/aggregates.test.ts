@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   absorbProfiles,
+  partsOf,
   applyProfileEvent,
   emptyProfile,
 } from '../../../../ingest/processor/profile/aggregates';
@@ -82,10 +83,13 @@ describe('profile aggregates', () => {
       feed(b, e);
       feed(one, e);
     }
+    const aAlone = partsOf(a);
     absorbProfiles(a, [b]);
-    const { profile_id: _a, identifiers, ...merged } = a;
-    const { profile_id: _o, identifiers: _i, ...whole } = one;
+    const { profile_id: _a, identifiers, own, ...merged } = a;
+    const { profile_id: _o, identifiers: _i, own: _n, ...whole } = one;
     expect(merged).toEqual(whole);
+    // The survivor keeps what it held alone: an unmerge rebuilds from it.
+    expect(own).toEqual(aAlone);
     expect(identifiers).toEqual([
       { type: 'email', value: 'a@shop.in' },
       { type: 'phone', value: '+14155552671' },

@@ -2,125 +2,41 @@
 // (`tsx ingest/main.ts --role all`, built dashboard): sign in, watch a KPI
 // tile move while events arrive, see a shopper turn high-intent, and prove a
 // second brand sees none of it. Needs `npm run build` first (npm test does it).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrandCredentials } from '../../ingest/brands/types';
 import { SOCKET_PATH, type LiveListeners } from '../../src/lib/shared/live';
 import { basicAuth, getJson, postJson, waitFor } from '../support/http';
+import { ROOT, startE2eSystem, type E2eSystem } from './harness';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOT = join(ROOT, 'docs/dashboard.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-let dataDir: string;
-let server: ChildProcess | undefined;
-let serverLog = '';
-let port: number;
+let system: E2eSystem;
 let baseUrl: string;
-let browser: Browser | undefined;
 let brandA: BrandCredentials;
 let brandB: BrandCredentials;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'signalroom-e2e-'));
-  brandA = createBrand('e2e-a', 'Brand A');
-  brandB = createBrand('e2e-b', 'Brand B');
-
-  port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  await startServer();
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  system = await startE2eSystem([
+    { id: 'e2e-a', name: 'Brand A' },
+    { id: 'e2e-b', name: 'Brand B' },
+  ]);
+  baseUrl = system.baseUrl;
+  brandA = system.brands['e2e-a']!;
+  brandB = system.brands['e2e-b']!;
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
-  await browser?.close();
-  await stopServer();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.close();
 });
 
-async function startServer(): Promise<void> {
-  serverLog = '';
-  const child = spawn('npx', ['tsx', 'ingest/main.ts', '--role', 'all'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    detached: true, // its own process group, so stopServer ends npx, tsx and node together
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitFor(
-    `the server at ${baseUrl}`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${serverLog}`);
-      return (await fetch(`${baseUrl}/api/openapi.json`)).ok || undefined;
-    },
-    90_000,
-  );
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-}
-
-function createBrand(brandId: string, name: string): BrandCredentials {
-  const result = spawnSync('npx', ['tsx', 'ingest/cli/brand.ts', 'create', brandId, '--name', name], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`brand create ${brandId} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as BrandCredentials;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      );
-    });
-  });
-}
-
-let sequence = 0;
-/** Sends Segment calls for a brand through the tracking API and checks they were accepted. */
-async function send(brand: BrandCredentials, calls: Array<Record<string, unknown>>): Promise<void> {
-  const batch = calls.map((call) => ({ messageId: `e2e-${brand.brand_id}-${++sequence}`, ...call }));
-  const response = await postJson(
-    `${baseUrl}/v1/batch`,
-    { batch },
-    { authorization: basicAuth(brand.write_key) },
-  );
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-}
+const send = (brand: BrandCredentials, calls: Array<Record<string, unknown>>) => system.send(brand, calls);
+const signIn = (brand: BrandCredentials): Promise<Page> => system.signIn(brand);
 
 const pageViews = (count: number, anonymousId: string) =>
   Array.from({ length: count }, () => ({
@@ -129,18 +45,6 @@ const pageViews = (count: number, anonymousId: string) =>
     name: 'Home',
     properties: { path: '/' },
   }));
-
-async function signIn(brand: BrandCredentials): Promise<Page> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  expect(new URL(page.url()).pathname).toBe('/login');
-  await page.fill('input[name=username]', brand.dashboard_user.username);
-  await page.fill('input[name=password]', brand.dashboard_user.password);
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type=submit]')]);
-  await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor();
-  return page;
-}
 
 async function tileValue(page: Page, testid: string): Promise<number> {
   const text = await page.locator(`[data-testid=${testid}-hour]`).innerText();
@@ -157,7 +61,7 @@ function liveClient(readKey: string): { socket: Socket<LiveListeners>; seen: unk
 
 describe('dashboard', () => {
   it('refuses a wrong password on the login form', async () => {
-    const page = await (await browser!.newContext()).newPage();
+    const page = await (await system.browser.newContext()).newPage();
     await page.goto(`${baseUrl}/login`);
     await page.fill('input[name=username]', brandA.dashboard_user.username);
     await page.fill('input[name=password]', 'not-the-password');
@@ -354,9 +258,9 @@ describe('dashboard', () => {
     const before = await tileValue(page, 'kpi-events');
     expect(before).toBeGreaterThan(0);
 
-    await stopServer();
+    await system.stopServer();
     await page.locator('[data-testid=connection]', { hasText: /Connecting|Offline/ }).waitFor();
-    await startServer();
+    await system.startServer();
     // Sent while the browser is still reconnecting, or just after: either way counted once.
     await send(brandA, pageViews(4, 'visitor-a3'));
     await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 30_000 });

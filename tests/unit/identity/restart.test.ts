@@ -3,11 +3,15 @@
 // shared, merges, demotions, junk) goes through the real processor on the
 // in-process bus and DuckDB twice: once cleanly, once with the process dying
 // in the middle of commits (after one lands, and before one does) and
-// starting again from what the warehouse holds. Profiles, links and the merge
-// log must come out the same, and brand B never sees brand A's.
+// starting again from what the warehouse holds. Operators' unmerges sit in the
+// stream between the events, so their splits are replayed too. Profiles,
+// links and the merge log must come out the same, and brand B never sees
+// brand A's.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RawEnvelope } from '../../../src/lib/shared/events';
+import type { MergeRecord } from '../../../src/lib/shared/model';
 import { TOPICS } from '../../../src/lib/shared/topics';
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import { createProcessor } from '../../../ingest/processor/consumer';
@@ -28,6 +32,28 @@ afterEach(async () => {
 const events = labelledTraffic({ seed: 5, persons: 250, brandId: BRAND, endMs: END_MS }).events.map(
   (e) => e.event,
 );
+/** Commands go in after this many events; the rest come after them. */
+const SPLIT_AT = Math.floor(events.length / 2);
+
+/** An operator undoing merges the first half of the traffic made. */
+function unmergesOf(merges: readonly MergeRecord[]) {
+  return merges.map((merge, i) => {
+    const envelope: RawEnvelope = {
+      kind: 'command',
+      command: {
+        brand_id: BRAND,
+        command_id: `undo-${i}`,
+        type: 'unmerge',
+        merge_id: merge.merge_id,
+        into_profile_id: merge.into_profile_id,
+        from_profile_ids: merge.from_profile_ids,
+        issued_by: 'ops',
+        issued_at: new Date(END_MS).toISOString(),
+      },
+    };
+    return { key: BRAND, value: JSON.stringify(envelope) };
+  });
+}
 
 async function identityState(warehouse: Warehouse, brandId: string) {
   const snapshot = await warehouse.loadBrand(brandId, new Date(0).toISOString());
@@ -47,6 +73,7 @@ async function identityState(warehouse: Warehouse, brandId: string) {
 async function run(
   dir: string,
   writer: (real: Warehouse) => { writer: WarehouseWriter; death?: Promise<void> },
+  messages: number,
 ) {
   // Every process reads the same brands; a folder of their own keeps the registry's create simple.
   const brandsDir = await tempDir('identity-brands-');
@@ -69,7 +96,7 @@ async function run(
   } else {
     await waitFor(
       'every event',
-      async () => ((await warehouse.checkpoint('processor', 0)) === events.length ? true : undefined),
+      async () => ((await warehouse.checkpoint('processor', 0)) === messages ? true : undefined),
       60_000,
     );
   }
@@ -79,34 +106,50 @@ async function run(
 }
 
 describe('identity resolution across restarts', () => {
-  it('makes the same merges, refusals and shared devices after the processor dies mid-commit', async () => {
+  it('makes the same merges, refusals, shared devices and unmerges after the processor dies mid-commit', async () => {
     const cleanDir = await tempDir('identity-clean-');
     cleanup.push(() => rm(cleanDir, { recursive: true, force: true }));
-    const seed = createInProcessBus({ dir: join(cleanDir, 'bus') });
-    await seed.publish(TOPICS.eventsRaw, eventMessages(events));
-    await seed.close();
-    const clean = await run(cleanDir, (real) => ({ writer: real }));
+    const publish = async (dir: string, messages: { key: string; value: string }[]) => {
+      const bus = createInProcessBus({ dir: join(dir, 'bus') });
+      await bus.publish(TOPICS.eventsRaw, messages);
+      await bus.close();
+    };
+    // The clean run: the first half, then the operator undoes three of its merges, then the rest.
+    await publish(cleanDir, eventMessages(events.slice(0, SPLIT_AT)));
+    const firstHalf = await run(cleanDir, (real) => ({ writer: real }), SPLIT_AT);
+    const merges = (await firstHalf.mergeLog(BRAND, ['merge'], 100_000))
+      .sort((a, b) => a.merge_id.localeCompare(b.merge_id))
+      .slice(0, 3);
+    expect(merges).toHaveLength(3);
+    await firstHalf.close();
+    const commands = unmergesOf(merges);
+    const rest = eventMessages(events.slice(SPLIT_AT));
+    const total = events.length + commands.length;
+    await publish(cleanDir, [...commands, ...rest]);
+    const clean = await run(cleanDir, (real) => ({ writer: real }), total);
     cleanup.push(() => clean.close());
     const expected = await identityState(clean, BRAND);
     const actions = new Set(expected.log.map((record) => record.action));
-    for (const action of ['merge', 'refuse', 'share'] as const) expect(actions).toContain(action);
+    for (const action of ['merge', 'refuse', 'share', 'unmerge'] as const) expect(actions).toContain(action);
+    expect(expected.log.filter((record) => record.action === 'unmerge')).toHaveLength(3);
+    // Nothing was refused: each unmerge found its merge in effect.
+    expect(await clean.rejected(BRAND, 10)).toEqual([]);
 
     const dir = await tempDir('identity-crash-');
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const bus = createInProcessBus({ dir: join(dir, 'bus') });
-    await bus.publish(TOPICS.eventsRaw, eventMessages(events));
-    await bus.close();
-    // Dies after its 6th commit lands, then before its 4th lands, then runs to the end.
+    await publish(dir, [...eventMessages(events.slice(0, SPLIT_AT)), ...commands, ...rest]);
+    // Dies after its 6th commit lands, then before its 4th lands (batches of 200 from offset 1,200:
+    // the one holding the unmerges, offsets 1,800–1,999), then runs to the end.
     for (const [n, when] of [
       [6, 'after'],
       [4, 'before'],
     ] as const) {
-      const dead = await run(dir, (real) => dyingWarehouse(real, n, when));
+      const dead = await run(dir, (real) => dyingWarehouse(real, n, when), total);
       // It really died part way.
-      expect(await dead.checkpoint('processor', 0)).toBeLessThan(events.length);
+      expect(await dead.checkpoint('processor', 0)).toBeLessThan(total);
       await dead.close();
     }
-    const restarted = await run(dir, (real) => ({ writer: real }));
+    const restarted = await run(dir, (real) => ({ writer: real }), total);
     cleanup.push(() => restarted.close());
 
     expect(await identityState(restarted, BRAND)).toEqual(expected);

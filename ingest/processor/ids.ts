@@ -1,10 +1,13 @@
 // Deterministic ids: the same input (a replay after a crash) gives the same id,
 // so upserts land on the same row instead of creating a twin.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** 16 hex characters of SHA-256 over the parts, separated so ('a','bc') ≠ ('ab','c'). */
+/**
+ * 16 hex characters of SHA-256 over the parts, separated so ('a','bc') ≠ ('ab','c').
+ * One-shot `hash` (Node ≥ 20.12): no Hash object per call, the same digest.
+ */
 export function shortHash(...parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 16);
+  return hash('sha256', parts.join('\u001f'), 'hex').slice(0, 16);
 }
 
 export function profileIdFor(brandId: string, eventId: string): string {

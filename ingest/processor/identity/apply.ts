@@ -21,7 +21,7 @@ export function applyResolution(
   brandId: string,
   atIso: string,
 ): Applied {
-  let profile = graph.get(resolution.profileId);
+  let profile = resolution.profile ?? graph.get(resolution.profileId);
   const created = profile === undefined;
   if (!profile) {
     profile = emptyProfile(brandId, resolution.profileId, atIso);

@@ -69,15 +69,17 @@ export interface Resolution {
   kind: ResolutionKind;
   /** The profile the event belongs to (for merge: the survivor). */
   profileId: string;
+  /** That profile, when it exists already (saves applyResolution a lookup by id). */
+  profile?: Profile;
   /** Profiles merged into `profileId` (kind 'merge' only). */
-  mergedIds: string[];
+  mergedIds: readonly string[];
   /** Identifiers to link to `profileId`. */
-  newLinks: Identifier[];
+  newLinks: readonly Identifier[];
   /** Weak identifiers refused as a link to someone else: noted on `profileId`, not linked. */
-  noted: Identifier[];
+  noted: readonly Identifier[];
   /** Weak identifiers seen with too many people: from now on they link to their own shared profile. */
-  shared: Identifier[];
-  records: MergeRecord[];
+  shared: readonly Identifier[];
+  records: readonly MergeRecord[];
 }
 
 interface Candidate {
@@ -86,6 +88,97 @@ interface Candidate {
 }
 
 export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
+  return resolveOneProfile(graph, input) ?? resolveAnyProfiles(graph, input);
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_RECORDS: readonly MergeRecord[] = Object.freeze([]);
+const NO_IDENTIFIERS: readonly Identifier[] = Object.freeze([]);
+
+/**
+ * Most events, decided without the general machinery (the identity step's hot
+ * path, bench/identity-step.ts): every identifier points to the same person's
+ * profile or nowhere, and nothing needs a record. Undefined whenever any rule
+ * could apply: a second profile, a shared device, a customer id the profile
+ * does not hold, a weak-only match while the event names a strong identifier
+ * the profile lacks, a type at its limit. resolveAnyProfiles then decides, and
+ * gives the same answer in the cases decided here
+ * (tests/unit/processor/identity/resolve-fast-path.test.ts).
+ */
+export function resolveOneProfile(graph: IdentityGraph, input: ResolveInput): Resolution | undefined {
+  let found: Profile | undefined;
+  let matchedStrong = false;
+  let unmatched: Identifier[] | undefined;
+  for (const identifier of input.identifiers) {
+    const profile = graph.lookup(identifier);
+    if (profile === undefined) {
+      (unmatched ??= []).push(identifier);
+      continue;
+    }
+    if (found === undefined) {
+      if (isSharedProfile(profile)) return undefined;
+      found = profile;
+    } else if (profile !== found) {
+      return undefined;
+    }
+    if (!isWeak(identifier)) matchedStrong = true;
+  }
+  if (found === undefined) {
+    if (unmatched === undefined || !fitsEmpty(unmatched, input.limits)) return undefined;
+    return oneProfile('new', profileIdFor(input.brandId, input.eventId), undefined, unmatched);
+  }
+  const eventUserId = userIdOf(input.identifiers);
+  if (eventUserId !== undefined) {
+    const heldUserId = userIdOf(found.identifiers);
+    if (heldUserId !== undefined && heldUserId !== eventUserId) return undefined;
+  }
+  if (unmatched === undefined) return oneProfile('attach', found.profile_id, found, NO_IDENTIFIERS);
+  for (let i = 0; i < unmatched.length; i++) {
+    const identifier = unmatched[i]!;
+    if (!matchedStrong && isStrong(identifier) && holdsStrong(found)) return undefined;
+    let held = 1;
+    for (const id of found.identifiers) if (id.type === identifier.type) held += 1;
+    for (let j = 0; j < i; j++) if (unmatched[j]!.type === identifier.type) held += 1;
+    if (held > input.limits[identifier.type]) return undefined;
+  }
+  return oneProfile('attach', found.profile_id, found, unmatched);
+}
+
+/** No two of a type beyond its limit on a new profile. */
+function fitsEmpty(identifiers: readonly Identifier[], limits: ResolveInput['limits']): boolean {
+  for (let i = 0; i < identifiers.length; i++) {
+    let held = 1;
+    for (let j = 0; j < i; j++) if (identifiers[j]!.type === identifiers[i]!.type) held += 1;
+    if (held > limits[identifiers[i]!.type]) return false;
+  }
+  return true;
+}
+
+function holdsStrong(profile: Profile): boolean {
+  for (const id of profile.identifiers) if (isStrong(id)) return true;
+  return false;
+}
+
+function oneProfile(
+  kind: 'new' | 'attach',
+  profileId: string,
+  profile: Profile | undefined,
+  newLinks: readonly Identifier[],
+): Resolution {
+  return {
+    kind,
+    profileId,
+    profile,
+    mergedIds: NO_IDS,
+    newLinks,
+    noted: NO_IDENTIFIERS,
+    shared: NO_IDENTIFIERS,
+    records: NO_RECORDS,
+  };
+}
+
+/** Every rule (the header's), for any number of candidate profiles. */
+export function resolveAnyProfiles(graph: IdentityGraph, input: ResolveInput): Resolution {
   const { candidates, unmatched, sharedProfiles } = findCandidates(graph, input.identifiers);
 
   let personUserId = userIdOf(input.identifiers);
@@ -137,28 +230,28 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
   }
 
   let kind: ResolutionKind;
-  let profileId: string;
+  let profile: Profile | undefined;
   let mergedIds: string[] = [];
   if (joined.length === 0 && unmatched.length === 0 && sharedProfiles.length > 0) {
     // Only shared devices or cookies: the activity is the device's, nobody's in particular.
     kind = 'attach';
-    profileId = sharedProfiles[0]!.profile_id;
+    profile = sharedProfiles[0]!;
   } else if (joined.length === 0) {
     kind = 'new';
-    // Hashed only here: most events go to a profile that exists.
-    profileId = profileIdFor(input.brandId, input.eventId);
   } else if (joined.length === 1) {
     kind = 'attach';
-    profileId = joined[0]!.profile.profile_id;
+    profile = joined[0]!.profile;
   } else if (joined.length <= MAX_AUTOMATIC_MERGE) {
     kind = 'merge';
     const [survivor, ...others] = [...joined].sort((a, b) => olderFirst(a.profile, b.profile));
-    profileId = survivor!.profile.profile_id;
+    profile = survivor!.profile;
     mergedIds = others.map((c) => c.profile.profile_id);
   } else {
     kind = 'review';
-    profileId = joined[0]!.profile.profile_id;
+    profile = joined[0]!.profile;
   }
+  // Hashed only for a new profile: most events go to one that exists.
+  const profileId = profile?.profile_id ?? profileIdFor(input.brandId, input.eventId);
 
   const records: MergeRecord[] = [];
   if (kind === 'merge') {
@@ -241,7 +334,7 @@ export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Reso
     }
   }
 
-  return { kind, profileId, mergedIds, newLinks, noted, shared, records };
+  return { kind, profileId, profile, mergedIds, newLinks, noted, shared, records };
 }
 
 /** Why an operator's split keeps the candidate apart from a profile joined so far, if one does. */

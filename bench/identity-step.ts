@@ -77,6 +77,10 @@ function main(): void {
         linked_at: AT,
       });
   }
+  // As the warehouse hands them over: every row decoded on its own, so a link's value is not the
+  // same string object as the profile's identifier (built by templates here, they would be).
+  profiles = profiles.map((p) => JSON.parse(JSON.stringify(p)) as Profile);
+  links = links.map((l) => JSON.parse(JSON.stringify(l)) as IdentityLink);
   const graph = createIdentityGraph(profiles, links);
   profiles = [];
   links = [];

@@ -12,6 +12,7 @@
 //   table      one open-addressing table in an Int32Array (hash → fingerprint,
 //              index), verifying the key string: what a "compact graph" would do
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../tests/support/random';
 
 const perTable = Number(process.argv[2] ?? 1_000_000);
 const TYPES = 6;
@@ -67,16 +68,6 @@ function createTable(capacityBits: number) {
   };
 }
 
-function random(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 function main(): void {
   const maps = Array.from({ length: TYPES }, () => new Map<string, object>());
   const table = createTable(Math.ceil(Math.log2(perTable * TYPES * 2)));
@@ -87,7 +78,7 @@ function main(): void {
       table.set(fresh(keyOf(type, i)), value);
     }
   }
-  const rand = random(7);
+  const rand = seededRandom(7);
   const queries: [number, string][] = [];
   for (let q = 0; q < QUERIES; q++) {
     const type = Math.floor(rand() * TYPES);

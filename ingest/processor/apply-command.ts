@@ -11,6 +11,7 @@ import { reviewKey } from '../../src/lib/shared/reviews';
 import type { BrandState } from './brand-state';
 import type { Changes } from './changes';
 import { isSharedProfile } from './identity/graph';
+import { olderFirst } from './identity/resolve';
 import { unmergeProfiles } from './identity/unmerge';
 import { mergeIdFor } from './ids';
 import { syncLevel } from './intent/levels';
@@ -92,15 +93,7 @@ function approve(state: BrandState, command: IdentityCommand, atMs: number, chan
     return refused(`the profiles of review ${command.merge_id} are one profile already`);
   }
   // The oldest survives, as for every merge (identity/resolve.ts).
-  const [survivor, ...others] = survivors.profiles.sort((a, b) =>
-    a.first_seen !== b.first_seen
-      ? a.first_seen < b.first_seen
-        ? -1
-        : 1
-      : a.profile_id < b.profile_id
-        ? -1
-        : 1,
-  );
+  const [survivor, ...others] = survivors.profiles.sort(olderFirst);
   changes.beforeIntent(state, survivor!);
   for (const other of others) changes.beforeIntent(state, other);
   for (const other of others) other.merged_into = survivor!.profile_id;

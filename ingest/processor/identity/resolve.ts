@@ -454,7 +454,11 @@ export function sharedProfileId(brandId: string, identifier: Identifier): string
   return `${SHARED_PROFILE_PREFIX}${shortHash(brandId, identifier.type, identifier.value)}`;
 }
 
-function olderFirst(a: Profile, b: Profile): number {
+/** The survivor of a merge comes first: the oldest profile (first seen, then id). */
+export function olderFirst(
+  a: Pick<Profile, 'first_seen' | 'profile_id'>,
+  b: Pick<Profile, 'first_seen' | 'profile_id'>,
+): number {
   if (a.first_seen !== b.first_seen) return a.first_seen < b.first_seen ? -1 : 1;
   return a.profile_id < b.profile_id ? -1 : a.profile_id > b.profile_id ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import type { IntentSettings } from '../intent/score';
 import { levelOf, mergeIntent, scoreAt } from '../intent/score';
 import { combineInto, setParts } from '../profile/aggregates';
 import type { IdentityGraph } from './graph';
+import { olderFirst } from './resolve';
 
 export interface Unmerged {
   /** The profiles split off, surviving again. */
@@ -74,15 +75,7 @@ function rebuild(node: Profile, children: readonly Profile[], atMs: number, sett
   const own = node.own;
   setParts(node, own);
   // In merge order (oldest first), as the totals were first built.
-  const ordered = [...children].sort((a, b) =>
-    a.first_seen !== b.first_seen
-      ? a.first_seen < b.first_seen
-        ? -1
-        : 1
-      : a.profile_id < b.profile_id
-        ? -1
-        : 1,
-  );
+  const ordered = [...children].sort(olderFirst);
   for (const child of ordered) combineInto(node, child);
   if (ordered.length > 0) {
     mergeIntent(node, ordered, atMs, settings);

@@ -11,30 +11,13 @@ export interface Identifier {
 }
 
 /**
- * What a profile holds of its own, apart from the profiles merged into it: its
- * identifiers, aggregates and score as if those merges never happened. An
- * unmerge rebuilds the survivor from this part and the merged profiles that
- * remain, so it restores both sides exactly (ingest/processor/identity/unmerge.ts).
+ * The identifiers, aggregates and score of a profile: the parts an unmerge
+ * restores. A Profile holds them for everything merged into it; its `own`
+ * holds them for itself alone, as if those merges never happened, so an
+ * unmerge rebuilds the survivor from its own part and the merged profiles
+ * that remain and restores both sides exactly (ingest/processor/identity/unmerge.ts).
  */
 export interface ProfileParts {
-  identifiers: Identifier[];
-  first_seen: string;
-  last_seen: string;
-  event_count: number;
-  orders: number;
-  revenue: number;
-  channels: Channel[];
-  categories: Record<string, number>;
-  intent_score: number;
-  intent_updated_at: string;
-}
-
-/** The Customer-360 aggregates of one profile. */
-export interface Profile {
-  brand_id: string;
-  profile_id: string;
-  /** Set when this profile was merged into another; reads follow it to the survivor. */
-  merged_into: string | null;
   identifiers: Identifier[];
   first_seen: string;
   last_seen: string;
@@ -45,9 +28,17 @@ export interface Profile {
   /** Category → number of interactions, for top categories. */
   categories: Record<string, number>;
   intent_score: number;
-  intent_level: IntentLevel;
   /** When intent_score was last computed; decay continues from here. */
   intent_updated_at: string;
+}
+
+/** The Customer-360 aggregates of one profile. */
+export interface Profile extends ProfileParts {
+  brand_id: string;
+  profile_id: string;
+  /** Set when this profile was merged into another; reads follow it to the survivor. */
+  merged_into: string | null;
+  intent_level: IntentLevel;
   /** Increases with every change; the warehouse keeps the highest version. */
   version: number;
   /** Its own part, kept once it has absorbed another profile; null until then. */

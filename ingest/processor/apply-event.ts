@@ -8,9 +8,9 @@ import { applyResolution } from './identity/apply';
 import { isSharedProfile } from './identity/graph';
 import { resolveIdentity } from './identity/resolve';
 import { syncLevel } from './intent/levels';
-import { applyIntentEvent, mergeIntent } from './intent/score';
+import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
 import type { NormalizedEvent } from './normalize';
-import { absorbProfiles, applyProfileEvent } from './profile/aggregates';
+import { absorbProfiles, applyProfileEvent, applyProfileEventToTotals } from './profile/aggregates';
 
 export function applyEvent(state: BrandState, normalized: NormalizedEvent, changes: Changes): StoredEvent {
   const { event, receivedAtMs } = normalized;
@@ -27,14 +27,16 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     sharedAfter: state.brand.settings.shared_identifier_people,
     decisions: state.decisions,
   });
-  const { profile, merged, shared } = applyResolution(state.graph, resolution, brandId, atIso);
+  const { profile, path, merged, shared } = applyResolution(state.graph, resolution, brandId, atIso);
+  // The part of the profile the event belongs to (itself, or a profile merged into it).
+  const part = path[0]!;
   for (const record of resolution.records) {
     changes.merge(record);
     // Asked once: the same profiles are not held for review again (decided or not).
     if (record.action === 'review') state.decisions.setReview(reviewKey(record), 'pending');
   }
   for (const identifier of resolution.newLinks) {
-    changes.link({ brand_id: brandId, ...identifier, profile_id: profile.profile_id, linked_at: atIso });
+    changes.link({ brand_id: brandId, ...identifier, profile_id: part.profile_id, linked_at: atIso });
   }
   for (const { profile: device, identifier } of shared) {
     changes.profile(state, device);
@@ -52,10 +54,16 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     }
   }
   // A shared device's activity is many people's: it gets no purchase intent of its own.
-  if (!isSharedProfile(profile)) applyIntentEvent(profile, event.type, receivedAtMs, intentSettings);
+  if (!isSharedProfile(profile)) applyIntentEvent(part, event.type, receivedAtMs, intentSettings);
+  applyProfileEvent(part, normalized);
+  // Above the part, only totals: an unmerge rebuilds each from its own part and what is still in it.
+  for (let i = 1; i < path.length; i++) {
+    applyIntentEventToTotals(path[i]!, event.type, receivedAtMs, intentSettings);
+    applyProfileEventToTotals(path[i]!, normalized);
+    changes.profile(state, path[i]!);
+  }
   syncLevel(state, profile);
-  applyProfileEvent(profile, normalized);
-  changes.profile(state, profile);
+  changes.profile(state, part);
 
   if (receivedAtMs >= state.kpiHorizonMs) {
     const row = state.kpis.record({
@@ -78,7 +86,8 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     type: event.type,
     name: event.name,
     channel: event.channel,
-    profile_id: profile.profile_id,
+    // The part's id: reads follow merges to the survivor, and an unmerge takes the event along.
+    profile_id: part.profile_id,
     timestamp: new Date(normalized.timestampMs).toISOString(),
     received_at: atIso,
     revenue: normalized.revenue,

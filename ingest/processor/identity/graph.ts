@@ -15,6 +15,13 @@ import { isSharedProfileId } from '../../../src/lib/shared/profile-display';
 export interface IdentityGraph {
   /** The surviving profile an identifier belongs to, if any. */
   lookup(identifier: Identifier): Profile | undefined;
+  /**
+   * The profile the identifier was linked to, merged or not: the part of its
+   * survivor the identifier belongs to (an event it brings is that part's).
+   */
+  linked(identifier: Identifier): Profile | undefined;
+  /** Follows merges from a profile to its survivor. */
+  follow(profile: Profile): Profile;
   /** A profile by id, as stored (may be merged). */
   get(profileId: string): Profile | undefined;
   /** A profile by id, following merges to the survivor. */
@@ -45,12 +52,12 @@ function heldValue(profile: Profile, link: IdentityLink): string {
 }
 
 /** Records the identifier on the profile (and its own part, if it has one), once. */
-function hold(profile: Profile, identifier: Identifier): void {
+export function hold(profile: Profile, identifier: Identifier): void {
   holdIn(profile.identifiers, identifier);
   if (profile.own) holdIn(profile.own.identifiers, identifier);
 }
 
-function holdIn(identifiers: Identifier[], identifier: Identifier): void {
+export function holdIn(identifiers: Identifier[], identifier: Identifier): void {
   if (!identifiers.some((id) => id.type === identifier.type && id.value === identifier.value)) {
     identifiers.push({ ...identifier });
   }
@@ -115,6 +122,8 @@ export function createIdentityGraph(
       // unmerge (unmerge.ts) needs no re-linking: a freed profile's identifiers find it again.
       return linked === undefined || !linked.merged_into ? linked : follow(linked);
     },
+    linked: (identifier) => linkIndex.get(identifier.type)?.get(identifier.value),
+    follow,
     get: (profileId) => byId.get(profileId),
     survivor,
     add(profile) {

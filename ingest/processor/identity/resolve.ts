@@ -71,6 +71,13 @@ export interface Resolution {
   profileId: string;
   /** That profile, when it exists already (saves applyResolution a lookup by id). */
   profile?: Profile;
+  /**
+   * The part of `profile` the event belongs to: the profile (merged into it,
+   * or itself) its best matching identifier was linked to. The event is that
+   * part's, so an unmerge takes it along (identity/unmerge.ts). Undefined: the
+   * profile itself.
+   */
+  part?: Profile;
   /** Profiles merged into `profileId` (kind 'merge' only). */
   mergedIds: readonly string[];
   /** Identifiers to link to `profileId`. */
@@ -85,6 +92,8 @@ export interface Resolution {
 interface Candidate {
   profile: Profile;
   matchedBy: Identifier[];
+  /** The profile the first (best) of `matchedBy` was linked to: `profile` or one merged into it. */
+  part: Profile;
 }
 
 export function resolveIdentity(graph: IdentityGraph, input: ResolveInput): Resolution {
@@ -107,17 +116,25 @@ const NO_IDENTIFIERS: readonly Identifier[] = Object.freeze([]);
  */
 export function resolveOneProfile(graph: IdentityGraph, input: ResolveInput): Resolution | undefined {
   let found: Profile | undefined;
+  let part: Profile | undefined;
   let matchedStrong = false;
   let unmatched: Identifier[] | undefined;
+  let lastRank = -1;
   for (const identifier of input.identifiers) {
-    const profile = graph.lookup(identifier);
-    if (profile === undefined) {
+    // The part is the best identifier's: only decided here when they come in priority order.
+    const identifierRank = rank(identifier.type);
+    if (identifierRank < lastRank) return undefined;
+    lastRank = identifierRank;
+    const linked = graph.linked(identifier);
+    if (linked === undefined) {
       (unmatched ??= []).push(identifier);
       continue;
     }
+    const profile = linked.merged_into ? graph.follow(linked) : linked;
     if (found === undefined) {
       if (isSharedProfile(profile)) return undefined;
       found = profile;
+      part = linked;
     } else if (profile !== found) {
       return undefined;
     }
@@ -125,14 +142,14 @@ export function resolveOneProfile(graph: IdentityGraph, input: ResolveInput): Re
   }
   if (found === undefined) {
     if (unmatched === undefined || !fitsEmpty(unmatched, input.limits)) return undefined;
-    return oneProfile('new', profileIdFor(input.brandId, input.eventId), undefined, unmatched);
+    return oneProfile('new', profileIdFor(input.brandId, input.eventId), undefined, undefined, unmatched);
   }
   const eventUserId = userIdOf(input.identifiers);
   if (eventUserId !== undefined) {
     const heldUserId = userIdOf(found.identifiers);
     if (heldUserId !== undefined && heldUserId !== eventUserId) return undefined;
   }
-  if (unmatched === undefined) return oneProfile('attach', found.profile_id, found, NO_IDENTIFIERS);
+  if (unmatched === undefined) return oneProfile('attach', found.profile_id, found, part, NO_IDENTIFIERS);
   for (let i = 0; i < unmatched.length; i++) {
     const identifier = unmatched[i]!;
     if (!matchedStrong && isStrong(identifier) && holdsStrong(found)) return undefined;
@@ -141,7 +158,7 @@ export function resolveOneProfile(graph: IdentityGraph, input: ResolveInput): Re
     for (let j = 0; j < i; j++) if (unmatched[j]!.type === identifier.type) held += 1;
     if (held > input.limits[identifier.type]) return undefined;
   }
-  return oneProfile('attach', found.profile_id, found, unmatched);
+  return oneProfile('attach', found.profile_id, found, part, unmatched);
 }
 
 /** No two of a type beyond its limit on a new profile. */
@@ -163,12 +180,14 @@ function oneProfile(
   kind: 'new' | 'attach',
   profileId: string,
   profile: Profile | undefined,
+  part: Profile | undefined,
   newLinks: readonly Identifier[],
 ): Resolution {
   return {
     kind,
     profileId,
     profile,
+    part: part === profile ? undefined : part,
     mergedIds: NO_IDS,
     newLinks,
     noted: NO_IDENTIFIERS,
@@ -231,6 +250,7 @@ export function resolveAnyProfiles(graph: IdentityGraph, input: ResolveInput): R
 
   let kind: ResolutionKind;
   let profile: Profile | undefined;
+  let part: Profile | undefined;
   let mergedIds: string[] = [];
   if (joined.length === 0 && unmatched.length === 0 && sharedProfiles.length > 0) {
     // Only shared devices or cookies: the activity is the device's, nobody's in particular.
@@ -240,15 +260,15 @@ export function resolveAnyProfiles(graph: IdentityGraph, input: ResolveInput): R
     kind = 'new';
   } else if (joined.length === 1) {
     kind = 'attach';
-    profile = joined[0]!.profile;
+    ({ profile, part } = joined[0]!);
   } else if (joined.length <= MAX_AUTOMATIC_MERGE) {
     kind = 'merge';
     const [survivor, ...others] = [...joined].sort((a, b) => olderFirst(a.profile, b.profile));
-    profile = survivor!.profile;
+    ({ profile, part } = survivor!);
     mergedIds = others.map((c) => c.profile.profile_id);
   } else {
     kind = 'review';
-    profile = joined[0]!.profile;
+    ({ profile, part } = joined[0]!);
   }
   // Hashed only for a new profile: most events go to one that exists.
   const profileId = profile?.profile_id ?? profileIdFor(input.brandId, input.eventId);
@@ -334,7 +354,17 @@ export function resolveAnyProfiles(graph: IdentityGraph, input: ResolveInput): R
     }
   }
 
-  return { kind, profileId, profile, mergedIds, newLinks, noted, shared, records };
+  return {
+    kind,
+    profileId,
+    profile,
+    part: part === profile ? undefined : part,
+    mergedIds,
+    newLinks,
+    noted,
+    shared,
+    records,
+  };
 }
 
 /** Why an operator's split keeps the candidate apart from a profile joined so far, if one does. */
@@ -409,18 +439,19 @@ function findCandidates(
   const inOrder = isInPriorityOrder(identifiers);
   const ordered = inOrder ? identifiers : [...identifiers].sort((a, b) => rank(a.type) - rank(b.type));
   for (const identifier of ordered) {
-    const profile = graph.lookup(identifier);
-    if (!profile) {
+    const linked = graph.linked(identifier);
+    if (!linked) {
       unmatched.push(identifier);
       continue;
     }
+    const profile = linked.merged_into ? graph.follow(linked) : linked;
     if (isSharedProfile(profile)) {
       sharedProfiles.push(profile);
       continue;
     }
     const existing = byProfile.get(profile.profile_id);
     if (existing) existing.matchedBy.push(identifier);
-    else byProfile.set(profile.profile_id, { profile, matchedBy: [identifier] });
+    else byProfile.set(profile.profile_id, { profile, matchedBy: [identifier], part: linked });
   }
   // Unmatched identifiers keep the event's order.
   if (!inOrder) unmatched.sort((a, b) => identifiers.indexOf(a) - identifiers.indexOf(b));

@@ -68,6 +68,17 @@ export function applyIntentEvent(
   if (profile.own) addToScore(profile.own, type, atMs, settings);
 }
 
+/** Adds one event to the profile's total score only (not its own part's). Mutates `profile`. */
+export function applyIntentEventToTotals(
+  profile: IntentFields,
+  type: EventType,
+  atMs: number,
+  settings: IntentSettings,
+): void {
+  addToScore(profile, type, atMs, settings);
+  profile.intent_level = levelOf(profile.intent_score, settings);
+}
+
 function addToScore(
   fields: Pick<Profile, 'intent_score' | 'intent_updated_at'>,
   type: EventType,

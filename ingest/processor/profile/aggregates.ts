@@ -62,6 +62,14 @@ export function applyProfileEvent(profile: Profile, normalized: NormalizedEvent)
   if (profile.own) addEvent(profile.own, normalized, seen);
 }
 
+/**
+ * Adds one event to the totals only: a profile the event's part is merged
+ * into (the part's own part took it; see identity/apply.ts).
+ */
+export function applyProfileEventToTotals(profile: Profile, normalized: NormalizedEvent): void {
+  addEvent(profile, normalized, new Date(normalized.timestampMs).toISOString());
+}
+
 function addEvent(profile: ProfileParts, normalized: NormalizedEvent, seen: string): void {
   const { event } = normalized;
   if (profile.event_count === 0 || seen < profile.first_seen) profile.first_seen = seen;

@@ -165,6 +165,16 @@ const afterMerge = () => [
     commerce: { revenue: 19.99 },
     received_at: at(8 * MINUTE),
   }),
+  // After the merge, an event only the merged person's identifiers name: it is that person's part
+  // of the survivor, and goes back with them on an unmerge (with the cookie it brought).
+  makeEvent({
+    event_id: 'after-a',
+    type: 'checkout_started',
+    channel: 'whatsapp',
+    identifiers: { phone: 'whatsapp:+919876543210', anonymous_id: 'cookie-a2' },
+    commerce: { category: 'Bags' },
+    received_at: at(8 * MINUTE + 30_000),
+  }),
   makeEvent({
     event_id: 'after2',
     type: 'product_viewed',
@@ -207,6 +217,18 @@ describe('unmerge', () => {
       // Each person's identifiers find that person again.
       const byPhone = await run.warehouse.lookupProfile('acme', { type: 'phone', value: '+919876543210' });
       expect(byPhone!.profile_id).toBe(refA!.profile_id);
+      const byCookie = await run.warehouse.lookupProfile('acme', {
+        type: 'anonymous_id',
+        value: 'cookie-a2',
+      });
+      expect(byCookie!.profile_id).toBe(refA!.profile_id);
+      // Each page lists its own events again.
+      const eventsOf = async (id: string) =>
+        (await run.warehouse.recentEvents('acme', [id, ...(await run.warehouse.mergedInto('acme', id))], 50))
+          .map((e) => e.event_id)
+          .sort();
+      expect(await eventsOf(refA!.profile_id)).toEqual(['a1', 'a2', 'a3', 'after-a']);
+      expect(await eventsOf(refB!.profile_id)).toEqual(['after1', 'after2', 'b1', 'b2', 'b3', 'join']);
     };
     await check();
     const [unmerge] = await log(run, 'acme', 'unmerge');

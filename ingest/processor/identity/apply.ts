@@ -68,7 +68,7 @@ export function applyResolution(
 /** `part` and the profiles it is merged into, up to `survivor`; `[survivor]` if part is not below it. */
 function pathUp(graph: IdentityGraph, part: Profile, survivor: Profile): Profile[] {
   const path = [part];
-  for (let node = part; node !== survivor; ) {
+  for (let node = part; node !== survivor;) {
     const next = node.merged_into ? graph.get(node.merged_into) : undefined;
     if (!next || path.length > 1000) return [survivor];
     path.push(next);

@@ -1,16 +1,16 @@
-// Undoing a merge. The profiles it merged leave their survivor with exactly
-// what they held when they were merged: nothing reaches a merged profile
-// after (events resolve to the survivor), so their stored parts are frozen.
-// The survivor, and every profile it has been merged into since, is rebuilt
-// bottom up from its own part (profile/aggregates.ts) and the profiles still
-// merged into it. Events that arrived after the merge stay the survivor's:
-// they were resolved to it. Identifiers need no re-linking: the link index
-// keeps the profile each was linked to (graph.ts), which is the freed profile
-// or one merged into it.
+// Undoing a merge. The profiles it merged leave their survivor with what
+// they hold: their own events, and the events that arrived after the merge
+// through their identifiers (apply-event.ts gives each event to the part of
+// the survivor its best identifier was linked to, updating the totals above
+// that part). The survivor, and every profile it has been merged into since,
+// is rebuilt bottom up from its own part (profile/aggregates.ts) and the
+// profiles still merged into it. Identifiers need no re-linking: the link
+// index keeps the profile each was linked to (graph.ts), which is the freed
+// profile or one merged into it, and so are stored events.
 //
 // The score is not an aggregate but is rebuilt the same way: each part's
-// score decayed to the unmerge and summed. A purchase on the survivor after
-// the merge reset its total, but only its own part's score after the split.
+// score decayed to the unmerge and summed. A purchase after the merge reset
+// the survivor's total, but only the buying part's own score after the split.
 import type { Profile } from '../../../src/lib/shared/model';
 import type { IntentSettings } from '../intent/score';
 import { levelOf, mergeIntent, scoreAt } from '../intent/score';

@@ -1,5 +1,6 @@
 // The ingest edge: one sub-app per source, one error handler, JSON 404s.
 //   /v1/*                     Segment-compatible tracking API (write key)
+//   /v1/pos/bills             POS bills, one or a batch (write key)
 //   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
 // Every accepted event goes to `events.raw` keyed by brand, and the 2xx is
 // sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After,
@@ -11,6 +12,7 @@ import type { Bus } from '../bus/types';
 import type { IngestContext, IngestEnv } from './context';
 import { createErrorHandler, notFound } from './errors';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { createPosApp } from './pos/app';
 import { createRawPublisher } from './raw-publisher';
 import { createShopifyApp } from './shopify/app';
 import { createTrackingApp } from './tracking/app';
@@ -44,6 +46,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
 
   const app = new Hono<IngestEnv>();
   app.route('/v1', createTrackingApp(ctx));
+  app.route('/v1/pos', createPosApp(ctx));
   app.route('/webhooks/shopify', createShopifyApp(ctx));
   // Explicit JSON 404s under our prefixes, so they hold when this app is mounted inside another.
   app.all('/v1/*', notFound);

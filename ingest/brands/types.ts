@@ -84,6 +84,12 @@ export const brandSettingsSchema = z.object({
       email_domains: [],
       phone_national_numbers: [],
     }),
+  /** WhatsApp messages (via Twilio): what a customer wrote is kept, as `properties.body` of the
+   *  event, only if the brand turns this on; by default an event says who wrote, when and what
+   *  kind of message, not what it said. */
+  whatsapp: z
+    .object({ store_message_text: z.boolean().default(false) })
+    .default({ store_message_text: false }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
 /** Settings as written by a person: every field optional, defaults filled in. */

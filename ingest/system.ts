@@ -81,7 +81,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   edge.get('/healthz', (c) =>
     c.json({ status: 'ok', role: config.role, ...(processor && { processor: processor.stats() }) }),
   );
-  if (has('ingest')) edge.route('/', createIngestApp({ bus, brands, clock, reportError: report('ingest') }));
+  if (has('ingest'))
+    edge.route(
+      '/',
+      createIngestApp({ bus, brands, publicUrl: config.publicUrl, clock, reportError: report('ingest') }),
+    );
   // A path of a role this process does not run (/api on ingest, /v1 on a processor): a JSON 404
   // like every other answer here, not Hono's plain-text default.
   edge.notFound((c) =>

@@ -2,6 +2,7 @@
 //   /v1/*                     Segment-compatible tracking API (write key)
 //   /v1/pos/bills             POS bills, one or a batch (write key)
 //   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
+//   /webhooks/whatsapp/:brand WhatsApp via Twilio (X-Twilio-Signature over PUBLIC_URL + path)
 // Every accepted event goes to `events.raw` keyed by brand, and the 2xx is
 // sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After,
 // and a brand over its rate limit 429 + Retry-After (rate-limit/).
@@ -16,10 +17,13 @@ import { createPosApp } from './pos/app';
 import { createRawPublisher } from './raw-publisher';
 import { createShopifyApp } from './shopify/app';
 import { createTrackingApp } from './tracking/app';
+import { createWhatsAppApp } from './whatsapp/app';
 
 export interface IngestDeps {
   bus: Bus;
   brands: BrandRegistry;
+  /** The base URL providers are configured with (config `publicUrl`); Twilio signatures cover it. */
+  publicUrl: string;
   clock?: () => Date;
   newId?: () => string;
   /** Per-brand token buckets; default one in this process's memory on the monotonic clock. */
@@ -36,6 +40,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
     rateLimiter: deps.rateLimiter ?? createRateLimiter(),
     clock: deps.clock ?? (() => new Date()),
     newId,
+    publicUrl: deps.publicUrl,
   };
   const reportError =
     deps.reportError ??
@@ -48,6 +53,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
   app.route('/v1', createTrackingApp(ctx));
   app.route('/v1/pos', createPosApp(ctx));
   app.route('/webhooks/shopify', createShopifyApp(ctx));
+  app.route('/webhooks/whatsapp', createWhatsAppApp(ctx));
   // Explicit JSON 404s under our prefixes, so they hold when this app is mounted inside another.
   app.all('/v1/*', notFound);
   app.all('/webhooks/*', notFound);

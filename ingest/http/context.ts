@@ -11,6 +11,11 @@ export interface IngestContext {
   rateLimiter: RateLimiter;
   clock: () => Date;
   newId: () => string;
+  /**
+   * The base URL providers are configured with (config `publicUrl`). Twilio signs the URL
+   * it called, which behind a proxy is not the one this server sees.
+   */
+  publicUrl: string;
 }
 
 export interface IngestEnv {

@@ -12,6 +12,8 @@ import type { Bus } from '../../../ingest/bus/types';
 import { createIngestApp } from '../../../ingest/http/app';
 
 export const NOW = '2024-05-01T12:00:00.000Z';
+/** The public URL the app is configured with; requests arrive at http://localhost, as behind a proxy. */
+export const PUBLIC_URL = 'https://signals.example.com';
 
 export interface Harness {
   app: ReturnType<typeof createIngestApp>;
@@ -45,7 +47,7 @@ export async function createBrandFixture(): Promise<BrandFixture> {
 /** A fresh bus and app over the brand fixture. */
 export async function createHarness(
   fixture: BrandFixture,
-  options: { wrapBus?: (bus: Bus) => Bus } = {},
+  options: { wrapBus?: (bus: Bus) => Bus; publicUrl?: string } = {},
 ): Promise<Harness> {
   const { brands, acme, globex } = fixture;
   const realBus = createInProcessBus();
@@ -54,6 +56,7 @@ export async function createHarness(
   const app = createIngestApp({
     bus,
     brands,
+    publicUrl: options.publicUrl ?? PUBLIC_URL,
     clock: () => new Date(NOW),
     newId: () => `id-${++ids}`,
     reportError: (error) => {

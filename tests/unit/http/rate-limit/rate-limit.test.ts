@@ -49,6 +49,7 @@ beforeEach(() => {
   app = createIngestApp({
     bus,
     brands,
+    publicUrl: 'https://signals.example.com',
     newId: () => `id-${++ids}`,
     rateLimiter: createRateLimiter({ now: () => ms }),
     reportError: (error) => {

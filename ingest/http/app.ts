@@ -3,6 +3,7 @@
 //   /v1/pos/bills             POS bills, one or a batch (write key)
 //   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
 //   /webhooks/whatsapp/:brand WhatsApp via Twilio (X-Twilio-Signature over PUBLIC_URL + path)
+//   /webhooks/woocommerce/:brand WooCommerce webhooks (HMAC signature; its unsigned ping answered)
 // Every accepted event goes to `events.raw` keyed by brand, and the 2xx is
 // sent only after the bus acknowledged it; a bus outage answers 503 + Retry-After,
 // and a brand over its rate limit 429 + Retry-After (rate-limit/).
@@ -18,6 +19,7 @@ import { createRawPublisher } from './raw-publisher';
 import { createShopifyApp } from './shopify/app';
 import { createTrackingApp } from './tracking/app';
 import { createWhatsAppApp } from './whatsapp/app';
+import { createWooCommerceApp } from './woocommerce/app';
 
 export interface IngestDeps {
   bus: Bus;
@@ -54,6 +56,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
   app.route('/v1/pos', createPosApp(ctx));
   app.route('/webhooks/shopify', createShopifyApp(ctx));
   app.route('/webhooks/whatsapp', createWhatsAppApp(ctx));
+  app.route('/webhooks/woocommerce', createWooCommerceApp(ctx));
   // Explicit JSON 404s under our prefixes, so they hold when this app is mounted inside another.
   app.all('/v1/*', notFound);
   app.all('/webhooks/*', notFound);

@@ -2,17 +2,13 @@
 // (`tsx ingest/main.ts --role all`, built dashboard): sign in, watch a KPI
 // tile move while events arrive, see a shopper turn high-intent, and prove a
 // second brand sees none of it. Needs `npm run build` first (npm test does it).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrandCredentials } from '../../ingest/brands/types';
 import { SOCKET_PATH, type LiveListeners } from '../../src/lib/shared/live';
 import { basicAuth, getJson, postJson, waitFor } from '../support/http';
-import { ROOT, startE2eSystem, type E2eSystem } from './harness';
-
-const SCREENSHOT = join(ROOT, 'docs/dashboard.png');
+import { screenshotPath, startE2eSystem, type E2eSystem } from './harness';
 
 let system: E2eSystem;
 let baseUrl: string;
@@ -110,8 +106,7 @@ describe('dashboard', () => {
       'still here',
     );
 
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    await pageA.screenshot({ path: SCREENSHOT, fullPage: true });
+    await pageA.screenshot({ path: screenshotPath('dashboard.png'), fullPage: true });
 
     // The row links to the shopper's 360 page.
     const href = await row.locator('a').getAttribute('href');

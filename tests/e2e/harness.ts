@@ -3,6 +3,7 @@
 // Chromium, sending events through the tracking API, and signing in.
 // Needs `npm run build` first (npm test does it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,19 @@ import type { BrandCredentials } from '../../ingest/brands/types';
 import { basicAuth, postJson, waitFor } from '../support/http';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * Where a browser test saves a screenshot: docs/ when asked to refresh the
+ * README's pictures (`UPDATE_SCREENSHOTS=1 npm run test:e2e`), else a temporary
+ * folder, so a test run never changes tracked files.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env.UPDATE_SCREENSHOTS
+    ? join(ROOT, 'docs')
+    : join(tmpdir(), 'signalroom-e2e-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

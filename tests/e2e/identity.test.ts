@@ -3,14 +3,13 @@
 // evidence; a rejection is remembered, an approval merges; an unmerge from
 // the profile page splits two profiles back into what they were; and another
 // brand can neither see a review nor decide it. Needs `npm run build` first.
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrandCredentials } from '../../ingest/brands/types';
 import type { MergesBody, ProfileView, StatusBody } from '../../src/lib/server/api/responses';
 import type { MergeRecord } from '../../src/lib/shared/model';
 import { getJson, waitFor } from '../support/http';
-import { ROOT, startE2eSystem, type E2eSystem } from './harness';
+import { screenshotPath, startE2eSystem, type E2eSystem } from './harness';
 
 let system: E2eSystem;
 let brandA: BrandCredentials;
@@ -147,7 +146,7 @@ describe('identity decisions', () => {
     // Its own three events and the one that asked (it went to the best match, the customer id's).
     expect(await userColumn.locator('[data-testid=review-profile-events]').innerText()).toBe('4');
 
-    await page.screenshot({ path: join(ROOT, 'docs/review-queue.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('review-queue.png'), fullPage: true });
 
     // The overview's identity panel counts it as waiting.
     const overview = await system.signIn(brandA);

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { parseJsonBody } from '../body/read-capped';
 import type { IngestContext, IngestEnv } from '../context';
+import { brandFromUrl } from '../brand-from-url';
 import { IngestError } from '../errors';
 import { rateLimit } from '../rate-limit';
 import { eventEnvelope } from '../raw-publisher';
@@ -21,12 +22,7 @@ export function createShopifyApp(ctx: IngestContext): Hono<IngestEnv> {
 
   app.post(
     '/:brand_id',
-    async (c, next) => {
-      const brand = ctx.brands.get(c.req.param('brand_id') ?? '');
-      if (!brand) throw new IngestError(404, 'unknown_brand', 'no brand with this id');
-      c.set('brand', brand);
-      await next();
-    },
+    brandFromUrl(ctx),
     verifySignature({
       header: 'x-shopify-hmac-sha256',
       encoding: 'base64',

@@ -18,6 +18,7 @@
 // crowd out the customers' replies.
 import { Hono, type Context } from 'hono';
 import type { IngestContext } from '../context';
+import { brandFromUrl } from '../brand-from-url';
 import { IngestError } from '../errors';
 import { admit } from '../rate-limit';
 import { eventEnvelope } from '../raw-publisher';
@@ -56,12 +57,7 @@ export function createWhatsAppApp(ctx: IngestContext): Hono<WhatsAppEnv> {
 
   app.post(
     '/:brand_id',
-    async (c, next) => {
-      const brand = ctx.brands.get(c.req.param('brand_id') ?? '');
-      if (!brand) throw new IngestError(404, 'unknown_brand', 'no brand with this id');
-      c.set('brand', brand);
-      await next();
-    },
+    brandFromUrl(ctx),
     verifyTwilioSignature({
       maxBytes: WHATSAPP_MAX_BYTES,
       authToken: (c) => ctx.brands.webhookSecret(c.var.brand.brand_id, 'whatsapp'),

@@ -11,6 +11,7 @@
 import { Hono, type Context } from 'hono';
 import { parseJsonBody, readCappedBody } from '../body/read-capped';
 import type { IngestContext, IngestEnv } from '../context';
+import { brandFromUrl } from '../brand-from-url';
 import { IngestError } from '../errors';
 import { rateLimit } from '../rate-limit';
 import { eventEnvelope } from '../raw-publisher';
@@ -43,12 +44,7 @@ export function createWooCommerceApp(ctx: IngestContext): Hono<IngestEnv> {
 
   app.post(
     '/:brand_id',
-    async (c, next) => {
-      const brand = ctx.brands.get(c.req.param('brand_id') ?? '');
-      if (!brand) throw new IngestError(404, 'unknown_brand', 'no brand with this id');
-      c.set('brand', brand);
-      await next();
-    },
+    brandFromUrl(ctx),
     // Unsigned: WooCommerce's ping, or refused. Read only a few KB of it either way.
     async (c, next) => {
       if (c.req.header(SIGNATURE_HEADER) !== undefined) return next();

@@ -7,9 +7,11 @@ import type { InboundEvent, RawEnvelope } from '../../../src/lib/shared/events';
 import { TOPICS } from '../../../src/lib/shared/topics';
 import { createBrandRegistry } from '../../../ingest/brands/registry';
 import type { BrandRegistry } from '../../../ingest/brands/types';
-import type { ConsumedBatch, ConsumedMessage } from '../../../ingest/bus/types';
+import type { Bus, ConsumedBatch, ConsumedMessage } from '../../../ingest/bus/types';
+import type { BrandStates } from '../../../ingest/processor/brand-state';
+import { processBatch } from '../../../ingest/processor/pipeline';
 import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
-import type { Warehouse, WarehouseWriter } from '../../../ingest/warehouse/types';
+import type { ProcessorCommit, Warehouse, WarehouseWriter } from '../../../ingest/warehouse/types';
 
 export async function tempDir(prefix = 'processor-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
@@ -92,4 +94,38 @@ export function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'befo
     },
   };
   return { writer, death };
+}
+
+/**
+ * Runs the processor step over what the bus holds beyond the warehouse's
+ * checkpoint, committing each batch, until no message arrived for 50 ms (at
+ * most 3 s). `onCommit` sees every commit (to collect stored events).
+ */
+export async function drainToWarehouse(deps: {
+  bus: Bus;
+  warehouse: Warehouse;
+  states: BrandStates;
+  clock: () => Date;
+  group?: string;
+  onCommit?: (commit: ProcessorCommit) => void;
+}): Promise<void> {
+  const group = deps.group ?? 'processor';
+  let lastArrival = Date.now();
+  const subscription = await deps.bus.subscribe({
+    topic: TOPICS.eventsRaw,
+    group,
+    maxBatchSize: 100,
+    resumeFrom: async (partition) => (await deps.warehouse.checkpoint(group, partition)) ?? 0,
+    onBatch: async (batch) => {
+      const result = await processBatch(batch, { states: deps.states, group, clock: deps.clock });
+      await deps.warehouse.commit(result.commit);
+      deps.onCommit?.(result.commit);
+      lastArrival = Date.now();
+    },
+  });
+  const started = Date.now();
+  while (Date.now() - lastArrival < 50 && Date.now() - started < 3000) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await subscription.stop();
 }

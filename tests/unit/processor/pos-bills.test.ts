@@ -3,9 +3,7 @@
 // processor does, processed by processBatch into the DuckDB warehouse.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/lib/shared/model';
-import { TOPICS } from '../../../src/lib/shared/topics';
 import { createBrandStates, type BrandStates } from '../../../ingest/processor/brand-state';
-import { processBatch } from '../../../ingest/processor/pipeline';
 import type { Warehouse } from '../../../ingest/warehouse/types';
 import { anonymousBill, bill } from '../http/pos/fixtures';
 import {
@@ -16,7 +14,7 @@ import {
   type BrandFixture,
   type Harness,
 } from '../http/harness';
-import { openWarehouse } from './harness';
+import { drainToWarehouse, openWarehouse } from './harness';
 
 const GROUP = 'processor';
 const MINUTE_FROM = NOW;
@@ -56,25 +54,15 @@ async function postBills(writeKey: string, body: unknown) {
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
-/** Runs the processor over what the bus holds beyond the warehouse's checkpoint, until it goes quiet. */
-async function drain(): Promise<void> {
-  let lastArrival = Date.now();
-  const subscription = await h.bus.subscribe({
-    topic: TOPICS.eventsRaw,
+function drain(): Promise<void> {
+  return drainToWarehouse({
+    bus: h.bus,
+    warehouse,
+    states,
     group: GROUP,
-    maxBatchSize: 100,
-    resumeFrom: async (partition) => (await warehouse.checkpoint(GROUP, partition)) ?? 0,
-    onBatch: async (batch) => {
-      const result = await processBatch(batch, { states, group: GROUP, clock: () => new Date(NOW) });
-      await warehouse.commit(result.commit);
-      stored.push(...result.commit.events);
-      lastArrival = Date.now();
-    },
+    clock: () => new Date(NOW),
+    onCommit: (commit) => stored.push(...commit.events),
   });
-  const started = Date.now();
-  while (Date.now() - lastArrival < 50 && Date.now() - started < 3000)
-    await new Promise((r) => setTimeout(r, 10));
-  await subscription.stop();
 }
 
 function storedBill(brandId: string, billId: string): StoredEvent {

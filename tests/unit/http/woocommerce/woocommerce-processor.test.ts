@@ -5,11 +5,9 @@
 // counts once.
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TOPICS } from '../../../../src/lib/shared/topics';
 import { createBrandStates, type BrandStates } from '../../../../ingest/processor/brand-state';
-import { processBatch } from '../../../../ingest/processor/pipeline';
 import type { Warehouse } from '../../../../ingest/warehouse/types';
-import { openWarehouse } from '../../processor/harness';
+import { drainToWarehouse, openWarehouse } from '../../processor/harness';
 import { createBrandFixture, createHarness, NOW, type BrandFixture, type Harness } from '../harness';
 import { customer25, order723, order727, wooJson } from './fixtures';
 
@@ -57,24 +55,8 @@ async function deliver(brandId: 'acme' | 'globex', topic: string, payload: unkno
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
-/** Runs the processor over what the bus holds beyond the warehouse's checkpoint, until it goes quiet. */
-async function drain(): Promise<void> {
-  let lastArrival = Date.now();
-  const subscription = await h.bus.subscribe({
-    topic: TOPICS.eventsRaw,
-    group: GROUP,
-    maxBatchSize: 100,
-    resumeFrom: async (partition) => (await warehouse.checkpoint(GROUP, partition)) ?? 0,
-    onBatch: async (batch) => {
-      const result = await processBatch(batch, { states, group: GROUP, clock: () => new Date(NOW) });
-      await warehouse.commit(result.commit);
-      lastArrival = Date.now();
-    },
-  });
-  const started = Date.now();
-  while (Date.now() - lastArrival < 50 && Date.now() - started < 3000)
-    await new Promise((r) => setTimeout(r, 10));
-  await subscription.stop();
+function drain(): Promise<void> {
+  return drainToWarehouse({ bus: h.bus, warehouse, states, group: GROUP, clock: () => new Date(NOW) });
 }
 
 describe('WooCommerce orders through the processor', () => {

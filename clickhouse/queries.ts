@@ -97,6 +97,20 @@ export const queries = {
       ORDER BY received_at DESC, rejection_id
       LIMIT ${count(limit)}`,
 
+  /** Events per source and hour received from `since` on (an hour is whole seconds: `since` rounds up). */
+  sourceHours: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT source, toStartOfHour(received_at) AS hour, count() AS events FROM events FINAL
+      WHERE brand_id = ${brandId} AND received_at >= ${time(since, 'ceil')}
+      GROUP BY source, hour
+      ORDER BY source, hour`,
+
+  /** Each source's last event received, all time. */
+  sourceLastEvents: (brandId: string): SqlFragment =>
+    sql`SELECT source, max(received_at) AS last_received_at FROM events FINAL
+      WHERE brand_id = ${brandId}
+      GROUP BY source
+      ORDER BY source`,
+
   counters: (brandId: string): SqlFragment =>
     sql`SELECT brand_id, processed, duplicates, rejected FROM brand_counters FINAL
       WHERE brand_id = ${brandId}`,

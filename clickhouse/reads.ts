@@ -11,6 +11,7 @@ import type {
   MergeAction,
   MergeRecord,
   Profile,
+  SourceActivity,
   StoredEvent,
 } from '../src/lib/shared/model';
 import { MAX_MERGE_HOPS, followMerges } from '../ingest/warehouse/merge-chain';
@@ -27,6 +28,8 @@ import {
   toMergeRecord,
   toProfile,
   toRejected,
+  toSourceHour,
+  toSourceLast,
   toStoredEvent,
 } from './rows';
 
@@ -141,6 +144,16 @@ export async function rejected(db: Connection, brandId: string, limit: number): 
 export async function counters(db: Connection, brandId: string): Promise<BrandCounters> {
   const [row] = await db.rows(queries.counters(brandId), 'read brand_counters');
   return toCounters(brandId, row);
+}
+
+export async function sourceActivity(
+  db: Connection,
+  brandId: string,
+  since: string,
+): Promise<SourceActivity> {
+  const hourly = await db.rows(queries.sourceHours(brandId, since), 'read events');
+  const last = await db.rows(queries.sourceLastEvents(brandId), 'read events');
+  return { hourly: hourly.map(toSourceHour), last: last.map(toSourceLast) };
 }
 
 export async function checkpoint(db: Connection, consumer: string, partition: number) {

@@ -83,6 +83,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     alerts: (brandId, limit) => read((c) => reads.alerts(c, brandId, limit)),
     rejected: (brandId, limit) => read((c) => reads.rejected(c, brandId, limit)),
     counters: (brandId) => read((c) => reads.counters(c, brandId)),
+    sourceActivity: (brandId, since) => read((c) => reads.sourceActivity(c, brandId, since)),
     async close() {
       await lock.write(async () => {
         if (closed) return;

@@ -23,6 +23,8 @@ import {
   type MergeRecord,
   type Profile,
   type ProfileParts,
+  type SourceActivity,
+  type SourceHour,
   type StoredEvent,
 } from '../../src/lib/shared/model';
 import type { IdentityLink } from './types';
@@ -188,6 +190,14 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     };
   }
 
+  function toSourceHour(row: Row): SourceHour {
+    return { source: oneOf(row, 'source', SOURCES), hour: time(row, 'hour'), events: num(row, 'events') };
+  }
+
+  function toSourceLast(row: Row): SourceActivity['last'][number] {
+    return { source: oneOf(row, 'source', SOURCES), received_at: time(row, 'last_received_at') };
+  }
+
   return {
     oneOf,
     optionalText,
@@ -202,5 +212,7 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     toAlert,
     toRejected,
     toCounters,
+    toSourceHour,
+    toSourceLast,
   };
 }

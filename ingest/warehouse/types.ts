@@ -14,6 +14,7 @@ import type {
   MergeAction,
   MergeRecord,
   Profile,
+  SourceActivity,
   StoredEvent,
 } from '../../src/lib/shared/model';
 
@@ -105,6 +106,8 @@ export interface WarehouseReader {
   alerts(brandId: string, limit: number): Promise<Alert[]>;
   rejected(brandId: string, limit: number): Promise<RejectedEvent[]>;
   counters(brandId: string): Promise<BrandCounters>;
+  /** Events received per source and hour from `since` on, and each source's last event of all time. */
+  sourceActivity(brandId: string, since: string): Promise<SourceActivity>;
 }
 
 export interface Warehouse extends WarehouseWriter, WarehouseReader {

@@ -1,7 +1,7 @@
 // The warehouse seam's contract. Every back-end (DuckDB now, ClickHouse
 // later) runs this same suite through a small runner file.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MERGE_ACTIONS } from '../../src/lib/shared/model';
+import { MERGE_ACTIONS, type StoredEvent } from '../../src/lib/shared/model';
 import {
   DECISION_ACTIONS,
   WarehouseUnavailableError,
@@ -701,6 +701,77 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(listed.map((r) => r.rejection_id)).toEqual(['r-new', 'r-old']);
       expect(listed[0]).toMatchObject({ reason: 'bad_signature', source: 'shopify' });
       expect(await warehouse.rejected('brand-a', 1)).toHaveLength(1);
+    });
+
+    it("counts events per source and hour since a time, with each source's last event, per brand", async () => {
+      const warehouse = await setup();
+      const received = (brand: string, id: string, source: StoredEvent['source'], time: string) =>
+        event(brand, id, { source, source_event_id: id, timestamp: time, received_at: time });
+      const brandA = commit(
+        { consumer: CONSUMER, partition: 0, next_offset: 1 },
+        {
+          events: [
+            received('brand-a', 'old', 'track', at(-90)),
+            received('brand-a', 'edge', 'whatsapp', at(-60)),
+            received('brand-a', 't1', 'track', at(1)),
+            received('brand-a', 't2', 'track', at(30)),
+            received('brand-a', 's1', 'shopify', at(59, 59)),
+            received('brand-a', 's2', 'shopify', at(61)),
+          ],
+        },
+      );
+      await warehouse.commit(brandA);
+      // A replayed commit counts nothing twice.
+      await warehouse.commit({ ...brandA, checkpoint: { ...brandA.checkpoint, next_offset: 2 } });
+      // Another brand, with the same event ids, later and on other sources: none of it is brand-a's.
+      await warehouse.commit(
+        commit(
+          { consumer: CONSUMER, partition: 1, next_offset: 1 },
+          {
+            events: [
+              received('brand-b', 't1', 'track', at(120)),
+              received('brand-b', 'p1', 'pos', at(3)),
+              received('brand-b', 's1', 'shopify', at(5)),
+            ],
+          },
+        ),
+      );
+
+      expect(await warehouse.sourceActivity('brand-a', at(-60))).toEqual({
+        hourly: [
+          { source: 'shopify', hour: at(0), events: 1 },
+          { source: 'shopify', hour: at(60), events: 1 },
+          { source: 'track', hour: at(0), events: 2 },
+          { source: 'whatsapp', hour: at(-60), events: 1 },
+        ],
+        last: [
+          { source: 'shopify', received_at: at(61) },
+          { source: 'track', received_at: at(30) },
+          { source: 'whatsapp', received_at: at(-60) },
+        ],
+      });
+      // Hours before `since` are left out of the counts, never out of the last event.
+      expect(await warehouse.sourceActivity('brand-a', at(600))).toEqual({
+        hourly: [],
+        last: [
+          { source: 'shopify', received_at: at(61) },
+          { source: 'track', received_at: at(30) },
+          { source: 'whatsapp', received_at: at(-60) },
+        ],
+      });
+      expect(await warehouse.sourceActivity('brand-b', at(-60))).toEqual({
+        hourly: [
+          { source: 'pos', hour: at(0), events: 1 },
+          { source: 'shopify', hour: at(0), events: 1 },
+          { source: 'track', hour: at(120), events: 1 },
+        ],
+        last: [
+          { source: 'pos', received_at: at(3) },
+          { source: 'shopify', received_at: at(5) },
+          { source: 'track', received_at: at(120) },
+        ],
+      });
+      expect(await warehouse.sourceActivity('brand-none', at(-60))).toEqual({ hourly: [], last: [] });
     });
 
     it('stores absolute counters per brand, zeros when there are none', async () => {

@@ -136,6 +136,12 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
   ],
   alerts: [[BRAND, 20]],
   rejected: [[BRAND, 20]],
+  sourceHours: [
+    [BRAND, at(-60)],
+    [BRAND, at(60)],
+    [OTHER_BRAND, at(-60)],
+  ],
+  sourceLastEvents: [[BRAND], [OTHER_BRAND]],
   counters: [[BRAND], [OTHER_BRAND], ['brand-none']],
   checkpoint: [
     [`consumer-${HOSTILE[0]}`, 0],
@@ -171,6 +177,9 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   kpis: [2, 1],
   alerts: [HOSTILE.length],
   rejected: [HOSTILE.length],
+  // Every sample event is from one source, received within one hour.
+  sourceHours: [1, 0, 0],
+  sourceLastEvents: [1, 0],
   counters: [1, 1, 0],
   checkpoint: [1, 0],
   loggedCommit: [1, 0],

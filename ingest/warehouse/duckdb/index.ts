@@ -40,6 +40,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     alerts: (brandId, limit) => read((s) => queries.alerts(s, brandId, limit)),
     rejected: (brandId, limit) => read((s) => queries.rejected(s, brandId, limit)),
     counters: (brandId) => read((s) => queries.counters(s, brandId)),
+    sourceActivity: (brandId, since) => read((s) => queries.sourceActivity(s, brandId, since)),
     close: () => db.close(),
   };
 }

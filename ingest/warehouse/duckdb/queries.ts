@@ -9,6 +9,7 @@ import type {
   MergeAction,
   MergeRecord,
   Profile,
+  SourceActivity,
   StoredEvent,
 } from '../../../src/lib/shared/model';
 import { followMerges } from '../merge-chain';
@@ -21,6 +22,8 @@ import {
   toMergeRecord,
   toProfile,
   toRejected,
+  toSourceHour,
+  toSourceLast,
   toStoredEvent,
   text,
 } from './rows';
@@ -176,6 +179,26 @@ export async function rejected(session: Session, brandId: string, limit: number)
 export async function counters(session: Session, brandId: string): Promise<BrandCounters> {
   const [row] = await session.rows('SELECT * FROM brand_counters WHERE brand_id = $1', [varchar(brandId)]);
   return toCounters(brandId, row);
+}
+
+export async function sourceActivity(
+  session: Session,
+  brandId: string,
+  since: string,
+): Promise<SourceActivity> {
+  const brand = varchar(brandId);
+  const hourly = await session.rows(
+    `SELECT source, date_trunc('hour', received_at) AS hour, count(*) AS events FROM events
+     WHERE brand_id = $1 AND received_at >= $2
+     GROUP BY source, hour ORDER BY source, hour`,
+    [brand, timestamp(since)],
+  );
+  const last = await session.rows(
+    `SELECT source, max(received_at) AS last_received_at FROM events
+     WHERE brand_id = $1 GROUP BY source ORDER BY source`,
+    [brand],
+  );
+  return { hourly: hourly.map(toSourceHour), last: last.map(toSourceLast) };
 }
 
 export async function checkpoint(session: Session, consumer: string, partition: number) {

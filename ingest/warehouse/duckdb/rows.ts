@@ -49,4 +49,6 @@ export const {
   toAlert,
   toRejected,
   toCounters,
+  toSourceHour,
+  toSourceLast,
 } = createRowDecoders<Row>({ text, num, time, strings });

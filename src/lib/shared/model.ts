@@ -1,6 +1,6 @@
 // Domain records shared by the processor (which writes them), the warehouse
 // (which stores them) and the dashboard (which reads them). No I/O here.
-import type { Channel, EventType, IdentifierType, InboundEvent } from './events';
+import type { Channel, EventType, IdentifierType, InboundEvent, Source } from './events';
 
 export const INTENT_LEVELS = ['low', 'medium', 'high'] as const;
 export type IntentLevel = (typeof INTENT_LEVELS)[number];
@@ -140,4 +140,20 @@ export interface BrandCounters {
   processed: number;
   duplicates: number;
   rejected: number;
+}
+
+/** How many events of one source the warehouse received in one hour (by `received_at`, UTC). */
+export interface SourceHour {
+  source: Source;
+  /** The start of the hour, ISO-8601 UTC. */
+  hour: string;
+  events: number;
+}
+
+/** What a brand's sources delivered: per hour since a time, and the last event of each ever. */
+export interface SourceActivity {
+  /** By source, then hour, oldest first; hours without events are left out. */
+  hourly: SourceHour[];
+  /** One row per source that ever delivered an event, by source. */
+  last: { source: Source; received_at: string }[];
 }

@@ -1,24 +1,33 @@
 // The OpenAPI 3.1 description of everything a brand's tools call: the tracking
-// API and Shopify webhook (served by ingest) and the read API (./app.ts).
+// API, POS bills and the Shopify, WooCommerce and WhatsApp (Twilio) webhooks
+// (served by ingest) and the read API (./app.ts).
 // tests/unit/server/api/openapi.test.ts checks every route the read API serves is here.
 import { EVENT_TYPES, IDENTIFIER_TYPES, SOURCES } from '../../shared/events';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
 import { LIMITS } from './limits';
 
+type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
 /** The subset of JSON Schema 2020-12 this document uses. */
 export interface JsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | Array<'string' | 'null'>;
+  type?: JsonType | JsonType[];
   description?: string;
   format?: string;
+  pattern?: string;
   enum?: readonly string[];
+  const?: string | boolean;
   properties?: Record<string, JsonSchema>;
   required?: readonly string[];
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   minimum?: number;
   maximum?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   $ref?: string;
   allOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
 }
 
 interface Parameter {
@@ -31,7 +40,8 @@ interface Parameter {
 
 interface Response {
   description: string;
-  content?: { 'application/json': { schema: JsonSchema } };
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  content?: Record<string, { schema: JsonSchema }>;
 }
 
 interface Operation {
@@ -99,12 +109,94 @@ const segmentCall = (type: string, extra: Record<string, JsonSchema>): JsonSchem
     ...extra,
   },
 });
+// Ingest answers errors as { error: { code, message } } (ingest/http/errors.ts), not as the read API does.
+const ingestError = (description: string): Response => json(description, ref('IngestError'));
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+} satisfies Response['headers'];
+const wwwAuthenticate = {
+  'WWW-Authenticate': { description: 'Basic, with the API’s realm.', schema: str },
+} satisfies Response['headers'];
+const rateLimited = (description: string): Response => ({
+  ...ingestError(
+    `The brand is over its rate limit (settings.rate_limit; rate_limited): nothing is kept. ${description}` +
+      'Retry after the Retry-After header.',
+  ),
+  headers: retryAfter,
+});
+const busUnavailable: Response = {
+  ...ingestError('The bus is unavailable (bus_unavailable); retry after the Retry-After header.'),
+  headers: retryAfter,
+};
+const unknownBrand = ingestError('No brand with this id (unknown_brand).');
 const ingestResponses = {
   '200': json('Accepted: the bus has the event(s).', { type: 'object', additionalProperties: true }),
-  '400': json('Invalid event; kept as a rejected event with its reason.', ref('Error')),
-  '401': json('Missing or unknown write key.', ref('Error')),
-  '413': json('The body is too large.', ref('Error')),
-  '503': json('The bus is unavailable; retry after the Retry-After header.', ref('Error')),
+  '400': ingestError('Invalid event; kept as a rejected event with its reason.'),
+  '401': { ...ingestError('Missing or unknown write key.'), headers: wwwAuthenticate },
+  '413': ingestError('The body is too large.'),
+  '415': ingestError('Content-Type is not application/json.'),
+  '429': rateLimited(''),
+  '503': busUnavailable,
+};
+const brandIdParameter = (description: string): Parameter => ({
+  name: 'brand_id',
+  in: 'path',
+  required: true,
+  description: `${description} The URL only claims the brand; the signature proves it.`,
+  schema: str,
+});
+
+/** Twilio's form parameters the mapping reads (ingest/http/whatsapp/whatsapp-schema.ts). */
+const twilioText: JsonSchema = { type: 'string', maxLength: 4096 };
+const twilioForm: JsonSchema = {
+  type: 'object',
+  description:
+    'An inbound message (SmsStatus=received, no MessageStatus) needs MessageSid and From; a status ' +
+    'callback (MessageStatus, or SmsStatus other than received) is only verified. Parameters not listed ' +
+    '(MediaUrl<n>, AccountSid, …) are ignored but covered by the signature.',
+  properties: {
+    MessageSid: { type: 'string', maxLength: 64, description: 'Deduplicates Twilio’s retries.' },
+    From: {
+      type: 'string',
+      pattern: '^whatsapp:.+$',
+      description: 'The customer, e.g. whatsapp:+919876543210 (on a status callback, the brand’s number).',
+    },
+    To: twilioText,
+    WaId: { ...twilioText, description: 'The sender’s number, digits only; used when From has none.' },
+    ProfileName: { ...twilioText, description: 'Becomes the trait whatsapp_profile_name.' },
+    Body: {
+      type: 'string',
+      description: 'What the customer wrote; kept only with settings.whatsapp.store_message_text.',
+    },
+    NumMedia: { type: 'string', pattern: '^\\d{1,2}$', description: 'How many media, at most 10.' },
+    MessageType: twilioText,
+    ButtonPayload: twilioText,
+    ReferralSourceId: { ...twilioText, description: 'Set for a Click-to-WhatsApp ad or post: the campaign.' },
+    ReferralSourceType: twilioText,
+    ReferralSourceUrl: twilioText,
+    SmsStatus: str,
+    MessageStatus: {
+      type: 'string',
+      description: 'Only on status callbacks: sent, delivered, read, failed, …',
+    },
+  },
+  additionalProperties: { type: 'string', description: 'e.g. MediaContentType0 … MediaContentType9.' },
+};
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/** POS bill fields (ingest/http/pos/bill-schema.ts). */
+const amount: JsonSchema = {
+  type: ['number', 'string'],
+  description: 'At least 0: a number or a decimal string such as "19.99".',
+};
+const billId: JsonSchema = {
+  type: ['string', 'integer'],
+  description: 'A non-blank string of at most 200 characters, or a whole number (it travels as a string).',
+};
+const billText = (maxLength: number): JsonSchema => ({ type: ['string', 'null'], maxLength });
+const billIdentifier: JsonSchema = {
+  type: ['string', 'integer', 'null'],
+  description: 'At most 256 characters; blank or null is "not given".',
 };
 const ingestOperation = (operationId: string, summary: string, body: JsonSchema): Operation => ({
   operationId,
@@ -158,13 +250,7 @@ export const openApiDocument: OpenApiDocument = {
         tags: ['ingest'],
         security: [{ shopifyHmac: [] }],
         parameters: [
-          {
-            name: 'brand_id',
-            in: 'path',
-            required: true,
-            description: 'The brand the shop belongs to.',
-            schema: str,
-          },
+          brandIdParameter('The brand the shop belongs to.'),
           {
             name: 'X-Shopify-Topic',
             in: 'header',
@@ -185,8 +271,199 @@ export const openApiDocument: OpenApiDocument = {
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
         },
         responses: {
-          ...ingestResponses,
-          '401': json('Missing or wrong X-Shopify-Hmac-Sha256.', ref('Error')),
+          '200': ingestResponses['200'],
+          '400': ingestResponses['400'],
+          '401': ingestError('Missing or wrong X-Shopify-Hmac-Sha256.'),
+          '404': unknownBrand,
+          '413': ingestResponses['413'],
+          '429': ingestResponses['429'],
+          '503': busUnavailable,
+        },
+      },
+    },
+    '/webhooks/woocommerce/{brand_id}': {
+      post: {
+        operationId: 'wooCommerceWebhook',
+        summary:
+          'WooCommerce webhook (order.created, order.updated, customer.created, customer.updated; WP REST API ' +
+          'v3 payloads), signed with the brand’s WooCommerce secret. The unsigned ping WooCommerce sends when ' +
+          'a webhook is saved (form-encoded webhook_id=<n>) is answered 200 and stored nowhere.',
+        tags: ['ingest'],
+        security: [{ wooCommerceHmac: [] }, {}],
+        parameters: [
+          brandIdParameter('The brand the shop belongs to.'),
+          {
+            name: 'X-WC-Webhook-Topic',
+            in: 'header',
+            description:
+              'e.g. order.created. Required on a signed delivery (400 missing_topic without it); the ping has none.',
+            schema: str,
+          },
+          {
+            name: 'X-WC-Webhook-Delivery-ID',
+            in: 'header',
+            description:
+              'With the topic and resource id, deduplicates deliveries other than purchases (keyed by the order).',
+            schema: str,
+          },
+          {
+            name: 'X-WC-Webhook-Source',
+            in: 'header',
+            description: 'The shop’s URL: tells two shops of one brand apart in a purchase’s key.',
+            schema: str,
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: true,
+                description:
+                  'The order or customer as the WooCommerce REST API (wc/v3) returns it; up to 2 MB.',
+              },
+            },
+            'application/x-www-form-urlencoded': {
+              schema: object({
+                webhook_id: { type: 'string', pattern: '^\\d{1,20}$', description: 'The ping, unsigned.' },
+              }),
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            'The ping; a delivery the bus has ({ success: true }); or one ignored and published nowhere: ' +
+              'another topic, or an order save that is not a purchase (WooCommerce does not retry).',
+            {
+              oneOf: [
+                object(
+                  { success: { type: 'boolean', const: true }, ping: { type: 'boolean', const: true } },
+                  ['ping'],
+                ),
+                object({ ignored: { type: 'boolean', const: true }, reason: str }),
+              ],
+            },
+          ),
+          '400': ingestError(
+            'No X-WC-Webhook-Topic (missing_topic), broken JSON (invalid_json) or a payload without the ' +
+              'fields read (invalid_event); kept as a rejection the brand sees.',
+          ),
+          '401': ingestError(
+            'No X-WC-Webhook-Signature on a request that is not the ping, or one that does not match the ' +
+              'body (invalid_signature); kept as a rejection the brand sees.',
+          ),
+          '404': unknownBrand,
+          '413': ingestError('A signed body over 2 MB (payload_too_large); kept as a rejection.'),
+          '415': ingestError(
+            'A signed delivery whose Content-Type is not application/json (unsupported_media_type); kept ' +
+              'as a rejection.',
+          ),
+          '429': rateLimited('Checked after the signature. '),
+          '503': busUnavailable,
+        },
+      },
+    },
+    '/webhooks/whatsapp/{brand_id}': {
+      post: {
+        operationId: 'whatsAppWebhook',
+        summary:
+          'WhatsApp via Twilio: a WhatsApp sender’s incoming-message (and status-callback) URL. An inbound ' +
+          'message becomes a message_received event; a status callback is verified and answered but not ' +
+          'stored. Signed by Twilio with the brand’s auth token.',
+        tags: ['ingest'],
+        security: [{ twilioSignature: [] }],
+        parameters: [brandIdParameter('The brand the WhatsApp sender belongs to.')],
+        requestBody: {
+          required: true,
+          content: { 'application/x-www-form-urlencoded': { schema: twilioForm } },
+        },
+        responses: {
+          '200': {
+            description:
+              'Empty TwiML, so Twilio sends no reply: the bus has the inbound message, or the status ' +
+              'callback was verified (and published nowhere).',
+            content: { 'text/xml': { schema: { type: 'string', const: EMPTY_TWIML } } },
+          },
+          '400': ingestError(
+            'A body that is not UTF-8 or has a malformed %-escape (invalid_form), or an inbound message ' +
+              'without a valid MessageSid, From or NumMedia (invalid_event); kept as a rejection, Body masked ' +
+              'unless settings.whatsapp.store_message_text, media and locations always.',
+          ),
+          '401': ingestError(
+            'No X-Twilio-Signature, or one that does not match the URL configured in Twilio (PUBLIC_URL + ' +
+              'the path and query) and the parameters (invalid_signature, naming the URL checked); kept as ' +
+              'a rejection.',
+          ),
+          '404': unknownBrand,
+          '413': ingestError('A body over 64 KB (payload_too_large); kept as a rejection.'),
+          '415': ingestError(
+            'Content-Type is not application/x-www-form-urlencoded (unsupported_media_type); kept as a ' +
+              'rejection.',
+          ),
+          '429': rateLimited('Inbound messages only: status callbacks never count. '),
+          '503': busUnavailable,
+        },
+      },
+    },
+    '/v1/pos/bills': {
+      post: {
+        operationId: 'posBills',
+        summary:
+          'POS bills: one bill, or { bills: [...] } with up to 500 (1 MB per request). Each bill becomes an ' +
+          'order_completed in channel store, idempotent by (store_id, bill_id), and costs 1 against the ' +
+          'rate limit.',
+        tags: ['ingest'],
+        security: [{ writeKey: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  ref('PosBill'),
+                  object({
+                    bills: {
+                      type: 'array',
+                      items: ref('PosBill'),
+                      minItems: 1,
+                      maxItems: 500,
+                      description:
+                        'Each bill is checked on its own: valid ones are accepted, bad ones (and a later ' +
+                        'copy of a bill in the same request) are listed in rejected.',
+                    },
+                  }),
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            'At least one bill accepted: the bus has the accepted bills and a rejection for each bad one.',
+            ref('PosBillsResult'),
+          ),
+          '400': json(
+            'Broken JSON (invalid_json), a body that is neither a bill nor { bills: [...] } with 1 or more, or a bad single ' +
+              'bill (invalid_bill, naming the field), kept as a rejection; or a batch with no bill accepted, ' +
+              'answered with the per-bill result.',
+            { oneOf: [ref('IngestError'), ref('PosBillsResult')] },
+          ),
+          '401': {
+            ...ingestError(
+              'No write key, a malformed Authorization, or an unknown write key (missing_write_key, ' +
+                'invalid_write_key); not kept.',
+            ),
+            headers: wwwAuthenticate,
+          },
+          '413': ingestError(
+            'A body over 1 MB (request_too_large) or more than 500 bills (too_many_bills); kept as a rejection.',
+          ),
+          '415': ingestError(
+            'Content-Type is not application/json (unsupported_media_type); kept as a rejection.',
+          ),
+          '429': rateLimited('A bill costs 1; so does a refused request (it publishes one rejection). '),
+          '503': busUnavailable,
         },
       },
     },
@@ -348,9 +625,90 @@ export const openApiDocument: OpenApiDocument = {
         name: 'X-Shopify-Hmac-Sha256',
         description: 'Base64 HMAC-SHA256 of the raw body with the brand’s Shopify webhook secret.',
       },
+      wooCommerceHmac: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-WC-Webhook-Signature',
+        description:
+          'Base64 HMAC-SHA256 of the raw body with the brand’s WooCommerce webhook secret ' +
+          '(webhook_secrets.woocommerce).',
+      },
+      twilioSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Twilio-Signature',
+        description:
+          'Base64 HMAC-SHA1, with the brand’s Twilio auth token (webhook_secrets.whatsapp), of the URL ' +
+          'configured in Twilio (PUBLIC_URL + the path and query) followed by every form parameter sorted ' +
+          'by name, as name + value.',
+      },
     },
     schemas: {
       Error: object({ error: str }),
+      IngestError: object({
+        error: object({ code: { type: 'string', description: 'Stable, machine-readable.' }, message: str }),
+      }),
+      PosBill: object(
+        {
+          bill_id: billId,
+          store_id: billId,
+          store_name: billText(200),
+          time: {
+            type: 'string',
+            format: 'date-time',
+            description: 'ISO-8601 with its UTC offset, e.g. 2024-05-01T18:30:00+05:30.',
+          },
+          lines: { type: 'array', items: ref('PosBillLine'), minItems: 1, maxItems: 500 },
+          total: {
+            ...amount,
+            description:
+              'The revenue. Must equal Σ quantity × unit_price − discount + tax + rounding within one minor ' +
+              'unit of the currency per line, plus one.',
+          },
+          discount: { ...amount, type: ['number', 'string', 'null'] },
+          tax: { ...amount, type: ['number', 'string', 'null'] },
+          rounding: {
+            type: ['number', 'string', 'null'],
+            description: 'Cash rounding, either way: a number or a decimal string such as "-0.40".',
+          },
+          currency: { type: 'string', description: 'ISO 4217, e.g. INR.' },
+          phone: billIdentifier,
+          email: billIdentifier,
+          loyalty_id: billIdentifier,
+          customer_ref: { ...billIdentifier, description: 'The brand’s own customer id (user_id).' },
+        },
+        ['store_name', 'discount', 'tax', 'rounding', 'phone', 'email', 'loyalty_id', 'customer_ref'],
+      ),
+      PosBillLine: object(
+        {
+          product_id: billId,
+          name: billText(500),
+          category: billText(200),
+          quantity: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1_000_000,
+            description: 'Whole units; returns are not bills.',
+          },
+          unit_price: amount,
+        },
+        ['name', 'category'],
+      ),
+      PosBillsResult: object({
+        success: { type: 'boolean', description: 'Whether any bill was accepted.' },
+        accepted: int,
+        rejected: arrayOf(
+          object(
+            {
+              index: { type: 'integer', minimum: 0, description: 'The bill’s index in bills.' },
+              bill_id: str,
+              code: { type: 'string', enum: ['invalid_bill', 'duplicate_bill'] },
+              message: { type: 'string', description: 'Names the field, e.g. lines.0.quantity: ….' },
+            },
+            ['bill_id'],
+          ),
+        ),
+      }),
       Identifier: object({ type: { type: 'string', enum: IDENTIFIER_TYPES }, value: str }),
       Profile: object({
         brand_id: str,

@@ -62,6 +62,37 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('describes the WooCommerce, WhatsApp and POS ingest sources', () => {
+    const expected = {
+      '/webhooks/woocommerce/{brand_id}': 'wooCommerceWebhook',
+      '/webhooks/whatsapp/{brand_id}': 'whatsAppWebhook',
+      '/v1/pos/bills': 'posBills',
+    };
+    for (const [path, operationId] of Object.entries(expected)) {
+      expect(openApiDocument.paths[path]?.post?.operationId, path).toBe(operationId);
+    }
+    const { securitySchemes } = openApiDocument.components;
+    expect(securitySchemes.wooCommerceHmac?.name).toBe('X-WC-Webhook-Signature');
+    expect(securitySchemes.twilioSignature?.name).toBe('X-Twilio-Signature');
+
+    const whatsApp = openApiDocument.paths['/webhooks/whatsapp/{brand_id}']!.post!;
+    expect(Object.keys(whatsApp.requestBody!.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(Object.keys(whatsApp.responses['200']!.content!)).toEqual(['text/xml']);
+    const wooCommerce = openApiDocument.paths['/webhooks/woocommerce/{brand_id}']!.post!;
+    expect(Object.keys(wooCommerce.requestBody!.content).sort()).toEqual([
+      'application/json',
+      'application/x-www-form-urlencoded', // the unsigned ping
+    ]);
+    expect(openApiDocument.paths['/v1/pos/bills']!.post!.security).toEqual([{ writeKey: [] }]);
+  });
+
+  it('names the operationIds once each', () => {
+    const ids = Object.values(openApiDocument.paths).flatMap((item) =>
+      Object.values(item).map((operation) => operation.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('serves every /api path it describes (none answers the JSON 404)', async () => {
     for (const path of Object.keys(openApiDocument.paths).filter((p) => p.startsWith('/api/'))) {
       const response = await edge.request(path.replace('{profile_id}', 'p-1'));

@@ -1,8 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrandRegistry } from '../../../../ingest/brands/types';
 import { computeSignature } from '../../../../ingest/http/verify-signature';
 import { createBrandFixture, createHarness, NOW, split, type BrandFixture, type Harness } from '../harness';
+import { describeHmacWebhook, sign, type SignedDelivery } from '../hmac-webhook.shared';
 import { customer25, order723, order727, wooJson } from './fixtures';
 
 let fixture: BrandFixture;
@@ -20,15 +21,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const sign = (body: string, secret: string) =>
-  createHmac('sha256', secret).update(body, 'utf8').digest('base64');
-
-interface Delivery {
-  topic?: string;
-  secret?: string;
-  /** Overrides the computed signature; null sends none. */
-  signature?: string | null;
-  deliveryId?: string;
+interface Delivery extends SignedDelivery {
   contentType?: string | null;
 }
 
@@ -234,114 +227,18 @@ describe('WooCommerce webhooks: the ping sent when a webhook is saved', () => {
   });
 });
 
-describe('WooCommerce webhooks: signatures and tenancy', () => {
-  it('unknown brand → 404 unknown_brand, nothing kept', async () => {
-    const response = await deliver('nobody', wooJson(order727()), {
-      topic: 'order.created',
-      secret: h.acme.webhook_secrets.woocommerce,
-    });
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({
-      error: { code: 'unknown_brand', message: 'no brand with this id' },
-    });
-    expect(await h.envelopes()).toEqual([]);
-  });
-
-  it('missing, wrong, truncated or re-encoded signatures → 401 and a rejection for that brand', async () => {
-    const body = wooJson(order727());
-    const good = sign(body, h.acme.webhook_secrets.woocommerce);
-    const signatures = [
-      '',
-      good.slice(0, 20),
-      good.slice(0, -1),
-      sign(body, 'guessed-secret'),
-      sign(body, h.acme.webhook_secrets.shopify),
-      Buffer.from(good, 'base64').toString('hex'),
-      createHmac('sha1', h.acme.webhook_secrets.woocommerce).update(body).digest('base64'),
-      sign(body + ' ', h.acme.webhook_secrets.woocommerce),
-    ];
-    for (const signature of signatures) {
-      const response = await deliver('acme', body, { topic: 'order.created', signature });
-      expect(response.status, signature).toBe(401);
-      expect((await response.json()).error.code).toBe('invalid_signature');
-    }
-    const read = await h.envelopes();
-    expect(split(read).events).toEqual([]);
-    expect(split(read).keys.every((key) => key === 'acme')).toBe(true);
-    expect(split(read).rejected.map((r) => r.reason)).toEqual(signatures.map(() => 'invalid_signature'));
-    expect(split(read).rejected[1]).toMatchObject({
-      source: 'woocommerce',
-      detail: 'x-wc-webhook-signature does not match the body',
-      payload: body.slice(0, 4096),
-    });
-  });
-
-  it("globex's secret does not verify acme's webhook, nor acme's globex's", async () => {
-    const body = wooJson(order727());
-    const signedByGlobex = await deliver('acme', body, {
-      topic: 'order.created',
-      secret: h.globex.webhook_secrets.woocommerce,
-    });
-    const acmeSignedToGlobex = await deliver('globex', body, {
-      topic: 'order.created',
-      secret: h.acme.webhook_secrets.woocommerce,
-    });
-    expect([signedByGlobex.status, acmeSignedToGlobex.status]).toEqual([401, 401]);
-    const read = await h.envelopes();
-    expect(split(read).events).toEqual([]);
-    // Each rejection belongs to the brand whose URL was called, and only to it.
-    expect(split(read).rejected.map((r) => r.brand_id)).toEqual(['acme', 'globex']);
-    expect(split(read).keys).toEqual(['acme', 'globex']);
-  });
-
-  it("a delivery signed for globex lands only in globex's stream, whatever the body says", async () => {
-    const response = await deliver('globex', wooJson(order727({ brand_id: 'acme' })), {
-      topic: 'order.created',
-      secret: h.globex.webhook_secrets.woocommerce,
-      deliveryId: 'd-globex',
-    });
-    expect(response.status).toBe(200);
-    const read = await h.envelopes();
-    expect(split(read).keys).toEqual(['globex']);
-    expect(split(read).events.map((event) => event.brand_id)).toEqual(['globex']);
-  });
-
-  it('verifies the raw bytes: the same JSON re-serialized does not pass', async () => {
-    const body = wooJson(customer25());
-    const response = await deliver('acme', JSON.stringify(JSON.parse(body)), {
-      topic: 'customer.created',
-      signature: sign(body, h.acme.webhook_secrets.woocommerce),
-    });
-    expect(response.status).toBe(401);
-  });
+describeHmacWebhook({
+  source: 'woocommerce',
+  name: 'WooCommerce',
+  harness: () => h,
+  signatureHeader: 'x-wc-webhook-signature',
+  deliver,
+  order: { topic: 'order.created', body: (overrides) => wooJson(order727(overrides)) },
+  customer: { topic: 'customer.created', body: () => wooJson(customer25()) },
+  wrongTypes: { overrides: { total: 'free' }, message: 'order.created: total' },
 });
 
 describe('WooCommerce webhooks: bad requests with a valid signature', () => {
-  it('truncated JSON → 400 invalid_json and a rejection', async () => {
-    const body = wooJson(order727()).slice(0, 300);
-    const response = await deliverToAcme('order.created', body);
-    expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('invalid_json');
-    expect(split(await h.envelopes()).rejected).toEqual([
-      expect.objectContaining({
-        brand_id: 'acme',
-        source: 'woocommerce',
-        reason: 'invalid_json',
-        payload: body,
-      }),
-    ]);
-  });
-
-  it('wrong types → 400 invalid_event naming the topic and path', async () => {
-    const response = await deliverToAcme('order.created', wooJson(order727({ total: 'free' })));
-    expect(response.status).toBe(400);
-    expect((await response.json()).error).toEqual({
-      code: 'invalid_event',
-      message: expect.stringContaining('order.created: total'),
-    });
-    expect(split(await h.envelopes()).rejected[0]?.reason).toBe('invalid_event');
-  });
-
   it('a content type other than JSON → 415 and a rejection', async () => {
     const body = wooJson(order727());
     for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', null]) {
@@ -356,31 +253,5 @@ describe('WooCommerce webhooks: bad requests with a valid signature', () => {
     const { events, rejected } = split(await h.envelopes());
     expect(events).toEqual([]);
     expect(rejected.map((r) => r.reason)).toEqual(Array(3).fill('unsupported_media_type'));
-  });
-
-  it('no topic header → 400 missing_topic and a rejection', async () => {
-    const response = await deliver('acme', wooJson(order727()), {
-      secret: h.acme.webhook_secrets.woocommerce,
-    });
-    expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('missing_topic');
-    expect(split(await h.envelopes()).rejected[0]?.reason).toBe('missing_topic');
-  });
-
-  it('a body over 2 MB → 413 before any signature check, kept truncated', async () => {
-    const body = JSON.stringify({ id: 1, note: 'x'.repeat(2 * 1024 * 1024) });
-    const response = await deliverToAcme('order.created', body);
-    expect(response.status).toBe(413);
-    const rejected = split(await h.envelopes()).rejected;
-    expect(rejected.map((r) => r.reason)).toEqual(['payload_too_large']);
-    expect(Buffer.byteLength(rejected[0]!.payload)).toBeLessThanOrEqual(4096);
-  });
-
-  it('answers 503 with Retry-After when the bus is down', async () => {
-    await h.bus.close();
-    const response = await deliverToAcme('order.created', wooJson(order727()));
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
-    expect((await response.json()).error.code).toBe('bus_unavailable');
   });
 });

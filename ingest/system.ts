@@ -125,6 +125,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       brands,
       commands: { send: (command) => publishCommand(bus, command) },
       sessionSecret,
+      publicUrl: config.publicUrl,
       secureCookies: config.publicUrl.startsWith('https:'),
     });
     dashboard = await loadDashboardHandler(options.dashboardBuildDir, log);

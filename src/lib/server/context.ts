@@ -18,6 +18,8 @@ export interface DashboardContext {
   commands: IdentityCommandSender;
   /** Signs and verifies session cookies. */
   sessionSecret: string;
+  /** The base URL providers are configured with (config `publicUrl`, no trailing slash). */
+  publicUrl: string;
   /** True when served over https (cookies get `Secure`). */
   secureCookies: boolean;
 }

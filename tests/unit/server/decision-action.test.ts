@@ -84,6 +84,7 @@ beforeAll(async () => {
     brands,
     commands: { send: (command) => send(command) },
     sessionSecret: 'decision-action-test-secret-0123456789',
+    publicUrl: 'http://localhost:3000',
     secureCookies: false,
   });
 });

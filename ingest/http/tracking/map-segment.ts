@@ -31,6 +31,12 @@ const TRACK_EVENT_TYPES: Readonly<Record<string, EventType>> = {
   'Message Received': 'message_received',
 };
 
+/** The type of a track event named `name` (Segment e-commerce spec v2), else `custom`. */
+export function trackEventType(name: string): EventType {
+  // Own keys only: an event named "constructor" must not find Object's.
+  return Object.hasOwn(TRACK_EVENT_TYPES, name) ? TRACK_EVENT_TYPES[name]! : 'custom';
+}
+
 const CHANNEL_ALIASES: Readonly<Record<string, Channel>> = { browser: 'web', mobile: 'app' };
 
 type UnknownRecord = Record<string, unknown>;
@@ -54,7 +60,7 @@ function definedOnly<T extends object>(object: T): T {
 function eventType(call: SegmentCall): EventType {
   switch (call.type) {
     case 'track':
-      return TRACK_EVENT_TYPES[call.event] ?? 'custom';
+      return trackEventType(call.event);
     case 'page':
       return 'page_viewed';
     case 'identify':
@@ -86,7 +92,8 @@ function eventName(call: SegmentCall): string {
 function channelOf(call: SegmentCall): Channel {
   const stated = (call.context?.channel ?? call.channel ?? '').toLowerCase();
   if ((CHANNELS as readonly string[]).includes(stated)) return stated as Channel;
-  return CHANNEL_ALIASES[stated] ?? (call.type === 'page' ? 'web' : 'server');
+  if (Object.hasOwn(CHANNEL_ALIASES, stated)) return CHANNEL_ALIASES[stated]!;
+  return call.type === 'page' ? 'web' : 'server';
 }
 
 /**

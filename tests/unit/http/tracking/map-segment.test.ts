@@ -35,6 +35,10 @@ describe('mapSegmentCall: event types', () => {
     ['Message Received', 'message_received'],
     ['Newsletter Signup', 'custom'],
     ['product viewed', 'custom'], // spec names are exact
+    // Names of Object's own properties are names like any other, not lookups into Object.prototype.
+    ['constructor', 'custom'],
+    ['toString', 'custom'],
+    ['__proto__', 'custom'],
   ])('track "%s" → %s, keeping the name', (name, type) => {
     const event = map({ type: 'track', event: name, anonymousId: 'anon-1' });
     expect(event.type).toBe(type);
@@ -142,6 +146,7 @@ describe('mapSegmentCall: channel', () => {
     [{ channel: 'mobile' }, 'track', 'app'], // Segment's own top-level field
     [{ context: { channel: 'fax' } }, 'page', 'web'],
     [{ context: { channel: 'fax' } }, 'track', 'server'],
+    [{ context: { channel: 'constructor' } }, 'track', 'server'], // not Object.prototype's
     [{}, 'page', 'web'],
     [{}, 'track', 'server'],
     [{}, 'identify', 'server'],

@@ -20,6 +20,7 @@ import { createBrandRegistry } from './brands/registry';
 import type { BrandRegistry } from './brands/types';
 import type { Bus } from './bus/types';
 import { createIngestApp } from './http/app';
+import { createImporter, type Importer } from './import/importer';
 import type { Logger } from './log';
 import { createProcessor } from './processor/consumer';
 import { DEFAULT_GROUP as PROCESSOR_GROUP } from './processor/pipeline';
@@ -102,17 +103,30 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 
   let sessionSecret: string | undefined;
   let dashboard: NodeListener = notFound;
+  let importer: Importer | undefined;
   if (has('dashboard')) {
     sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(join(dataDir, 'session-secret')));
+    // Accepted but not yet processed (on Kafka: the lag of the brand's whole partition).
+    const lag = (brandId: string) => bus.pendingForKey(TOPICS.eventsRaw, PROCESSOR_GROUP, brandId);
+    // CSV imports run in the dashboard role, where operators upload them; one dashboard
+    // process per DATA_DIR resumes the ones a restart interrupted.
+    importer = createImporter({
+      bus,
+      root: join(dataDir, 'imports'),
+      pending: lag,
+      clock,
+      onFailure: (job, error) => report(`import ${job.import_id} of ${job.brand_id}`)(error),
+    });
     const readApi = createReadApi({
       warehouse: warehouse!,
       brands,
       sessionSecret,
       clock,
+      importer,
       onUnexpectedError: report('read api'),
       // Accepted but not yet processed: what a client waits on after sending.
       pending: async (brandId) => {
-        const pending = await bus.pendingForKey(TOPICS.eventsRaw, PROCESSOR_GROUP, brandId);
+        const pending = await lag(brandId);
         // On Kafka this is the lag of the brand's whole partition, which other
         // brands share: a count would tell one brand about another's traffic.
         // Only "caught up or not" is exact there, so only that is told.
@@ -124,6 +138,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       warehouse: warehouse!,
       brands,
       commands: { send: (command) => publishCommand(bus, command) },
+      importer,
       sessionSecret,
       publicUrl: config.publicUrl,
       secureCookies: config.publicUrl.startsWith('https:'),
@@ -151,6 +166,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const live = sessionSecret
     ? await attachLiveSocket({ httpServer: server, bus, sessionSecret, brands })
     : undefined;
+  await importer?.resume();
 
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -182,6 +198,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       await live?.close();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
+      // Running imports stop at their next row and resume on the next start.
+      await importer?.close();
       await processor?.stop();
       await bus.close();
       await warehouse?.close();

@@ -53,19 +53,23 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
       changes.profile(state, other);
     }
   }
+  // An imported row (CSV) is history: it builds the profile (identifiers, orders, revenue, first
+  // and last seen) but is not activity now, so it moves neither intent nor the per-minute KPIs,
+  // which count arrivals. A year of orders imported at once is no spike and no High intent.
+  const live = event.source !== 'csv';
   // A shared device's activity is many people's: it gets no purchase intent of its own.
-  if (!isSharedProfile(profile)) applyIntentEvent(part, event.type, receivedAtMs, intentSettings);
+  if (live && !isSharedProfile(profile)) applyIntentEvent(part, event.type, receivedAtMs, intentSettings);
   applyProfileEvent(part, normalized);
   // Above the part, only totals: an unmerge rebuilds each from its own part and what is still in it.
   for (let i = 1; i < path.length; i++) {
-    applyIntentEventToTotals(path[i]!, event.type, receivedAtMs, intentSettings);
+    if (live) applyIntentEventToTotals(path[i]!, event.type, receivedAtMs, intentSettings);
     applyProfileEventToTotals(path[i]!, normalized);
     changes.profile(state, path[i]!);
   }
   syncLevel(state, profile);
   changes.profile(state, part);
 
-  if (receivedAtMs >= state.kpiHorizonMs) {
+  if (live && receivedAtMs >= state.kpiHorizonMs) {
     const row = state.kpis.record({
       receivedAtMs,
       profileId: profile.profile_id,

@@ -17,6 +17,7 @@ import type { BrandCredentials } from '../../ingest/brands/types';
 import { createLogger } from '../../ingest/log';
 import { startSystem, type System } from '../../ingest/system';
 import { loadConfig } from '../../src/lib/shared/config';
+import type { ImportPreview } from '../../src/lib/shared/imports';
 import type { KpiMinute } from '../../src/lib/shared/model';
 import { SOCKET_PATH } from '../../src/lib/shared/live';
 import { basicAuth, getJson, postJson, shopifySignature, waitFor as poll } from '../support/http';
@@ -470,6 +471,143 @@ export function pipelineSuite(name: string, makeBackend: () => Promise<PipelineB
           expect(error.message.length).toBeGreaterThan(0);
           expect(socket.connected).toBe(false);
         }
+      });
+    });
+
+    describe('CSV import, end to end', () => {
+      // Two orders (one of two line items), a refused row, and a customer of the tracking API's shopper.
+      const csv = [
+        'Order Number,Created At,Email,Phone,Lineitem SKU,Lineitem Quantity,Lineitem Price,Total,Currency',
+        '#1001,2025-03-01 10:15:00 +0530,csv.buyer@example.shop,,sku-10,2,500.00,"1,250.00",INR',
+        '#1001,2025-03-01 10:15:00 +0530,csv.buyer@example.shop,,sku-11,1,250.00,"1,250.00",INR',
+        '#1002,2025-03-05,,+91 98765 43210,sku-12,1,99.50,99.50,INR',
+        '#1003,03/04/2025,csv.buyer@example.shop,,sku-13,1,10,10,INR',
+      ].join('\r\n');
+
+      async function upload(credentials: BrandCredentials, body: string) {
+        const response = await fetch(`${system.url}/api/v1/imports?kind=orders&file_name=orders.csv`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: basicAuth(credentials.write_key) },
+          body,
+        });
+        return {
+          status: response.status,
+          body: (await response.json()) as ImportPreview & { error?: string },
+        };
+      }
+
+      async function importFile(credentials: BrandCredentials, body: string) {
+        const preview = await upload(credentials, body);
+        expect(preview.status).toBe(201);
+        const id = preview.body.job.import_id;
+        const started = await postJson(
+          `${system.url}/api/v1/imports/${id}/start`,
+          { mapping: preview.body.suggested_mapping },
+          { authorization: basicAuth(credentials.write_key) },
+        );
+        expect(started.status).toBe(202);
+        return waitFor(`import ${id} to finish`, async () => {
+          const { job } = (await getJson(`${system.url}/api/v1/imports/${id}`, credentials.read_key))
+            .body as ImportPreview;
+          return job.status === 'running' ? undefined : job;
+        });
+      }
+
+      it('imports orders into profiles, reports the refused row, and shows nothing to the other brand', async () => {
+        const before = await status(brandA);
+        const beforeB = await status(brandB);
+        const revenueNow = async () => {
+          const from = new Date(Date.now() - 10 * 60_000).toISOString();
+          const to = new Date(Date.now() + 60_000).toISOString();
+          const response = await getJson(
+            `${system.url}/api/v1/kpis?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+            brandA.read_key,
+          );
+          return (response.body as { minutes: KpiMinute[] }).minutes.reduce(
+            (sum, row) => sum + row.revenue,
+            0,
+          );
+        };
+        const revenueBefore = await revenueNow();
+        const job = await importFile(brandA, csv);
+        expect(job).toMatchObject({
+          status: 'done',
+          rows_read: 4,
+          rows_imported: 3,
+          events_published: 2,
+          rows_rejected: 1,
+        });
+        await caughtUp(brandA, before.processed + 2);
+
+        const buyer = await lookup(brandA, 'email:csv.buyer@example.shop');
+        expect(buyer.status).toBe(200);
+        expect((buyer.body as ProfileView).profile).toMatchObject({ orders: 1, revenue: 1250 });
+        const byPhone = await lookup(brandA, 'phone:+919876543210');
+        expect((byPhone.body as ProfileView).profile).toMatchObject({ orders: 1, revenue: 99.5 });
+        // History is not live activity: imported orders leave intent and the live KPIs alone.
+        expect((buyer.body as ProfileView).profile.intent_level).toBe('low');
+        expect(await revenueNow()).toBe(revenueBefore);
+
+        const report = await fetch(`${system.url}/api/v1/imports/${job.import_id}/errors.csv`, {
+          headers: { authorization: `Bearer ${brandA.read_key}` },
+        });
+        expect(report.status).toBe(200);
+        const lines = (await report.text()).trim().split(/\r?\n/);
+        expect(lines).toHaveLength(2);
+        expect(lines[1]).toContain('5,Created At,03/04/2025');
+        expect(lines[1]).toContain('YYYY-MM-DD');
+
+        // The other brand sees neither the import nor its profiles.
+        expect(await getJson(`${system.url}/api/v1/imports`, brandB.read_key)).toMatchObject({
+          status: 200,
+          body: { imports: [] },
+        });
+        expect((await getJson(`${system.url}/api/v1/imports/${job.import_id}`, brandB.read_key)).status).toBe(
+          404,
+        );
+        const foreign = await fetch(`${system.url}/api/v1/imports/${job.import_id}/errors.csv`, {
+          headers: { authorization: `Bearer ${brandB.read_key}` },
+        });
+        expect(foreign.status).toBe(404);
+        expect((await lookup(brandB, 'email:csv.buyer@example.shop')).status).toBe(404);
+        expect(await status(brandB)).toEqual(beforeB);
+      });
+
+      it('adds nothing when the same file is imported again', async () => {
+        const before = await status(brandA);
+        const job = await importFile(brandA, csv);
+        expect(job).toMatchObject({ status: 'skipped', events_published: 0 });
+        expect(job.duplicate_of).toMatch(/^[0-9a-f-]{36}$/);
+        const buyer = await lookup(brandA, 'email:csv.buyer@example.shop');
+        expect((buyer.body as ProfileView).profile).toMatchObject({ orders: 1, revenue: 1250 });
+        expect((await status(brandA)).processed).toBe(before.processed);
+      });
+
+      it('refuses a read key, a file that is not CSV and an unknown kind, each with its reason', async () => {
+        const asReader = await fetch(`${system.url}/api/v1/imports?kind=orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: `Bearer ${brandA.read_key}` },
+          body: csv,
+        });
+        expect(asReader.status).toBe(403);
+        const json = await fetch(`${system.url}/api/v1/imports?kind=orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basicAuth(brandA.write_key) },
+          body: '{}',
+        });
+        expect(json.status).toBe(415);
+        const unclosed = await upload(brandA, 'a,b\n1,"open\n');
+        expect(unclosed).toMatchObject({
+          status: 400,
+          body: { error: expect.stringContaining('never closed') },
+        });
+        const kind = await fetch(`${system.url}/api/v1/imports?kind=invoices`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: basicAuth(brandA.write_key) },
+          body: csv,
+        });
+        expect(kind.status).toBe(400);
+        expect(await kind.json()).toEqual({ error: 'kind must be one of customers, orders, events' });
       });
     });
 

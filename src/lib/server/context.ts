@@ -3,6 +3,7 @@
 // goes through one global slot under a registered symbol that both copies
 // name, set once by ingest/main.ts before the first request.
 import type { BrandRegistry } from '../../../ingest/brands/types';
+import type { Importer } from '../../../ingest/import/importer';
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import type { IdentityCommand } from '../shared/events';
 
@@ -16,6 +17,8 @@ export interface DashboardContext {
   warehouse: WarehouseReader;
   brands: BrandRegistry;
   commands: IdentityCommandSender;
+  /** CSV imports: the Imports page lists them; uploads go through /api/v1/imports. */
+  importer: Importer;
   /** Signs and verifies session cookies. */
   sessionSecret: string;
   /** The base URL providers are configured with (config `publicUrl`, no trailing slash). */

@@ -45,6 +45,7 @@ const LIVE_EVENT_NAMES: Record<LiveEventName, true> = {
   alert: true,
   merge: true,
   status: true,
+  import: true,
 };
 
 export async function attachLiveSocket(deps: LiveSocketDeps): Promise<LiveSocket> {

@@ -1,5 +1,6 @@
 // The typed map of everything the server pushes to browsers. One Socket.IO room
-// per brand; the processor publishes these on `live.updates` keyed by brand.
+// per brand; the processor (and the CSV importer) publish these on `live.updates` keyed by brand.
+import type { ImportJob } from './imports';
 import type { Alert, KpiMinute, MergeRecord, Profile } from './model';
 
 export interface HighIntentEntry {
@@ -23,6 +24,8 @@ export interface LiveEvents {
   merge: MergeRecord;
   /** Processing counters after a batch. */
   status: { processed: number; rejected: number; duplicates: number };
+  /** A CSV import's progress or outcome (published by the importer, not the processor). */
+  import: ImportJob;
 }
 export type LiveEventName = keyof LiveEvents;
 

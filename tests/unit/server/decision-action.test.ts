@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBrandRegistry } from '../../../ingest/brands/registry';
 import type { Brand, BrandRegistry } from '../../../ingest/brands/types';
+import { createInProcessBus } from '../../../ingest/bus/in-process';
 import { BusUnavailableError } from '../../../ingest/bus/types';
+import { createImporter } from '../../../ingest/import/importer';
 import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
 import type { Warehouse } from '../../../ingest/warehouse/types';
 import { provideDashboardContext } from '../../../src/lib/server/context';
@@ -83,6 +85,8 @@ beforeAll(async () => {
     warehouse,
     brands,
     commands: { send: (command) => send(command) },
+    // Not used by decisions; a real one, so the context is whole.
+    importer: createImporter({ bus: createInProcessBus(), root: join(dir, 'imports'), pending: async () => 0 }),
     sessionSecret: 'decision-action-test-secret-0123456789',
     publicUrl: 'http://localhost:3000',
     secureCookies: false,

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { BrandRegistry } from '../../../../ingest/brands/types';
+import { ImportRequestError, type Importer } from '../../../../ingest/import/importer';
 import { WarehouseUnavailableError, type WarehouseReader } from '../../../../ingest/warehouse/types';
 import { identifyCaller, type Caller } from '../caller';
 import { loadHighIntent } from '../high-intent';
@@ -13,6 +14,7 @@ import { parseKpiRange } from '../kpi-range';
 import { parseMergeActions } from '../merge-actions-query';
 import { loadProfileView } from '../profile-view';
 import { createSessionCodec } from '../session';
+import { createImportsApi, IMPORT_ERROR_STATUS } from './imports';
 import { LIMITS } from './limits';
 import { openApiDocument } from './openapi';
 import type {
@@ -32,6 +34,8 @@ export interface ReadApiDeps {
   /** Events accepted for the brand that the processor has not finished yet. */
   pending: (brandId: string) => Promise<number>;
   clock?: () => Date;
+  /** CSV import (/v1/imports); absent, those paths answer 404. */
+  importer?: Importer;
   /** Told about every unexpected error (answered 500), e.g. to log and count it. */
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -48,6 +52,9 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     if (error instanceof HTTPException) {
       return c.json<ErrorBody>({ error: error.message }, error.status, headersOf(error));
     }
+    if (error instanceof ImportRequestError) {
+      return c.json<ErrorBody>({ error: error.message }, IMPORT_ERROR_STATUS[error.code]);
+    }
     deps.onUnexpectedError?.(error);
     if (error instanceof WarehouseUnavailableError) {
       return c.json<ErrorBody>({ error: 'the warehouse is unavailable; retry shortly' }, 503, {
@@ -58,6 +65,11 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
   });
 
   app.get('/openapi.json', (c) => c.json(openApiDocument));
+
+  // Mounted before the /v1/* read-key check, which therefore never runs for it: imports
+  // authenticate themselves (the write key may upload, a read key only look).
+  if (deps.importer)
+    app.route('/v1/imports', createImportsApi({ importer: deps.importer, brands, sessions }));
 
   app.use('/v1/*', async (c, next) => {
     const authorization = c.req.header('authorization');

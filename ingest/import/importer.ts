@@ -382,7 +382,19 @@ export function createImporter(deps: ImporterDeps): Importer {
       };
 
       let header = true;
-      for await (const { row, cells } of readCsv(store.sourceFile(brandId, importId), job.delimiter)) {
+      const rows = readCsv(store.sourceFile(brandId, importId), job.delimiter);
+      const next = async () => {
+        try {
+          return await rows.next();
+        } catch (error) {
+          // The file breaks off here: what was read before it is kept (an open order is not,
+          // since its end is unknown), and the job says where it stopped.
+          if (error instanceof CsvFileError) await flush();
+          throw error;
+        }
+      };
+      for (let item = await next(); !item.done; item = await next()) {
+        const { row, cells } = item.value;
         if (header) {
           header = false;
           if (cells.map((cell) => cell.trim()).join('\u0000') !== job.headers.join('\u0000'))

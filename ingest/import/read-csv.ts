@@ -90,7 +90,8 @@ function csvProblem(error: CsvError, line: number | null): string {
     case 'CSV_MAX_RECORD_SIZE':
       return `a row${at} is larger than ${MAX_RECORD_BYTES / 1024} KB: is a quote left open?`;
     case 'CSV_QUOTE_NOT_CLOSED':
-      return `a quoted cell opened${at} is never closed`;
+      // csv-parse names the line it stopped on, the file's end, not the one the quote opened on.
+      return `a quote is never closed: the file ends inside a quoted cell${at}`;
     case 'CSV_INVALID_CLOSING_QUOTE':
       return `a quoted cell${at} has text after its closing quote (write "" for a quote inside a cell)`;
     default:

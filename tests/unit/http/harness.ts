@@ -3,13 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rawEnvelopeSchema, type RawEnvelope } from '../../../src/lib/shared/events';
-import { TOPICS } from '../../../src/lib/shared/topics';
+import type { RawEnvelope } from '../../../src/lib/shared/events';
 import { createBrandRegistry } from '../../../ingest/brands/registry';
 import type { BrandCredentials, BrandRegistry } from '../../../ingest/brands/types';
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import type { Bus } from '../../../ingest/bus/types';
 import { createIngestApp } from '../../../ingest/http/app';
+import { readEnvelopes } from '../../support/bus-reader';
 
 export const NOW = '2024-05-01T12:00:00.000Z';
 /** The public URL the app is configured with; requests arrive at http://localhost, as behind a proxy. */
@@ -25,8 +25,6 @@ export interface Harness {
   envelopes(): Promise<{ key: string; envelope: RawEnvelope }[]>;
   close(): Promise<void>;
 }
-
-let groupCounter = 0;
 
 export interface BrandFixture {
   brands: BrandRegistry;
@@ -64,27 +62,7 @@ export async function createHarness(
     },
   });
 
-  async function envelopes() {
-    const seen: { key: string; envelope: RawEnvelope }[] = [];
-    let lastArrival = Date.now();
-    const subscription = await realBus.subscribe({
-      topic: TOPICS.eventsRaw,
-      group: `test-reader-${++groupCounter}`,
-      maxBatchSize: 1000,
-      onBatch: async (batch) => {
-        for (const message of batch.messages) {
-          seen.push({ key: message.key, envelope: rawEnvelopeSchema.parse(JSON.parse(message.value)) });
-        }
-        lastArrival = Date.now();
-      },
-    });
-    // Everything was published before the responses came back; wait until delivery goes quiet.
-    const started = Date.now();
-    while (Date.now() - lastArrival < 30 && Date.now() - started < 3000)
-      await new Promise((r) => setTimeout(r, 10));
-    await subscription.stop();
-    return seen;
-  }
+  const envelopes = () => readEnvelopes(realBus);
 
   return {
     app,

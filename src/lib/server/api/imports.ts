@@ -5,9 +5,9 @@
 //
 //   POST /v1/imports?kind=orders&file_name=x.csv   the file as the body (text/csv) → 201 preview
 //   GET  /v1/imports                               the brand's imports, newest first
-//   GET  /v1/imports/:id                           one import, with its first rows
-//   POST /v1/imports/:id/start                     { "mapping": { field: column } } → 202 job
-//   GET  /v1/imports/:id/errors.csv                the error report
+//   GET  /v1/imports/:import_id                    one import, with its first rows
+//   POST /v1/imports/:import_id/start              { "mapping": { field: column } } → 202 job
+//   GET  /v1/imports/:import_id/errors.csv         the error report
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
@@ -91,31 +91,33 @@ export function createImportsApi(deps: ImportsApiDeps): Hono<ImportsEnv> {
     return c.json<{ imports: ImportJob[] }>({ imports: await importer.list(brandId) });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:import_id', async (c) => {
     const { brandId } = c.get('importing');
-    const preview = await importer.preview(brandId, c.req.param('id'));
-    if (!preview) throw new HTTPException(404, { message: `no import ${c.req.param('id')} for this brand` });
+    const preview = await importer.preview(brandId, c.req.param('import_id'));
+    if (!preview)
+      throw new HTTPException(404, { message: `no import ${c.req.param('import_id')} for this brand` });
     return c.json<ImportPreview>(preview);
   });
 
-  app.post('/:id/start', async (c) => {
+  app.post('/:import_id/start', async (c) => {
     const { brandId } = writer(c);
     const body = startBody.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success)
       throw new HTTPException(400, {
         message: 'the body must be JSON: { "mapping": { "<field>": "<column>" } }',
       });
-    return c.json<ImportJob>(await importer.start(brandId, c.req.param('id'), body.data.mapping), 202);
+    return c.json<ImportJob>(await importer.start(brandId, c.req.param('import_id'), body.data.mapping), 202);
   });
 
-  app.get('/:id/errors.csv', async (c) => {
+  app.get('/:import_id/errors.csv', async (c) => {
     const { brandId } = c.get('importing');
-    const file = await importer.errorReport(brandId, c.req.param('id'));
-    if (!file) throw new HTTPException(404, { message: `import ${c.req.param('id')} has no error report` });
+    const file = await importer.errorReport(brandId, c.req.param('import_id'));
+    if (!file)
+      throw new HTTPException(404, { message: `import ${c.req.param('import_id')} has no error report` });
     const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
     return c.body(stream, 200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="import-${c.req.param('id')}-errors.csv"`,
+      'content-disposition': `attachment; filename="import-${c.req.param('import_id')}-errors.csv"`,
     });
   });
 

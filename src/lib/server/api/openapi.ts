@@ -3,6 +3,7 @@
 // (served by ingest) and the read API (./app.ts).
 // tests/unit/server/api/openapi.test.ts checks every route the read API serves is here.
 import { EVENT_TYPES, IDENTIFIER_TYPES, SOURCES } from '../../shared/events';
+import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/imports';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
 import { LIMITS } from './limits';
 
@@ -89,6 +90,15 @@ const errors = {
   '401': json('No valid read key or session.', ref('Error')),
 };
 const readSecurity: Array<Record<string, string[]>> = [{ readKey: [] }, { session: [] }];
+const importSecurity: Array<Record<string, string[]>> = [{ writeKey: [] }, { readKey: [] }, { session: [] }];
+const importWriteSecurity: Array<Record<string, string[]>> = [{ writeKey: [] }, { session: [] }];
+const importId: Parameter = {
+  name: 'import_id',
+  in: 'path',
+  required: true,
+  description: 'An import id.',
+  schema: str,
+};
 const limit = (bounds: { default: number; max: number }): Parameter => ({
   name: 'limit',
   in: 'query',
@@ -608,6 +618,100 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/v1/imports': {
+      get: {
+        operationId: 'listImports',
+        summary: "The brand's CSV imports, newest first.",
+        tags: ['import'],
+        security: importSecurity,
+        responses: { '200': json('The imports.', object({ imports: arrayOf(ref('ImportJob')) })), ...errors },
+      },
+      post: {
+        operationId: 'uploadImport',
+        summary:
+          'Upload a CSV file (streamed, at most 2 GB): answers its first rows and the mapping its headers suggest. Nothing is imported until it is started. Write key or session.',
+        tags: ['import'],
+        security: importWriteSecurity,
+        parameters: [
+          {
+            name: 'kind',
+            in: 'query',
+            required: true,
+            description: `What each row is: ${IMPORT_KINDS.join(', ')}.`,
+            schema: { type: 'string', enum: IMPORT_KINDS },
+          },
+          { name: 'file_name', in: 'query', description: 'The name shown for the import.', schema: str },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          '201': json('Stored; the preview.', ref('ImportPreview')),
+          '400': json(
+            'Not usable CSV (empty, unnamed or repeated header, unclosed quote, not UTF-8) or an unknown kind.',
+            ref('Error'),
+          ),
+          '401': errors['401'],
+          '403': json('A read key cannot import.', ref('Error')),
+          '413': json('Larger than 2 GB.', ref('Error')),
+          '415': json('Not sent as text/csv.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/imports/{import_id}': {
+      get: {
+        operationId: 'getImport',
+        summary: 'One import with its first rows.',
+        tags: ['import'],
+        security: importSecurity,
+        parameters: [importId],
+        responses: {
+          '200': json('The import.', ref('ImportPreview')),
+          ...errors,
+          '404': json('No such import for this brand.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/imports/{import_id}/start': {
+      post: {
+        operationId: 'startImport',
+        summary:
+          'Start an uploaded import with a mapping (field → column). The same file already imported with the same mapping ends at once as skipped.',
+        tags: ['import'],
+        security: importWriteSecurity,
+        parameters: [importId],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: object({ mapping: record(str) }) } },
+        },
+        responses: {
+          '202': json('Running (or skipped).', ref('ImportJob')),
+          '400': json(
+            'The mapping names unknown fields or columns, or leaves a required field without one.',
+            ref('Error'),
+          ),
+          '401': errors['401'],
+          '403': json('A read key cannot import.', ref('Error')),
+          '404': json('No such import for this brand.', ref('Error')),
+          '409': json('Already started.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/imports/{import_id}/errors.csv': {
+      get: {
+        operationId: 'importErrors',
+        summary: 'The error report: row, column, value, error, then the row as read.',
+        tags: ['import'],
+        security: importSecurity,
+        parameters: [importId],
+        responses: {
+          '200': { description: 'The report.', content: { 'text/csv': { schema: str } } },
+          '401': errors['401'],
+          '404': json('No such import, or not started.', ref('Error')),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -645,6 +749,46 @@ export const openApiDocument: OpenApiDocument = {
     },
     schemas: {
       Error: object({ error: str }),
+      ImportJob: object({
+        brand_id: str,
+        import_id: str,
+        kind: { type: 'string', enum: IMPORT_KINDS },
+        file_name: str,
+        bytes: int,
+        sha256: { type: 'string', description: 'Of the file: the same file again is recognised by it.' },
+        delimiter: str,
+        headers: arrayOf(str),
+        mapping: {
+          type: ['object', 'null'],
+          additionalProperties: str,
+          description: 'Field → column, once started.',
+        },
+        status: { type: 'string', enum: IMPORT_STATUSES },
+        rows_read: int,
+        rows_imported: { ...int, description: 'Rows that became events (every row of an accepted order).' },
+        events_published: int,
+        rows_rejected: int,
+        message: {
+          type: ['string', 'null'],
+          description: 'Why it failed, what it skipped, or how many rows were refused.',
+        },
+        duplicate_of: { type: ['string', 'null'], description: 'For a skipped import: the earlier one.' },
+        created_at: time,
+        started_at: { type: ['string', 'null'], format: 'date-time' },
+        finished_at: { type: ['string', 'null'], format: 'date-time' },
+        created_by: { type: 'string', description: 'The dashboard user, or api for a write key.' },
+      }),
+      ImportPreview: object({
+        job: ref('ImportJob'),
+        rows: { ...arrayOf(arrayOf(str)), description: 'The first 20 data rows, one string per header.' },
+        suggested_mapping: {
+          ...record(str),
+          description: `Field → column from the header names. Fields per kind: ${IMPORT_KINDS.map(
+            (kind) =>
+              `${kind}: ${IMPORT_FIELDS[kind].map((f) => f.field + (f.required ? '*' : '')).join(', ')}`,
+          ).join('; ')} (* required).`,
+        },
+      }),
       IngestError: object({
         error: object({ code: { type: 'string', description: 'Stable, machine-readable.' }, message: str }),
       }),

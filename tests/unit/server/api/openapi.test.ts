@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrandRegistry } from '../../../../ingest/brands/registry';
+import { createInProcessBus } from '../../../../ingest/bus/in-process';
+import { createImporter } from '../../../../ingest/import/importer';
 import { createDuckDbWarehouse } from '../../../../ingest/warehouse/duckdb/index';
 import type { Warehouse } from '../../../../ingest/warehouse/types';
 import { createReadApi } from '../../../../src/lib/server/api/app';
@@ -26,6 +28,7 @@ beforeAll(async () => {
       brands: await createBrandRegistry({ file: join(dir, 'brands.json') }),
       sessionSecret: 'openapi-test-secret-0123456789abcdef',
       pending: async () => 0,
+      importer: createImporter({ bus: createInProcessBus(), root: join(dir, 'imports'), pending: async () => 0 }),
     }),
   );
 });
@@ -43,7 +46,8 @@ describe('OpenAPI document', () => {
     const served = edge.routes
       .filter((route) => route.method !== 'ALL') // middleware and the JSON 404
       .map((route) => `${route.method} ${openApiPath(route.path)}`);
-    expect(served.length).toBeGreaterThanOrEqual(8);
+    expect(served.length).toBeGreaterThanOrEqual(13);
+    expect(served).toContain('POST /api/v1/imports/{import_id}/start');
     const described = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );

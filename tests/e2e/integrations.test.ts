@@ -49,6 +49,7 @@ describe('integrations page', () => {
       woocommerce: `${publicUrl}/webhooks/woocommerce/int-a`,
       whatsapp: `${publicUrl}/webhooks/whatsapp/int-a`,
       pos: `${publicUrl}/v1/pos/bills`,
+      csv: `${publicUrl}/api/v1/imports`,
     };
     for (const [source, url] of Object.entries(expectedUrls)) {
       expect(await section(page, source).locator('[data-testid=integration-url]').innerText()).toBe(url);

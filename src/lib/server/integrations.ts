@@ -98,6 +98,15 @@ const SETUPS: readonly SourceSetup[] = [
       'one bill per sale: bill id, store, time, lines, total, and a phone, loyalty id or customer ref',
     ],
   },
+  {
+    source: 'csv',
+    title: 'CSV import',
+    path: () => '/api/v1/imports',
+    secret: null,
+    where:
+      'Upload files on the Imports page. For large files: npm run import -- --kind orders file.csv (SIGNALROOM_URL and SIGNALROOM_WRITE_KEY set), or POST the file here as text/csv; docs/csv-import.md. Refused rows are in each import’s error report.',
+    subscribe: ['customers', 'orders (one row per line item)', 'events'],
+  },
 ];
 
 const HOUR = 3_600_000;

@@ -59,6 +59,7 @@ describe('loadIntegrations', () => {
       ['woocommerce', 'https://in.example.com/sr/webhooks/woocommerce/brand-a'],
       ['whatsapp', 'https://in.example.com/sr/webhooks/whatsapp/brand-a'],
       ['pos', 'https://in.example.com/sr/v1/pos/bills'],
+      ['csv', 'https://in.example.com/sr/api/v1/imports'],
     ]);
     const [track, shopify, , whatsapp, pos] = list;
     expect(track!.auth).toEqual({ kind: 'write_key' });

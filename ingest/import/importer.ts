@@ -228,6 +228,15 @@ export function createImporter(deps: ImporterDeps): Importer {
     }
   }
 
+  // Starts run one at a time: two requests starting one job, or two copies of one file,
+  // must not both find nothing running and both run.
+  let starting: Promise<unknown> = Promise.resolve();
+  function startOneAtATime(brandId: string, importId: string, mapping: ImportMapping): Promise<ImportJob> {
+    const result = starting.then(() => start(brandId, importId, mapping));
+    starting = result.catch(() => undefined);
+    return result;
+  }
+
   async function start(brandId: string, importId: string, mapping: ImportMapping): Promise<ImportJob> {
     const job = await mustLoad(brandId, importId);
     if (job.status !== 'uploaded')
@@ -458,7 +467,7 @@ export function createImporter(deps: ImporterDeps): Importer {
 
   return {
     upload,
-    start,
+    start: startOneAtATime,
     async get(brandId, importId) {
       const job = await store.load(brandId, importId);
       return job && publicJob(job);

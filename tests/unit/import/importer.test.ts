@@ -287,6 +287,33 @@ describe('a run', () => {
     });
   });
 
+  it('runs a file once when two starts race, for one job or for two uploads of it', async () => {
+    const imports = importer();
+    const mapping = { order_id: 'order_id', occurred_at: 'occurred_at', total: 'total' };
+    const upload = () =>
+      imports.upload({
+        brandId: 'acme',
+        kind: 'orders',
+        fileName: 'f.csv',
+        body: body(ordersFile(30)),
+        createdBy: 't',
+      });
+    const one = await upload();
+    const two = await upload();
+    const outcomes = await Promise.allSettled([
+      imports.start('acme', one.job.import_id, mapping),
+      imports.start('acme', one.job.import_id, mapping),
+      imports.start('acme', two.job.import_id, mapping),
+    ]);
+    expect(
+      outcomes.map((o) =>
+        o.status === 'fulfilled' ? o.value.status : (o.reason as ImportRequestError).code,
+      ),
+    ).toEqual(['running', 'conflict', 'skipped']);
+    await imports.settled('acme', one.job.import_id);
+    expect(await events()).toHaveLength(30);
+  });
+
   it('keeps an import ahead of the processor by at most maxAhead events', async () => {
     let published = 0;
     let allowed = 0;

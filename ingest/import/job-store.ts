@@ -45,6 +45,7 @@ export interface JobStore {
 }
 
 export function createJobStore(root: string): JobStore {
+  let saves = 0;
   const folder = (brandId: string, importId: string) => {
     // Brand ids are checked where brands are created; import ids here, since they come from URLs.
     if (!isImportId(importId)) throw new Error(`not an import id: ${importId}`);
@@ -88,7 +89,8 @@ export function createJobStore(root: string): JobStore {
     },
     async save(job) {
       const file = jobFile(job.brand_id, job.import_id);
-      const temp = `${file}.tmp`;
+      // A temp name of its own, so two saves can never rename each other's file away.
+      const temp = `${file}.${process.pid}.${++saves}.tmp`;
       const handle = await open(temp, 'w');
       try {
         await handle.writeFile(JSON.stringify(job));

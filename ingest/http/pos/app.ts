@@ -20,7 +20,7 @@ import type { IngestContext, IngestEnv } from '../context';
 import { IngestError } from '../errors';
 import { admit } from '../rate-limit';
 import { eventEnvelope, rejectedEnvelope, truncatePayload } from '../raw-publisher';
-import { writeKeyFromAuthorization } from '../tracking/write-key';
+import { writeKeyFromAuthorization } from '../../brands/write-key';
 import { describeIssues } from '../zod-issues';
 import { billBatchSchema, MAX_BILLS_PER_REQUEST, parseBill, type Bill } from './bill-schema';
 import { billKey, mapBill } from './map-bill';

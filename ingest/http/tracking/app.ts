@@ -19,7 +19,7 @@ import {
   type SegmentCall,
   type SegmentCallType,
 } from './segment-schema';
-import { writeKeyFromAuthorization, writeKeyFromBody } from './write-key';
+import { writeKeyFromAuthorization, writeKeyFromBody } from '../../brands/write-key';
 
 export const EVENT_MAX_BYTES = 32 * 1024;
 export const BATCH_MAX_BYTES = 500 * 1024;

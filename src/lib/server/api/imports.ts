@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { BrandRegistry } from '../../../../ingest/brands/types';
-import { writeKeyFromAuthorization } from '../../../../ingest/http/tracking/write-key';
+import { writeKeyFromAuthorization } from '../../../../ingest/brands/write-key';
 import type { ImportRequestError, Importer } from '../../../../ingest/import/importer';
 import type { ImportJob, ImportPreview } from '../../shared/imports';
 import { identifyCaller } from '../caller';

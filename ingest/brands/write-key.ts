@@ -1,4 +1,4 @@
-// Where a tracking request's write key comes from, as Segment does it: HTTP
+// Where a request's write key comes from, as Segment does it: HTTP
 // Basic auth with the key as user and an empty password, else `writeKey` in
 // the JSON body.
 

@@ -246,10 +246,38 @@ export const openApiDocument: OpenApiDocument = {
     '/v1/page': {
       post: ingestOperation('page', 'Record a page view.', segmentCall('page', { name: str, properties })),
     },
+    '/v1/screen': {
+      post: ingestOperation(
+        'screen',
+        'Record a mobile screen view.',
+        segmentCall('screen', { name: str, properties }),
+      ),
+    },
+    '/v1/alias': {
+      post: ingestOperation(
+        'alias',
+        'Say that previousId and userId are one person.',
+        segmentCall('alias', { previousId: str }),
+      ),
+    },
+    '/v1/group': {
+      post: ingestOperation(
+        'group',
+        'Associate a user with a group (an account or company).',
+        segmentCall('group', { groupId: str, traits: properties }),
+      ),
+    },
     '/v1/batch': {
       post: ingestOperation(
         'batch',
-        'Send several track, identify and page calls at once.',
+        'Send several calls of any type (track, identify, page, screen, alias, group) at once; each valid call is accepted, each invalid one reported by its index.',
+        object({ batch: arrayOf({ type: 'object', additionalProperties: true }) }),
+      ),
+    },
+    '/v1/import': {
+      post: ingestOperation(
+        'import',
+        "Segment's historical import endpoint: the same as /v1/batch.",
         object({ batch: arrayOf({ type: 'object', additionalProperties: true }) }),
       ),
     },

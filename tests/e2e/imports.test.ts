@@ -120,6 +120,13 @@ describe('imports page', () => {
     const row = page.locator(`[data-testid=import][data-import-id="${importId}"]`);
     expect(await row.getAttribute('data-status')).toBe('uploaded');
 
+    // Left for later, the server's list offers it again with the same preview.
+    await page.reload();
+    await row.getByRole('button', { name: 'Map and start' }).click();
+    expect(await preview.getAttribute('data-import-id')).toBe(importId);
+    expect(await rows.count()).toBe(3);
+    expect(await select('order_id').inputValue()).toBe('Order ID');
+
     // Start: from here the page learns only from the socket.
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     const reads: string[] = [];

@@ -12,8 +12,8 @@
 // queued behind another notification counts too). An alert an hour late no
 // longer helps whoever is on call, and the alert itself is on the dashboard;
 // the give-up is in the delivery log. With the defaults that is 20 attempts,
-// the last at 58.5 min. An age rather than an attempt count
-// bounds what on-call staff can miss, however the delays add up.
+// the last at 58.5 min. An age rather than an attempt count bounds what
+// on-call staff can miss, however the delays add up.
 // A Retry-After (seconds or an HTTP date) stretches the delay, never shortens
 // it below the backoff (a `Retry-After: 0` must not make a hot loop), and is
 // bounded by the same cap. No jitter: each receiver is its own URL with one

@@ -205,6 +205,7 @@ export function createImporter(deps: ImporterDeps): Importer {
         mapping: null,
         status: 'uploaded',
         rows_read: 0,
+        bytes_read: 0,
         rows_imported: 0,
         events_published: 0,
         rows_rejected: 0,
@@ -403,7 +404,8 @@ export function createImporter(deps: ImporterDeps): Importer {
         }
       };
       for (let item = await next(); !item.done; item = await next()) {
-        const { row, cells } = item.value;
+        const { row, cells, bytes } = item.value;
+        job.bytes_read = bytes;
         if (header) {
           header = false;
           if (cells.map((cell) => cell.trim()).join('\u0000') !== job.headers.join('\u0000'))
@@ -454,10 +456,11 @@ export function createImporter(deps: ImporterDeps): Importer {
       settledAtOpen = null;
       if (!(await flush())) return;
       job.status = 'done';
+      job.bytes_read = job.bytes;
       job.finished_at = nowIso();
       job.message =
         counters.rows_rejected > 0
-          ? `${counters.rows_rejected} rows were not imported; the error report lists each with its reason`
+          ? `${counters.rows_rejected} ${counters.rows_rejected === 1 ? 'row was' : 'rows were'} not imported; the error report lists ${counters.rows_rejected === 1 ? 'it' : 'each'} with its reason`
           : null;
       await save(job);
     } finally {

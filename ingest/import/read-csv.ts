@@ -14,6 +14,8 @@ export interface CsvRow {
   /** The line of the file the row ends on; the header is line 1. */
   row: number;
   cells: string[];
+  /** Bytes of the file parsed so far. */
+  bytes: number;
 }
 
 /** The file cannot be read as CSV; `line` is where the parser stopped. */
@@ -70,8 +72,11 @@ export async function* readCsv(file: string, delimiter: string): AsyncGenerator<
     }),
   );
   try {
-    for await (const chunk of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { row: chunk.info.lines, cells: chunk.record };
+    for await (const chunk of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; bytes: number };
+    }>) {
+      yield { row: chunk.info.lines, cells: chunk.record, bytes: chunk.info.bytes };
     }
   } catch (error) {
     if (error instanceof CsvError) {

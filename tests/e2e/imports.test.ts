@@ -145,7 +145,10 @@ describe('imports page', () => {
       events: await row.locator('[data-testid=import-events]').innerText(),
     };
     expect(counters).toEqual({ read: '3', imported: '2', rejected: '1', events: '2' });
-    expect(await row.locator('[data-testid=import-message]').innerText()).toContain('not imported');
+    expect(await row.locator('[data-testid=import-message]').innerText()).toBe(
+      '1 row was not imported; the error report lists it with its reason',
+    );
+    expect(await row.locator('[data-testid=import-progress]').getAttribute('data-read-percent')).toBe('100');
     expect(await row.innerText()).toContain(brandA.dashboard_user.username);
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(reads).toEqual([]);

@@ -58,7 +58,9 @@ describe('npm run import', { timeout: 180_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('user_id        ← Customer No');
     expect(result.stdout).toContain('email          ← Mail');
-    expect(result.stdout).toContain('done: 1 rows were not imported');
+    expect(result.stdout).toContain(
+      'done: 1 row was not imported; the error report lists it with its reason',
+    );
     const report = await readFile(`${file}.errors.csv`, 'utf8');
     expect(report).toContain(`${ROWS + 2},,,"the customer has no identifier: it needs a customer id`);
 

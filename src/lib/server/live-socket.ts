@@ -123,6 +123,11 @@ function pushToBrand(io: LiveServer, message: LiveMessage): void {
       return void room.emit('merge', message.payload);
     case 'status':
       return void room.emit('status', message.payload);
+    case 'import':
+      return void room.emit('import', message.payload);
+    default:
+      // A live event added to LiveEvents without a case here is a compile error, not a silent drop.
+      return message satisfies never;
   }
 }
 

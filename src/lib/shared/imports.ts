@@ -247,6 +247,8 @@ export interface ImportJob {
   status: ImportStatus;
   /** Data rows read so far (the header is not one). */
   rows_read: number;
+  /** Bytes of the file read so far, for the progress bar (bytes when done). */
+  bytes_read: number;
   /** Rows that became events (for orders: every row of an accepted order). */
   rows_imported: number;
   /** Events published (an order of many rows is one event). */
@@ -315,8 +317,7 @@ export function mappingProblems(
   const fields = IMPORT_FIELDS[kind];
   const problems: string[] = [];
   for (const [field, column] of Object.entries(mapping)) {
-    if (!fields.some((f) => f.field === field))
-      problems.push(`"${field}" is not a field of a ${kind} import`);
+    if (!fields.some((f) => f.field === field)) problems.push(`"${field}" is not a field of ${kind} imports`);
     else if (!headers.includes(column)) problems.push(`${field}: the file has no column "${column}"`);
   }
   for (const field of fields) {

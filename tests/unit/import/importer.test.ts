@@ -232,7 +232,7 @@ describe('start', () => {
     ).toEqual({
       code: 'invalid_mapping',
       message:
-        'order_id: the file has no column "nope"; "colour" is not a field of a orders import; occurred_at (When) needs a column',
+        'order_id: the file has no column "nope"; "colour" is not a field of orders imports; occurred_at (When) needs a column',
     });
     expect((await refusal(imports.start('acme', 'not-an-id', {}))).code).toBe('not_found');
   });
@@ -250,6 +250,7 @@ describe('a run', () => {
       rows_rejected: 5,
     });
     expect(job.message).toBe('5 rows were not imported; the error report lists each with its reason');
+    expect(job.bytes_read).toBe(job.bytes);
     const published = await events();
     expect(published).toHaveLength(45);
     expect(new Set(published.map((e) => e.source_event_id)).size).toBe(45);

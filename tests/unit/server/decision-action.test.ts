@@ -86,7 +86,11 @@ beforeAll(async () => {
     brands,
     commands: { send: (command) => send(command) },
     // Not used by decisions; a real one, so the context is whole.
-    importer: createImporter({ bus: createInProcessBus(), root: join(dir, 'imports'), pending: async () => 0 }),
+    importer: createImporter({
+      bus: createInProcessBus(),
+      root: join(dir, 'imports'),
+      pending: async () => 0,
+    }),
     sessionSecret: 'decision-action-test-secret-0123456789',
     publicUrl: 'http://localhost:3000',
     secureCookies: false,

@@ -14,6 +14,7 @@ import type { Bus } from '../../../ingest/bus/types';
 import { attachLiveSocket, type LiveSocket } from '../../../src/lib/server/live-socket';
 import { SESSION_COOKIE, SESSION_TTL_MS, createSessionCodec } from '../../../src/lib/server/session';
 import { SOCKET_PATH, type LiveListeners, type LiveMessage } from '../../../src/lib/shared/live';
+import type { ImportJob } from '../../../src/lib/shared/imports';
 import type { KpiMinute } from '../../../src/lib/shared/model';
 import { TOPICS } from '../../../src/lib/shared/topics';
 
@@ -129,6 +130,46 @@ describe('live socket', () => {
 
     expect(seenByA).toEqual([kpi('brand-a', 7)]);
     expect(seenByB).toEqual([kpi('brand-b', 3)]);
+  });
+
+  it("pushes a CSV import's progress to its brand's sockets only", async () => {
+    const a = open({ token: brandA.read_key });
+    const b = open({ token: brandB.read_key });
+    await Promise.all([connected(a), connected(b)]);
+    const seenByA: ImportJob[] = [];
+    const seenByB: ImportJob[] = [];
+    a.on('import', (job) => seenByA.push(job));
+    b.on('import', (job) => seenByB.push(job));
+    const job: ImportJob = {
+      brand_id: 'brand-a',
+      import_id: '00000000-0000-4000-8000-000000000001',
+      kind: 'orders',
+      file_name: 'orders.csv',
+      bytes: 10,
+      sha256: '0'.repeat(64),
+      delimiter: ',',
+      headers: ['order_id'],
+      mapping: null,
+      status: 'running',
+      rows_read: 5,
+      bytes_read: 6,
+      rows_imported: 4,
+      events_published: 4,
+      rows_rejected: 1,
+      message: null,
+      duplicate_of: null,
+      created_at: '2026-03-01T10:00:00.000Z',
+      started_at: '2026-03-01T10:00:01.000Z',
+      finished_at: null,
+      created_by: 'api',
+    };
+    const kpisOfB = collect(b);
+    // One partition, publish order: once B has its KPI, A's import before it was handled too.
+    await publish('brand-a', { brand_id: 'brand-a', event: 'import', payload: job });
+    await publish('brand-b', { brand_id: 'brand-b', event: 'kpi', payload: kpi('brand-b', 1) });
+    await until(() => seenByA.length === 1 && kpisOfB.length === 1, 'both brands to hear their update');
+    expect(seenByA).toEqual([job]);
+    expect(seenByB).toEqual([]);
   });
 
   it('drops and counts messages whose key, brand or payload disagree or do not parse', async () => {

@@ -36,8 +36,12 @@ interface Importing {
 
 type ImportsEnv = { Variables: { importing: Importing } };
 
-/** Spreadsheet programs and browsers label CSV files either way. */
-const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain'];
+/**
+ * Spreadsheet programs and browsers label CSV files either way. Not text/plain: a
+ * form on another site can send that without a preflight, and with a session it
+ * must not be able to upload.
+ */
+const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
 
 const startBody = z.object({ mapping: z.record(z.string(), z.string().min(1)) });
 
@@ -101,6 +105,9 @@ export function createImportsApi(deps: ImportsApiDeps): Hono<ImportsEnv> {
 
   app.post('/:import_id/start', async (c) => {
     const { brandId } = writer(c);
+    // JSON only, which no cross-site form can send without a preflight.
+    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? ''))
+      throw new HTTPException(415, { message: 'send the mapping as application/json' });
     const body = startBody.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success)
       throw new HTTPException(400, {

@@ -793,6 +793,7 @@ export const openApiDocument: OpenApiDocument = {
         },
         status: { type: 'string', enum: IMPORT_STATUSES },
         rows_read: int,
+        bytes_read: { ...int, description: 'Bytes of the file read so far (all of it once done): progress.' },
         rows_imported: { ...int, description: 'Rows that became events (every row of an accepted order).' },
         events_published: int,
         rows_rejected: int,

@@ -9,6 +9,7 @@ import type { BrandCredentials, BrandRegistry } from '../../../ingest/brands/typ
 import { createInProcessBus } from '../../../ingest/bus/in-process';
 import type { Bus } from '../../../ingest/bus/types';
 import { createIngestApp } from '../../../ingest/http/app';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { readEnvelopes } from '../../support/bus-reader';
 
 export const NOW = '2024-05-01T12:00:00.000Z';
@@ -88,4 +89,26 @@ export function split(read: { key: string; envelope: RawEnvelope }[]) {
     rejected: read.flatMap(({ envelope }) => (envelope.kind === 'rejected' ? [envelope.rejected] : [])),
     keys: read.map(({ key }) => key),
   };
+}
+
+/**
+ * The hooks of a test file of the ingest app: one brand fixture for the file,
+ * a fresh harness for each test, handed to `onEach` before the test runs.
+ */
+export function useHarness(onEach: (harness: Harness, fixture: BrandFixture) => void): void {
+  let fixture: BrandFixture;
+  let harness: Harness;
+  beforeAll(async () => {
+    fixture = await createBrandFixture();
+  });
+  afterAll(async () => {
+    await fixture.remove();
+  });
+  beforeEach(async () => {
+    harness = await createHarness(fixture);
+    onEach(harness, fixture);
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
 }

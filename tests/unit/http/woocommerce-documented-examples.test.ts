@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBrandStates } from '../../../ingest/processor/brand-state';
 import { drainToWarehouse, openWarehouse } from '../processor/harness';
-import { createBrandFixture, createHarness, NOW, split, type BrandFixture, type Harness } from './harness';
+import { NOW, split, type BrandFixture, type Harness, useHarness } from './harness';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/webhooks');
 /** The documented "Retrieve an order" response: what an order.created webhook for order 727 carries. */
@@ -24,17 +24,9 @@ function opensslSignature(body: Uint8Array, secret: string): string {
 
 let fixture: BrandFixture;
 let h: Harness;
-beforeAll(async () => {
-  fixture = await createBrandFixture();
-});
-afterAll(async () => {
-  await fixture.remove();
-});
-beforeEach(async () => {
-  h = await createHarness(fixture);
-});
-afterEach(async () => {
-  await h.close();
+useHarness((current, shared) => {
+  h = current;
+  fixture = shared;
 });
 
 /** POSTs the bytes to acme as WC_Webhook::deliver does, under the given signature. */

@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBrandFixture, createHarness, NOW, split, type BrandFixture, type Harness } from '../harness';
+import { describe, expect, it } from 'vitest';
+import { NOW, split, type Harness, useHarness } from '../harness';
 import { describeHmacWebhook, sign, type SignedDelivery } from '../hmac-webhook.shared';
 import { checkoutPayload, customerPayload, orderPayload, shopifyJson } from './fixtures';
 
-let fixture: BrandFixture;
 let h: Harness;
-beforeAll(async () => {
-  fixture = await createBrandFixture();
-});
-afterAll(async () => {
-  await fixture.remove();
-});
-beforeEach(async () => {
-  h = await createHarness(fixture);
-});
-afterEach(async () => {
-  await h.close();
-});
+useHarness((current) => (h = current));
 
 function deliver(brandId: string, body: string, headers: SignedDelivery = {}) {
   const all: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,28 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Bus } from '../../../../ingest/bus/types';
 import {
   basicAuth,
-  createBrandFixture,
   createHarness,
   NOW,
   split,
   type BrandFixture,
   type Harness,
+  useHarness,
 } from '../harness';
 
 let fixture: BrandFixture;
 let h: Harness;
-beforeAll(async () => {
-  fixture = await createBrandFixture();
-});
-afterAll(async () => {
-  await fixture.remove();
-});
-beforeEach(async () => {
-  h = await createHarness(fixture);
-});
-afterEach(async () => {
-  await h.close();
+useHarness((current, shared) => {
+  h = current;
+  fixture = shared;
 });
 
 function post(path: string, body: unknown, init: { auth?: string; contentType?: string; raw?: string } = {}) {

@@ -1,24 +1,16 @@
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrandRegistry } from '../../../../ingest/brands/types';
 import { computeSignature } from '../../../../ingest/http/verify-signature';
-import { createBrandFixture, createHarness, NOW, split, type BrandFixture, type Harness } from '../harness';
+import { createHarness, NOW, split, type BrandFixture, type Harness, useHarness } from '../harness';
 import { describeHmacWebhook, sign, type SignedDelivery } from '../hmac-webhook.shared';
 import { customer25, order723, order727, wooJson } from './fixtures';
 
 let fixture: BrandFixture;
 let h: Harness;
-beforeAll(async () => {
-  fixture = await createBrandFixture();
-});
-afterAll(async () => {
-  await fixture.remove();
-});
-beforeEach(async () => {
-  h = await createHarness(fixture);
-});
-afterEach(async () => {
-  await h.close();
+useHarness((current, shared) => {
+  h = current;
+  fixture = shared;
 });
 
 interface Delivery extends SignedDelivery {

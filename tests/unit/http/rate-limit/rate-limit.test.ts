@@ -5,8 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rawEnvelopeSchema, type RawEnvelope } from '../../../../src/lib/shared/events';
-import { TOPICS } from '../../../../src/lib/shared/topics';
+import type { RawEnvelope } from '../../../../src/lib/shared/events';
 import { readBrandsFile, writeBrandsFile } from '../../../../ingest/brands/brands-file';
 import { createBrandRegistry } from '../../../../ingest/brands/registry';
 import type { BrandCredentials, BrandRegistry } from '../../../../ingest/brands/types';
@@ -17,6 +16,7 @@ import { createRateLimiter } from '../../../../ingest/http/rate-limit';
 import { computeSignature } from '../../../../ingest/http/verify-signature';
 import { orderPayload, shopifyJson } from '../shopify/fixtures';
 import { basicAuth } from '../harness';
+import { readEnvelopes } from '../../../support/bus-reader';
 
 const LIMIT = { events_per_second: 10, burst: 20 };
 
@@ -41,7 +41,6 @@ afterAll(async () => {
 let bus: Bus;
 let app: ReturnType<typeof createIngestApp>;
 let ms: number;
-let readers = 0;
 beforeEach(() => {
   bus = createInProcessBus();
   ms = 0;
@@ -62,27 +61,7 @@ afterEach(async () => {
 });
 
 /** Everything on events.raw, read by a fresh consumer group until delivery goes quiet. */
-async function published(): Promise<{ key: string; envelope: RawEnvelope }[]> {
-  const seen: { key: string; envelope: RawEnvelope }[] = [];
-  let lastArrival = Date.now();
-  const subscription = await bus.subscribe({
-    topic: TOPICS.eventsRaw,
-    group: `rate-limit-reader-${++readers}`,
-    maxBatchSize: 1000,
-    onBatch: async (batch) => {
-      for (const message of batch.messages) {
-        seen.push({ key: message.key, envelope: rawEnvelopeSchema.parse(JSON.parse(message.value)) });
-      }
-      lastArrival = Date.now();
-    },
-  });
-  const started = Date.now();
-  while (Date.now() - lastArrival < 30 && Date.now() - started < 3000) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await subscription.stop();
-  return seen;
-}
+const published = () => readEnvelopes(bus);
 
 function messageIds(read: { envelope: RawEnvelope }[]): string[] {
   return read.flatMap(({ envelope }) => (envelope.kind === 'event' ? [envelope.event.source_event_id] : []));

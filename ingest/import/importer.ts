@@ -83,6 +83,12 @@ export interface Importer {
   preview(brandId: string, importId: string): Promise<ImportPreview | undefined>;
   /** The error report's path, once the import has started. */
   errorReport(brandId: string, importId: string): Promise<string | undefined>;
+  /**
+   * Stops an import: an upload is dropped; a running import stops at its next row, keeping
+   * what it published up to its last checkpoint (events cannot be taken back). Resolves with
+   * the job once it is cancelled.
+   */
+  cancel(brandId: string, importId: string, by: string): Promise<ImportJob>;
   /** Resumes the imports a stop or crash left running. */
   resume(): Promise<void>;
   /** Resolves when the job's run ends (tests and the CLI wait on it). */
@@ -99,6 +105,13 @@ export function publicJob(job: StoredJob): ImportJob {
   return shown;
 }
 
+/** A run asked to stop (by `by`). */
+class Cancelled extends Error {
+  constructor(readonly by: string) {
+    super('import cancelled');
+  }
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export function createImporter(deps: ImporterDeps): Importer {
@@ -110,6 +123,8 @@ export function createImporter(deps: ImporterDeps): Importer {
   const maxAhead = deps.maxAhead ?? 5000;
   const pollMs = deps.pollMs ?? 100;
   const running = new Map<string, Promise<void>>();
+  /** Running imports asked to stop, by whom. */
+  const cancels = new Map<string, string>();
   let closing = false;
 
   const runKey = (brandId: string, importId: string) => `${brandId}/${importId}`;
@@ -275,6 +290,7 @@ export function createImporter(deps: ImporterDeps): Importer {
     const key = runKey(job.brand_id, job.import_id);
     const run = runJob(job)
       .catch(async (error: unknown) => {
+        if (error instanceof Cancelled) return cancelled(job, error.by);
         job.status = 'failed';
         job.finished_at = nowIso();
         job.message =
@@ -284,14 +300,46 @@ export function createImporter(deps: ImporterDeps): Importer {
         if (!(error instanceof CsvFileError)) deps.onFailure?.(publicJob(job), error);
         await save(job).catch((saveError: unknown) => deps.onFailure?.(publicJob(job), saveError));
       })
-      .finally(() => running.delete(key));
+      .finally(() => {
+        running.delete(key);
+        cancels.delete(key);
+      });
     running.set(key, run);
   }
 
+  /**
+   * Ends a cancelled run where its last checkpoint stands: what was published by then stays,
+   * the batch in hand is dropped, and the report is cut back to match.
+   */
+  async function cancelled(job: StoredJob, by: string): Promise<void> {
+    const { checkpoint } = job;
+    await truncate(store.errorsFile(job.brand_id, job.import_id), checkpoint.errors_bytes).catch(
+      () => undefined,
+    );
+    Object.assign(job, {
+      rows_read: checkpoint.rows_read,
+      rows_imported: checkpoint.rows_imported,
+      events_published: checkpoint.events_published,
+      rows_rejected: checkpoint.rows_rejected,
+      status: 'cancelled',
+      finished_at: nowIso(),
+      message: `cancelled by ${by}; the ${checkpoint.rows_imported} rows imported before stay imported`,
+    } satisfies Partial<StoredJob>);
+    await save(job);
+  }
+
+  /** Throws Cancelled when the run was asked to stop; false when the process is closing. */
+  function goOn(job: StoredJob): boolean {
+    const by = cancels.get(runKey(job.brand_id, job.import_id));
+    if (by !== undefined) throw new Cancelled(by);
+    return !closing;
+  }
+
   /** Publishes, waiting out a bus that is down and a processor that is too far behind. */
-  async function publishPaced(brandId: string, envelopes: RawEnvelope[]): Promise<boolean> {
+  async function publishPaced(job: StoredJob, envelopes: RawEnvelope[]): Promise<boolean> {
+    const brandId = job.brand_id;
     for (;;) {
-      if (closing) return false;
+      if (!goOn(job)) return false;
       try {
         if ((await deps.pending(brandId)) <= maxAhead) {
           await deps.bus.publish(
@@ -379,7 +427,7 @@ export function createImporter(deps: ImporterDeps): Importer {
         }
         if (events.length > 0) {
           const envelopes = events.map(({ event }): RawEnvelope => ({ kind: 'event', event }));
-          if (!(await publishPaced(brandId, envelopes))) return false;
+          if (!(await publishPaced(job, envelopes))) return false;
           events = [];
         }
         Object.assign(job, counters);
@@ -413,7 +461,7 @@ export function createImporter(deps: ImporterDeps): Importer {
           continue;
         }
         if (row <= resumed.row) continue;
-        if (closing) return;
+        if (!goOn(job)) return;
         counters.rows_read += 1;
         lastRow = row;
         if (cells.length !== job.headers.length) {
@@ -494,6 +542,28 @@ export function createImporter(deps: ImporterDeps): Importer {
       } catch {
         return undefined;
       }
+    },
+    async cancel(brandId, importId, by) {
+      const job = await mustLoad(brandId, importId);
+      const key = runKey(brandId, importId);
+      if (job.status === 'uploaded') {
+        Object.assign(job, {
+          status: 'cancelled',
+          finished_at: nowIso(),
+          message: `cancelled by ${by} before it started`,
+        });
+        await save(job);
+        return publicJob(job);
+      }
+      const run = running.get(key);
+      if (job.status !== 'running' || !run)
+        throw new ImportRequestError(
+          'conflict',
+          `import ${importId} is ${job.status}: there is nothing to cancel`,
+        );
+      cancels.set(key, by);
+      await run;
+      return publicJob(await mustLoad(brandId, importId));
     },
     async resume() {
       for (const job of await store.all()) {

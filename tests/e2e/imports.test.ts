@@ -183,4 +183,64 @@ describe('imports page', () => {
     expect((await fetchInPage(pageB, `/api/v1/imports/${importId}`)).status).toBe(404);
     expect(JSON.parse((await fetchInPage(pageB, '/api/v1/imports')).text)).toEqual({ imports: [] });
   });
+
+  it('stops a running import and discards an upload, after asking', async () => {
+    const page = await system.signIn(brandA);
+    await openImports(page);
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+
+    // Large enough to still be running when Stop is pressed: the processor paces the import.
+    const lines = ['Order ID,Created At,Email,Total'];
+    for (let i = 0; i < 200_000; i++)
+      lines.push(`BIG-${i},2025-03-01,buyer${i % 500}@shop.example.in,${10 + (i % 90)}`);
+    await page.setInputFiles('[data-testid=import-file]', {
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n')),
+    });
+    await page.click('[data-testid=upload-import]');
+    const preview = page.locator('[data-testid=import-preview]');
+    await preview.waitFor();
+    const bigId = (await preview.getAttribute('data-import-id'))!;
+    await page.locator('[data-testid=start-import]').click();
+    const big = page.locator(`[data-testid=import][data-import-id="${bigId}"]`);
+    await page.locator(`[data-testid=import][data-import-id="${bigId}"][data-status=running]`).waitFor();
+    await big.getByRole('button', { name: 'Stop' }).click();
+    await page.locator(`[data-testid=import][data-import-id="${bigId}"][data-status=cancelled]`).waitFor();
+    expect(asked).toEqual(['Stop importing big.csv? The rows imported so far stay imported.']);
+    const imported = Number(
+      (await big.locator('[data-testid=import-imported]').innerText()).replace(/\D/g, ''),
+    );
+    expect(imported).toBeLessThan(200_000);
+    expect(await big.locator('[data-testid=import-message]').innerText()).toMatch(
+      /^cancelled by admin@imp-a; the [\d,]+ rows imported before stay imported$/,
+    );
+    expect(await big.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+
+    // An upload never started is discarded the same way.
+    await page.setInputFiles('[data-testid=import-file]', {
+      name: 'later.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(ORDERS_CSV),
+    });
+    await page.click('[data-testid=upload-import]');
+    await preview.waitFor();
+    const laterId = (await preview.getAttribute('data-import-id'))!;
+    const later = page.locator(`[data-testid=import][data-import-id="${laterId}"]`);
+    await later.getByRole('button', { name: 'Discard' }).click();
+    await page.locator(`[data-testid=import][data-import-id="${laterId}"][data-status=cancelled]`).waitFor();
+    expect(asked[1]).toBe('Discard the upload of later.csv?');
+
+    // Brand B can cancel neither.
+    const pageB = await system.signIn(brandB);
+    const foreign = await pageB.evaluate(
+      (id) => fetch(`/api/v1/imports/${id}/cancel`, { method: 'POST' }).then((r) => r.status),
+      bigId,
+    );
+    expect(foreign).toBe(404);
+  });
 });

@@ -86,6 +86,8 @@ export const importsApi = {
       headers: { 'content-type': 'text/csv' },
       body: file,
     }),
+  cancel: (importId: string) =>
+    call<ImportJob>(`/${encodeURIComponent(importId)}/cancel`, { method: 'POST' }),
   start: (importId: string, mapping: ImportMapping) =>
     call<ImportJob>(`/${encodeURIComponent(importId)}/start`, {
       method: 'POST',

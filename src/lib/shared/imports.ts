@@ -228,7 +228,7 @@ export const IMPORT_FIELDS: Readonly<Record<ImportKind, readonly ImportField[]>>
 /** Field name → column header. Fields without a column are left out. */
 export type ImportMapping = Record<string, string>;
 
-export const IMPORT_STATUSES = ['uploaded', 'running', 'done', 'failed', 'skipped'] as const;
+export const IMPORT_STATUSES = ['uploaded', 'running', 'done', 'failed', 'skipped', 'cancelled'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** One import, as stored, served and pushed live. */

@@ -423,6 +423,71 @@ describe('a run', () => {
     expect(report).toBe(referenceReport);
   });
 
+  it('cancels: an upload is dropped, a running import stops keeping what it published, a finished one refuses', async () => {
+    let allowed = 20;
+    let published = 0;
+    const counting: Bus = {
+      ...bus,
+      publish: async (topic, messages) => {
+        if (topic === 'events.raw') published += messages.length;
+        return bus.publish(topic, messages);
+      },
+    };
+    // The processor stops 10 events behind the 30 published: the import waits with its next batch in hand.
+    const imports = importer({
+      bus: counting,
+      batchSize: 10,
+      maxAhead: 0,
+      pending: async () => Math.max(0, published - allowed),
+    });
+    const mapping = { order_id: 'order_id', occurred_at: 'occurred_at', total: 'total' };
+
+    const unstarted = await imports.upload({
+      brandId: 'acme',
+      kind: 'orders',
+      fileName: 'f.csv',
+      body: body(ordersFile(5)),
+      createdBy: 't',
+    });
+    expect(await imports.cancel('acme', unstarted.job.import_id, 'ann')).toMatchObject({
+      status: 'cancelled',
+      message: 'cancelled by ann before it started',
+    });
+    expect((await refusal(imports.start('acme', unstarted.job.import_id, mapping))).code).toBe('conflict');
+
+    const { job } = await imports.upload({
+      brandId: 'acme',
+      kind: 'orders',
+      fileName: 'f.csv',
+      body: body(ordersFile(100, 7)),
+      createdBy: 't',
+    });
+    await imports.start('acme', job.import_id, mapping);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(published).toBe(30);
+    const stopped = await imports.cancel('acme', job.import_id, 'ann');
+    expect(stopped).toMatchObject({
+      status: 'cancelled',
+      events_published: 30,
+      message: `cancelled by ann; the ${stopped.rows_imported} rows imported before stay imported`,
+    });
+    expect(stopped.rows_imported).toBe(30);
+    expect(stopped.rows_read).toBe(30 + stopped.rows_rejected);
+    expect(await events()).toHaveLength(30);
+    // The report holds exactly the refused rows the counters speak of.
+    const report = await readFile((await imports.errorReport('acme', job.import_id))!, 'utf8');
+    expect(report.trim().split('\n')).toHaveLength(1 + stopped.rows_rejected);
+    allowed = 1000;
+    await new Promise((done) => setTimeout(done, 50));
+    expect(published).toBe(30); // it stays stopped, and is not resumed by a restart
+    await importer().resume();
+    await new Promise((done) => setTimeout(done, 50));
+    expect(published).toBe(30);
+    expect((await refusal(imports.cancel('acme', job.import_id, 'ann'))).code).toBe('conflict');
+    // A cancelled file may be imported again: it is not "the same file already imported".
+    expect(await runToEnd(imports, 'acme', ordersFile(100, 7))).toMatchObject({ status: 'done' });
+  });
+
   it('does not show one brand the imports of another', async () => {
     const imports = importer();
     const job = await runToEnd(imports, 'acme', ordersFile(12, 4));
@@ -431,6 +496,7 @@ describe('a run', () => {
     expect(await imports.preview('globex', job.import_id)).toBeUndefined();
     expect(await imports.errorReport('globex', job.import_id)).toBeUndefined();
     expect((await refusal(imports.start('globex', job.import_id, {}))).code).toBe('not_found');
+    expect((await refusal(imports.cancel('globex', job.import_id, 'mallory'))).code).toBe('not_found');
     expect((await imports.list('acme')).map((j) => j.import_id)).toEqual([job.import_id]);
   });
 });

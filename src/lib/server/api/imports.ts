@@ -7,6 +7,7 @@
 //   GET  /v1/imports                               the brand's imports, newest first
 //   GET  /v1/imports/:import_id                    one import, with its first rows
 //   POST /v1/imports/:import_id/start              { "mapping": { field: column } } → 202 job
+//   POST /v1/imports/:import_id/cancel             stop it (what it published stays) → the job
 //   GET  /v1/imports/:import_id/errors.csv         the error report
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -114,6 +115,11 @@ export function createImportsApi(deps: ImportsApiDeps): Hono<ImportsEnv> {
         message: 'the body must be JSON: { "mapping": { "<field>": "<column>" } }',
       });
     return c.json<ImportJob>(await importer.start(brandId, c.req.param('import_id'), body.data.mapping), 202);
+  });
+
+  app.post('/:import_id/cancel', async (c) => {
+    const { brandId, by } = writer(c);
+    return c.json<ImportJob>(await importer.cancel(brandId, c.req.param('import_id'), by));
   });
 
   app.get('/:import_id/errors.csv', async (c) => {

@@ -726,6 +726,23 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/v1/imports/{import_id}/cancel': {
+      post: {
+        operationId: 'cancelImport',
+        summary:
+          'Stop an import: an upload not started is dropped; a running one stops at its next row, and what it published up to its last checkpoint stays (events are not taken back). Answers once it is cancelled.',
+        tags: ['import'],
+        security: importWriteSecurity,
+        parameters: [importId],
+        responses: {
+          '200': json('Cancelled.', ref('ImportJob')),
+          '401': errors['401'],
+          '403': json('A read key cannot cancel.', ref('Error')),
+          '404': json('No such import for this brand.', ref('Error')),
+          '409': json('Already finished.', ref('Error')),
+        },
+      },
+    },
     '/api/v1/imports/{import_id}/errors.csv': {
       get: {
         operationId: 'importErrors',

@@ -1,4 +1,5 @@
-// The Segment-compatible tracking API: POST /v1/{track,identify,page,screen,alias,group,batch}.
+// The Segment-compatible tracking API: POST /v1/{track,identify,page,screen,alias,group,batch},
+// and analytics.js's short paths /v1/{t,i,p,s,a,g,b} for the same, with CORS (browser.ts).
 // Limits are Segment's: 32 KB per call, 500 KB per batch request.
 // Every call is answered only after the bus has it; a refused call from a
 // known brand is published as a rejection first, so the brand sees it later.
@@ -10,6 +11,7 @@ import type { IngestContext, IngestEnv } from '../context';
 import { IngestError } from '../errors';
 import { admit } from '../rate-limit';
 import { eventEnvelope, rejectedEnvelope, truncatePayload } from '../raw-publisher';
+import { SHORT_BATCH_PATH, SHORT_PATHS, trackingCors, trackingMediaType } from './browser';
 import { mapSegmentCall } from './map-segment';
 import { describeIssues } from '../zod-issues';
 import {
@@ -41,11 +43,6 @@ interface Received {
   receivedAt: string;
 }
 
-function isJsonContentType(header: string | undefined): boolean {
-  const mediaType = header?.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json';
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -75,9 +72,14 @@ async function receive(c: Context<IngestEnv>, ctx: IngestContext, limit: Limit):
     });
   };
 
-  if (!isJsonContentType(c.req.header('content-type'))) {
+  const mediaType = trackingMediaType(c.req.header('content-type'));
+  if (mediaType === 'other') {
     return refuse(
-      new IngestError(415, 'unsupported_media_type', 'Content-Type must be application/json'),
+      new IngestError(
+        415,
+        'unsupported_media_type',
+        'Content-Type must be application/json (or text/plain carrying JSON, as analytics.js sends)',
+      ),
       new Uint8Array(),
     );
   }
@@ -98,7 +100,9 @@ async function receive(c: Context<IngestEnv>, ctx: IngestContext, limit: Limit):
         WWW_AUTHENTICATE,
       );
     }
-    return refuse(new IngestError(400, 'invalid_json', json.message), read.bytes);
+    const message =
+      mediaType === 'text' ? `${json.message} (a text/plain body is read as JSON)` : json.message;
+    return refuse(new IngestError(400, 'invalid_json', message), read.bytes);
   }
 
   const bodyKey = writeKeyFromBody(json.value);
@@ -162,6 +166,15 @@ function checkBatchItem(item: unknown, batchContext: Record<string, unknown> | u
 
 export function createTrackingApp(ctx: IngestContext): Hono<IngestEnv> {
   const app = new Hono<IngestEnv>();
+  // Per path, not `/*`: this app is mounted at /v1, where other sources (/v1/pos) live too.
+  const browserCors = trackingCors();
+  const paths = [
+    ...SEGMENT_CALL_TYPES.flatMap((type) => [type, SHORT_PATHS[type]]),
+    'batch',
+    'import',
+    SHORT_BATCH_PATH,
+  ];
+  for (const path of paths) app.use(`/${path}`, browserCors);
 
   const single = (type: SegmentCallType) => async (c: Context<IngestEnv>) => {
     const received = await receive(c, ctx, SINGLE_LIMIT);
@@ -182,7 +195,10 @@ export function createTrackingApp(ctx: IngestContext): Hono<IngestEnv> {
     await ctx.publisher.publish(brandId, [eventEnvelope(toEvent(ctx, received, parsed.call))]);
     return c.json({ success: true });
   };
-  for (const type of SEGMENT_CALL_TYPES) app.post(`/${type}`, single(type));
+  for (const type of SEGMENT_CALL_TYPES) {
+    app.post(`/${type}`, single(type));
+    app.post(`/${SHORT_PATHS[type]}`, single(type));
+  }
 
   const batch = async (c: Context<IngestEnv>) => {
     const received = await receive(c, ctx, BATCH_LIMIT);
@@ -227,8 +243,9 @@ export function createTrackingApp(ctx: IngestContext): Hono<IngestEnv> {
     return c.json({ success: accepted > 0, accepted, rejected }, accepted > 0 ? 200 : 400);
   };
   app.post('/batch', batch);
-  // Segment's older name for the same endpoint.
+  // Segment's older name for the same endpoint, and analytics.js's short one.
   app.post('/import', batch);
+  app.post(`/${SHORT_BATCH_PATH}`, batch);
 
   return app;
 }

@@ -219,6 +219,24 @@ const ingestOperation = (operationId: string, summary: string, body: JsonSchema)
 
 const properties = record({});
 
+/**
+ * analytics.js's short path for a tracking endpoint (ingest/http/tracking/browser.ts):
+ * the same call, which the browser library sends as a text/plain JSON body.
+ */
+const browserShortPath = (operationId: string, full: string, body: JsonSchema): { post: Operation } => ({
+  post: {
+    ...ingestOperation(
+      `${operationId}Short`,
+      `analytics.js's short path for ${full}: the same call, read the same way.`,
+      body,
+    ),
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: body }, 'text/plain': { schema: body } },
+    },
+  },
+});
+
 export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -281,6 +299,21 @@ export const openApiDocument: OpenApiDocument = {
         object({ batch: arrayOf({ type: 'object', additionalProperties: true }) }),
       ),
     },
+    '/v1/t': browserShortPath('track', '/v1/track', segmentCall('track', { event: str, properties })),
+    '/v1/i': browserShortPath('identify', '/v1/identify', segmentCall('identify', { traits: properties })),
+    '/v1/p': browserShortPath('page', '/v1/page', segmentCall('page', { name: str, properties })),
+    '/v1/s': browserShortPath('screen', '/v1/screen', segmentCall('screen', { name: str, properties })),
+    '/v1/a': browserShortPath('alias', '/v1/alias', segmentCall('alias', { previousId: str })),
+    '/v1/g': browserShortPath(
+      'group',
+      '/v1/group',
+      segmentCall('group', { groupId: str, traits: properties }),
+    ),
+    '/v1/b': browserShortPath(
+      'batch',
+      '/v1/batch',
+      object({ batch: arrayOf({ type: 'object', additionalProperties: true }) }),
+    ),
     '/webhooks/shopify/{brand_id}': {
       post: {
         operationId: 'shopifyWebhook',

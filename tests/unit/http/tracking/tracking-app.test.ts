@@ -210,7 +210,7 @@ describe('tracking API: bad input is refused and kept as a rejection', () => {
   it('wrong content type → 415, kept for the brand', async () => {
     const response = await post('/v1/track', track(), {
       auth: basicAuth(h.acme.write_key),
-      contentType: 'text/plain',
+      contentType: 'text/html',
     });
     expect(response.status).toBe(415);
     expect((await response.json()).error.code).toBe('unsupported_media_type');

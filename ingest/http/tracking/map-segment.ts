@@ -93,7 +93,15 @@ function channelOf(call: SegmentCall): Channel {
   const stated = (call.context?.channel ?? call.channel ?? '').toLowerCase();
   if ((CHANNELS as readonly string[]).includes(stated)) return stated as Channel;
   if (Object.hasOwn(CHANNEL_ALIASES, stated)) return CHANNEL_ALIASES[stated]!;
+  // Segment's browser library states no channel (Segment's servers infer it),
+  // but names itself in `context.library`: its calls come from the web.
+  if (libraryNameOf(call) === 'analytics.js') return 'web';
   return call.type === 'page' ? 'web' : 'server';
+}
+
+function libraryNameOf(call: SegmentCall): unknown {
+  const library: unknown = call.context?.library;
+  return typeof library === 'object' && library !== null ? (library as { name?: unknown }).name : undefined;
 }
 
 /**

@@ -147,6 +147,11 @@ describe('mapSegmentCall: channel', () => {
     [{ context: { channel: 'fax' } }, 'page', 'web'],
     [{ context: { channel: 'fax' } }, 'track', 'server'],
     [{ context: { channel: 'constructor' } }, 'track', 'server'], // not Object.prototype's
+    // Segment's browser library names itself instead of stating a channel.
+    [{ context: { library: { name: 'analytics.js', version: 'npm:next-1.84.3' } } }, 'track', 'web'],
+    [{ context: { library: { name: 'analytics.js' }, channel: 'store' } }, 'track', 'store'],
+    [{ context: { library: { name: 'analytics-node', version: '3.1.0' } } }, 'track', 'server'],
+    [{ context: { library: 'analytics.js' } }, 'identify', 'server'],
     [{}, 'page', 'web'],
     [{}, 'track', 'server'],
     [{}, 'identify', 'server'],

@@ -1,6 +1,7 @@
 // The ingest edge: one sub-app per source, one error handler, JSON 404s.
 //   /v1/*                     Segment-compatible tracking API (write key)
 //   /v1/pos/bills             POS bills, one or a batch (write key)
+//   /v1/spend                 ad spend reports, one or a batch, all or nothing (write key)
 //   /webhooks/shopify/:brand  Shopify webhooks (HMAC signature)
 //   /webhooks/whatsapp/:brand WhatsApp via Twilio (X-Twilio-Signature over PUBLIC_URL + path)
 //   /webhooks/woocommerce/:brand WooCommerce webhooks (HMAC signature; its unsigned ping answered)
@@ -17,6 +18,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createPosApp } from './pos/app';
 import { createRawPublisher } from './raw-publisher';
 import { createShopifyApp } from './shopify/app';
+import { createSpendApp } from './spend/app';
 import { createTrackingApp } from './tracking/app';
 import { createWhatsAppApp } from './whatsapp/app';
 import { createWooCommerceApp } from './woocommerce/app';
@@ -54,6 +56,7 @@ export function createIngestApp(deps: IngestDeps): Hono<IngestEnv> {
   const app = new Hono<IngestEnv>();
   app.route('/v1', createTrackingApp(ctx));
   app.route('/v1/pos', createPosApp(ctx));
+  app.route('/v1/spend', createSpendApp(ctx));
   app.route('/webhooks/shopify', createShopifyApp(ctx));
   app.route('/webhooks/whatsapp', createWhatsAppApp(ctx));
   app.route('/webhooks/woocommerce', createWooCommerceApp(ctx));

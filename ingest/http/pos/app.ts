@@ -12,22 +12,19 @@
 // one bill was accepted, else 400. Re-sending the whole batch after fixing the
 // bad bills is safe: bills are idempotent by (store id, bill id). Within one
 // request a bill key may appear once; later copies are refused (`duplicate_bill`).
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { RawEnvelope } from '../../../src/lib/shared/events';
-import type { Brand } from '../../brands/types';
 import { parseJsonBody, readCappedBody } from '../body/read-capped';
 import type { IngestContext, IngestEnv } from '../context';
 import { IngestError } from '../errors';
 import { admit } from '../rate-limit';
 import { eventEnvelope, rejectedEnvelope, truncatePayload } from '../raw-publisher';
-import { writeKeyFromAuthorization } from '../../brands/write-key';
 import { describeIssues } from '../zod-issues';
+import { authenticateWriteKey, isJsonContentType } from '../write-key-auth';
 import { billBatchSchema, MAX_BILLS_PER_REQUEST, parseBill, type Bill } from './bill-schema';
 import { billKey, mapBill } from './map-bill';
 
 export const POS_MAX_BYTES = 1024 * 1024;
-
-const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'Basic realm="signalroom POS API"' };
 
 export interface BillRejection {
   index: number;
@@ -38,28 +35,6 @@ export interface BillRejection {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isJsonContentType(header: string | undefined): boolean {
-  return header?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
-
-/** The brand whose write key is the Basic user; anything else is a 401 with no one to keep it for. */
-function authenticate(c: Context<IngestEnv>, ctx: IngestContext): Brand {
-  const key = writeKeyFromAuthorization(c.req.header('authorization'));
-  if (key.kind === 'malformed')
-    throw new IngestError(401, 'invalid_write_key', key.message, WWW_AUTHENTICATE);
-  if (key.kind === 'absent') {
-    throw new IngestError(
-      401,
-      'missing_write_key',
-      'no write key: send it as the HTTP Basic user',
-      WWW_AUTHENTICATE,
-    );
-  }
-  const brand = ctx.brands.byWriteKey(key.writeKey);
-  if (!brand) throw new IngestError(401, 'invalid_write_key', 'the write key is not known', WWW_AUTHENTICATE);
-  return brand;
 }
 
 /** The bill id as sent, for a rejection of a bill that did not parse. */
@@ -73,7 +48,7 @@ export function createPosApp(ctx: IngestContext): Hono<IngestEnv> {
 
   app.post('/bills', async (c) => {
     const receivedAt = ctx.clock().toISOString();
-    const brand = authenticate(c, ctx);
+    const brand = authenticateWriteKey(c, ctx, 'signalroom POS API');
     const brandId = brand.brand_id;
     // A refused request publishes one rejection, so it costs 1 like a bill.
     const refuse = (error: IngestError, payload: Uint8Array | string): Promise<never> => {

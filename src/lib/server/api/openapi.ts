@@ -1,7 +1,8 @@
 // The OpenAPI 3.1 description of everything a brand's tools call: the tracking
-// API, POS bills and the Shopify, WooCommerce and WhatsApp (Twilio) webhooks
+// API, POS bills, ad spend and the Shopify, WooCommerce and WhatsApp (Twilio) webhooks
 // (served by ingest) and the read API (./app.ts).
 // tests/unit/server/api/openapi.test.ts checks every route the read API serves is here.
+import { AD_CHANNELS, SPEND_PERIODS } from '../../shared/campaigns';
 import { EVENT_TYPES, IDENTIFIER_TYPES, SOURCES } from '../../shared/events';
 import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/imports';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
@@ -538,6 +539,69 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/v1/spend': {
+      post: {
+        operationId: 'spendReports',
+        summary:
+          'Ad spend: one report, or { reports: [...] } with up to 1000 (1 MB per request), per campaign, ' +
+          'channel and UTC hour or day. All or nothing: one bad report refuses the request. A report replaces ' +
+          'the earlier one with the same campaign_id, channel, period and period_start, so resending is ' +
+          'harmless. Each report costs 1 against the rate limit (docs/campaigns.md).',
+        tags: ['ingest'],
+        security: [{ writeKey: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  ref('SpendReport'),
+                  object({
+                    reports: {
+                      type: 'array',
+                      items: ref('SpendReport'),
+                      minItems: 1,
+                      maxItems: 1000,
+                      description: 'No two reports of one request may share a key.',
+                    },
+                  }),
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            'Every report accepted: the bus has them.',
+            object({ success: { type: 'boolean', const: true }, accepted: int }),
+          ),
+          '400': ingestError(
+            'Broken JSON (invalid_json), or a body or report that is not valid (invalid_spend): the message ' +
+              'names each bad report by index and field, e.g. reports[3].period_start: …. Nothing of the ' +
+              'request is stored; it is kept as one rejection.',
+          ),
+          '401': {
+            ...ingestError(
+              'No write key, a malformed Authorization, or an unknown write key (missing_write_key, ' +
+                'invalid_write_key); not kept.',
+            ),
+            headers: wwwAuthenticate,
+          },
+          '413': ingestError(
+            'A body over 1 MB (request_too_large) or more than 1000 reports (too_many_reports); kept as a ' +
+              'rejection.',
+          ),
+          '415': ingestError(
+            'Content-Type is not application/json (unsupported_media_type); kept as a rejection.',
+          ),
+          '429': rateLimited(
+            'A report costs 1, a whole request is charged before it is checked; a request refused before ' +
+              'its reports are counted costs 1. ',
+          ),
+          '503': busUnavailable,
+        },
+      },
+    },
     '/api/openapi.json': {
       get: {
         operationId: 'openApi',
@@ -932,6 +996,36 @@ export const openApiDocument: OpenApiDocument = {
           ),
         ),
       }),
+      SpendReport: object(
+        {
+          campaign_id: {
+            type: 'string',
+            maxLength: 200,
+            description:
+              'As the UTM tags name the campaign (utm_id, else utm_campaign), so spend meets revenue. ' +
+              '1-200 characters, no control characters; trimmed.',
+          },
+          campaign_name: {
+            type: 'string',
+            maxLength: 200,
+            description: 'A readable name; the id when absent.',
+          },
+          channel: { type: 'string', enum: AD_CHANNELS },
+          period: { type: 'string', enum: SPEND_PERIODS },
+          period_start: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'Start of the hour (:00:00.000) or day (00:00Z) in UTC, any offset written; at most a day ' +
+              'ahead, and the period ended at most 400 days ago. Stored as ISO-8601 UTC with milliseconds.',
+          },
+          impressions: { type: 'integer', minimum: 0, description: 'Default 0.' },
+          clicks: { type: 'integer', minimum: 0, description: 'Default 0.' },
+          cost: { type: 'number', minimum: 0, maximum: 1e12, description: 'In the currency, e.g. 12.5.' },
+          currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217, e.g. INR.' },
+        },
+        ['campaign_name', 'impressions', 'clicks', 'currency'],
+      ),
       Identifier: object({ type: { type: 'string', enum: IDENTIFIER_TYPES }, value: str }),
       Profile: object({
         brand_id: str,

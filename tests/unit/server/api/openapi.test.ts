@@ -82,6 +82,7 @@ describe('OpenAPI document', () => {
       '/webhooks/woocommerce/{brand_id}': 'wooCommerceWebhook',
       '/webhooks/whatsapp/{brand_id}': 'whatsAppWebhook',
       '/v1/pos/bills': 'posBills',
+      '/v1/spend': 'spendReports',
     };
     for (const [path, operationId] of Object.entries(expected)) {
       expect(openApiDocument.paths[path]?.post?.operationId, path).toBe(operationId);
@@ -99,6 +100,7 @@ describe('OpenAPI document', () => {
       'application/x-www-form-urlencoded', // the unsigned ping
     ]);
     expect(openApiDocument.paths['/v1/pos/bills']!.post!.security).toEqual([{ writeKey: [] }]);
+    expect(openApiDocument.paths['/v1/spend']!.post!.security).toEqual([{ writeKey: [] }]);
   });
 
   it('names the operationIds once each', () => {

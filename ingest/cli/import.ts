@@ -19,7 +19,7 @@ import {
   type ImportPreview,
 } from '../../src/lib/shared/imports';
 
-const USAGE = `usage: npm run import -- --kind customers|orders|events [--map field=Column ...] [--dry-run] FILE.csv
+const USAGE = `usage: npm run import -- --kind ${IMPORT_KINDS.join('|')} [--map field=Column ...] [--dry-run] FILE.csv
 
   --kind      what each row is: ${IMPORT_KINDS.join(', ')}
   --map       field=Column, overriding the mapping suggested from the headers (repeatable)

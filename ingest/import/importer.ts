@@ -1,11 +1,12 @@
 // CSV import: upload → preview and suggested mapping → start → rows become
-// events on events.raw, like any source's. One import at a time per job, in
+// events (or, for the `spend` kind, ad spend reports) on events.raw, like any source's. One import at a time per job, in
 // the process that took the upload; a restart resumes running imports.
 //
 // Effectively once: each batch goes (1) report lines appended, (2) events
 // published, (3) checkpoint saved. A crash between (2) and (3) publishes the
 // batch again on resume with the same source_event_ids, which the processor
-// drops; the report is cut back to the checkpoint's length before going on.
+// drops (spend reports replace their key, so a repeat changes nothing); the
+// report is cut back to the checkpoint's length before going on.
 // The same file imported again with the same mapping is recognised by its
 // SHA-256 and adds nothing (status `skipped`), however long after.
 //
@@ -31,7 +32,7 @@ import type { LiveMessage } from '../../src/lib/shared/live';
 import { TOPICS } from '../../src/lib/shared/topics';
 import { BusUnavailableError, type Bus } from '../bus/types';
 import { createJobStore, type ImportCheckpoint, type StoredJob } from './job-store';
-import { createRowMapper, type MappedEvent, type RowError } from './map-rows';
+import { createRowMapper, type MappedEvent, type MappedRow, type RowError } from './map-rows';
 import { CsvFileError, readCsv, readFirstLine, sniffDelimiter } from './read-csv';
 
 /** Why an import request was refused; the API answers `status` with `code` and the message. */
@@ -388,6 +389,16 @@ export function createImporter(deps: ImporterDeps): Importer {
         now: clock,
       });
 
+      /** The row's mapped fields' cells, trimmed, empty ones left out. */
+      const mappedRow = (row: number, cells: string[]): MappedRow => {
+        const mapped: Record<string, string> = {};
+        for (const [field, index] of columnOf) {
+          const value = cells[index]!.trim();
+          if (value !== '') mapped[field] = value;
+        }
+        return { row, cells: mapped, raw: cells };
+      };
+
       let events: MappedEvent[] = [];
       let reportLines: Buffer[] = [];
       let bufferedBytes = 0;
@@ -426,7 +437,9 @@ export function createImporter(deps: ImporterDeps): Importer {
           bufferedBytes = 0;
         }
         if (events.length > 0) {
-          const envelopes = events.map(({ event }): RawEnvelope => ({ kind: 'event', event }));
+          const envelopes = events.map((mapped): RawEnvelope =>
+            mapped.spend ? { kind: 'spend', spend: mapped.spend } : { kind: 'event', event: mapped.event },
+          );
           if (!(await publishPaced(job, envelopes))) return false;
           events = [];
         }
@@ -460,7 +473,10 @@ export function createImporter(deps: ImporterDeps): Importer {
             throw new CsvFileError('the stored file no longer has the header it was uploaded with', 1);
           continue;
         }
-        if (row <= resumed.row) continue;
+        if (row <= resumed.row) {
+          if (cells.length === job.headers.length) mapper.recall(mappedRow(row, cells));
+          continue;
+        }
         if (!goOn(job)) return;
         counters.rows_read += 1;
         lastRow = row;
@@ -478,12 +494,7 @@ export function createImporter(deps: ImporterDeps): Importer {
             ],
           });
         } else {
-          const mapped: Record<string, string> = {};
-          for (const [field, index] of columnOf) {
-            const value = cells[index]!.trim();
-            if (value !== '') mapped[field] = value;
-          }
-          take(mapper.push({ row, cells: mapped, raw: cells }));
+          take(mapper.push(mappedRow(row, cells)));
         }
         const openFrom = mapper.openFrom();
         if (openFrom === null) settledAtOpen = null;

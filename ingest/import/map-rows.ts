@@ -4,6 +4,7 @@
 //              item, follow each other (as Shopify and WooCommerce export
 //              them); an error in any row refuses the whole order
 //   events     one row = one event, typed by its name like a Segment track call
+//   spend      one row = one ad spend report, not an event (map-spend.ts)
 // source_event_id makes a row's event the same every time the row is read,
 // so a resumed or repeated import is dropped by the processor's dedupe:
 //   orders → `order:<order id>`; events → `event:<message id>` when mapped;
@@ -17,8 +18,10 @@ import {
   type InboundEvent,
   type LineItem,
 } from '../../src/lib/shared/events';
+import type { AdSpend } from '../../src/lib/shared/campaigns';
 import type { ImportKind, ImportRowError } from '../../src/lib/shared/imports';
 import { trackEventType } from '../http/tracking/map-segment';
+import { createSpendMapper } from './map-spend';
 import {
   parseAmount,
   parseChannel,
@@ -44,11 +47,15 @@ export interface RowError extends ImportRowError {
 /** More line items than this in one order is a file whose order ids are wrong, not an order. */
 export const MAX_ORDER_ROWS = 1000;
 
-export interface MappedEvent {
-  event: InboundEvent;
-  /** The rows it came from (several for an order with several lines). */
-  rows: number;
-}
+/** What rows become: an event, or for the `spend` kind an ad spend report. */
+export type MappedEvent =
+  | {
+      event: InboundEvent;
+      spend?: never;
+      /** The rows it came from (several for an order with several lines). */
+      rows: number;
+    }
+  | { spend: AdSpend; event?: never; rows: number };
 
 export interface MapOutput {
   events: MappedEvent[];
@@ -68,6 +75,11 @@ export interface RowMapperMeta {
 export interface RowMapper {
   /** Takes the next row; returns what it completed (an order completes when the next one starts). */
   push(row: MappedRow): MapOutput;
+  /**
+   * A row before the checkpoint a resumed import starts from: not mapped again (it was
+   * published), but remembered where the mapping depends on earlier rows (spend keys).
+   */
+  recall(row: MappedRow): void;
   /** The end of the file: completes the order in progress. */
   end(): MapOutput;
   /** The first row not yet completed (an order still open), or null: a checkpoint must not pass it. */
@@ -140,6 +152,7 @@ export function createRowMapper(
   columns: Readonly<Record<string, string>>,
   meta: RowMapperMeta,
 ): RowMapper {
+  if (kind === 'spend') return createSpendMapper(columns, meta);
   const nowMs = () => meta.now().getTime();
   const parseTimeNow = (raw: string) => parseTime(raw, nowMs());
 
@@ -394,6 +407,8 @@ export function createRowMapper(
       if (kind === 'events') return trackedEvent(row);
       return orderRow(row);
     },
+    // An order open at a checkpoint is read again whole (openFrom); nothing else depends on earlier rows.
+    recall() {},
     end() {
       if (!open) return none;
       const done = closeOrder(open);

@@ -1,6 +1,7 @@
 // Cell values → typed values, each refusal a sentence naming what is wrong.
 // Spreadsheets write numbers and dates many ways; what is accepted here is
 // what reads one way only. `03/04/2025` is refused rather than guessed.
+import { AD_CHANNELS, type AdChannel, type SpendPeriod } from '../../src/lib/shared/campaigns';
 import { CHANNELS, type Channel } from '../../src/lib/shared/events';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -109,4 +110,67 @@ export function parseChannel(raw: string): Parsed<Channel> {
 export function parseCurrency(raw: string): Parsed<string> {
   const text = raw.trim().toUpperCase();
   return /^[A-Z]{3}$/.test(text) ? ok(text) : fail(`"${raw}" is not a three-letter currency code (e.g. INR)`);
+}
+
+/** A count (impressions, clicks): a whole number from 0, thousands commas allowed. */
+export function parseCount(raw: string): Parsed<number> {
+  const text = raw.trim();
+  const digits = /^\d{1,3}(?:,\d{3})+$/.test(text) ? text.replaceAll(',', '') : text;
+  if (!/^\d+(?:\.0+)?$/.test(digits)) return fail(`"${raw}" is not a whole number (e.g. 1200)`);
+  const value = Number(digits);
+  if (!Number.isSafeInteger(value)) return fail(`"${raw}" is too large a count`);
+  return ok(value);
+}
+
+// Spellings ad platforms and spreadsheets use, compared lower-cased without spaces, dashes,
+// underscores or dots. Anything else is refused, never guessed (touchChannel guesses `other`).
+const AD_CHANNEL_ALIASES: Readonly<Record<string, AdChannel>> = {
+  fb: 'facebook',
+  meta: 'facebook',
+  facebookads: 'facebook',
+  metaads: 'facebook',
+  ig: 'instagram',
+  instagramads: 'instagram',
+  google: 'google_ads',
+  googleads: 'google_ads',
+  adwords: 'google_ads',
+  googleadwords: 'google_ads',
+  gads: 'google_ads',
+  tiktokads: 'tiktok',
+  tt: 'tiktok',
+  yt: 'youtube',
+  youtubeads: 'youtube',
+  mail: 'email',
+  newsletter: 'email',
+  text: 'sms',
+  wa: 'whatsapp',
+  affiliates: 'affiliate',
+};
+
+export function parseAdChannel(raw: string): Parsed<AdChannel> {
+  const key = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, '');
+  const exact = AD_CHANNELS.find((channel) => channel.replace('_', '') === key);
+  const channel = exact ?? (Object.hasOwn(AD_CHANNEL_ALIASES, key) ? AD_CHANNEL_ALIASES[key] : undefined);
+  return channel
+    ? ok(channel)
+    : fail(`"${raw}" is not an ad channel (${AD_CHANNELS.join(', ')}, or Facebook, Google Ads, TikTok...)`);
+}
+
+/**
+ * The start of a spend row's period: a date alone is that day (UTC); a date with a time is
+ * the hour starting then, which must be on the hour in UTC. Read by parseTime's strict rules.
+ */
+export function parseSpendStart(
+  raw: string,
+  nowMs: number,
+): Parsed<{ period: SpendPeriod; startMs: number }> {
+  const at = parseTime(raw, nowMs);
+  if (!at.ok) return at;
+  const period: SpendPeriod = /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) ? 'day' : 'hour';
+  if (period === 'hour' && at.value % 3_600_000 !== 0)
+    return fail(`"${raw}" is not the start of an hour in UTC (e.g. 2025-03-01 14:00)`);
+  return ok({ period, startMs: at.value });
 }

@@ -90,7 +90,7 @@ describe('npm run import', { timeout: 180_000 }, () => {
     const env = { SIGNALROOM_URL: system.url, SIGNALROOM_WRITE_KEY: acme.write_key };
     const noKind = await cli([file], env);
     expect(noKind.code).toBe(2);
-    expect(noKind.stderr).toContain('--kind must be one of customers, orders, events');
+    expect(noKind.stderr).toContain('--kind must be one of customers, orders, events, spend');
     const unmapped = await cli(['--kind', 'orders', file], env);
     expect(unmapped.code).toBe(2);
     expect(unmapped.stderr).toContain('order_id (Order id) needs a column');

@@ -607,7 +607,7 @@ export function pipelineSuite(name: string, makeBackend: () => Promise<PipelineB
           body: csv,
         });
         expect(kind.status).toBe(400);
-        expect(await kind.json()).toEqual({ error: 'kind must be one of customers, orders, events' });
+        expect(await kind.json()).toEqual({ error: 'kind must be one of customers, orders, events, spend' });
       });
     });
 

@@ -2,7 +2,8 @@
 // an import job as the API, the live push and the dashboard show it. The
 // importer (ingest/import/) and the Imports page both read these.
 
-export const IMPORT_KINDS = ['customers', 'orders', 'events'] as const;
+/** customers, orders and events become events; spend rows become ad spend reports (docs/campaigns.md). */
+export const IMPORT_KINDS = ['customers', 'orders', 'events', 'spend'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ImportField {
@@ -223,6 +224,84 @@ export const IMPORT_FIELDS: Readonly<Record<ImportKind, readonly ImportField[]>>
     channelField,
     ...campaignFields,
   ],
+  // Named as a spend report's fields (src/lib/shared/campaigns.ts); the period comes from period_start.
+  spend: [
+    {
+      field: 'campaign_id',
+      label: 'Campaign id',
+      required: true,
+      hint: 'as your UTM tags name it (utm_id, else utm_campaign), so spend meets revenue',
+      aliases: ['campaignid', 'utmid', 'utmcampaign', 'campaign', 'campaigncode'],
+    },
+    {
+      field: 'campaign_name',
+      label: 'Campaign name',
+      required: false,
+      hint: 'a readable name; without it, the id',
+      aliases: ['campaignname', 'campaign', 'name'],
+    },
+    {
+      field: 'channel',
+      label: 'Channel',
+      required: true,
+      hint: 'Facebook, Instagram, Google Ads, TikTok, YouTube, email, SMS, WhatsApp, affiliate or other',
+      aliases: [
+        'channel',
+        'platform',
+        'adplatform',
+        'network',
+        'adnetwork',
+        'publisher',
+        'source',
+        'utmsource',
+      ],
+    },
+    {
+      field: 'period_start',
+      label: 'Day or hour',
+      required: true,
+      hint: 'YYYY-MM-DD for a day (UTC); a date with a time on the hour (2025-03-01 14:00, UTC or with its zone) for an hour',
+      aliases: [
+        'date',
+        'day',
+        'hour',
+        'periodstart',
+        'reportingstarts',
+        'datetime',
+        'time',
+        'start',
+        'timestamp',
+      ],
+    },
+    {
+      field: 'impressions',
+      label: 'Impressions',
+      required: false,
+      hint: 'a whole number, default 0',
+      aliases: ['impressions', 'impr', 'imps', 'impression'],
+    },
+    {
+      field: 'clicks',
+      label: 'Clicks',
+      required: false,
+      hint: 'a whole number, default 0',
+      aliases: ['clicks', 'linkclicks', 'clicksall', 'click'],
+    },
+    {
+      field: 'cost',
+      label: 'Cost',
+      required: true,
+      hint: 'what the period cost, e.g. 1299.50 (not micros)',
+      aliases: ['cost', 'spend', 'amountspent', 'spent', 'adspend', 'amount'],
+    },
+    {
+      field: 'currency',
+      label: 'Currency',
+      required: false,
+      hint: 'ISO 4217, e.g. INR',
+      aliases: ['currency', 'currencycode'],
+    },
+  ],
 };
 
 /** Field name → column header. Fields without a column are left out. */
@@ -251,7 +330,7 @@ export interface ImportJob {
   bytes_read: number;
   /** Rows that became events (for orders: every row of an accepted order). */
   rows_imported: number;
-  /** Events published (an order of many rows is one event). */
+  /** Events published (an order of many rows is one event; a spend row is one spend report). */
   events_published: number;
   rows_rejected: number;
   /** Why a failed import stopped, or what a skipped one duplicates. */

@@ -13,8 +13,9 @@ import {
   type Importer,
   type ImporterDeps,
 } from '../../../ingest/import/importer';
+import type { AdSpend } from '../../../src/lib/shared/campaigns';
 import type { InboundEvent } from '../../../src/lib/shared/events';
-import type { ImportJob } from '../../../src/lib/shared/imports';
+import type { ImportJob, ImportKind } from '../../../src/lib/shared/imports';
 import { readEnvelopes } from '../../support/bus-reader';
 import { tempDir } from '../processor/harness';
 
@@ -75,11 +76,16 @@ function ordersFile(n: number, badEvery = 0): string {
   return lines.join('\n') + '\n';
 }
 
-async function runToEnd(importer: Importer, brandId: string, csv: string): Promise<ImportJob> {
+async function runToEnd(
+  importer: Importer,
+  brandId: string,
+  csv: string,
+  kind: ImportKind = 'orders',
+): Promise<ImportJob> {
   const preview = await importer.upload({
     brandId,
-    kind: 'orders',
-    fileName: 'orders.csv',
+    kind,
+    fileName: `${kind}.csv`,
     body: body(csv),
     createdBy: 'test',
   });
@@ -508,5 +514,135 @@ describe('the stored job', () => {
     expect(await later.get('acme', job.import_id)).toEqual(job);
     await writeFile(join(dir, 'imports', 'acme', 'junk.txt'), 'not an import');
     expect(await later.list('acme')).toEqual([job]);
+  });
+});
+
+describe('a spend file', () => {
+  async function spendRows(): Promise<AdSpend[]> {
+    return (await readEnvelopes(bus)).flatMap(({ envelope }) =>
+      envelope.kind === 'spend' ? [envelope.spend] : [],
+    );
+  }
+
+  /** A Google Ads export: `n` days of two campaigns, every `badEvery`-th row on a channel no one knows. */
+  function spendFile(n: number, options: { badEvery?: number; cost?: number } = {}): string {
+    const lines = ['Campaign,Campaign ID,Network,Day,Impr.,Clicks,Cost,Currency code'];
+    for (let i = 1; i <= n; i++) {
+      const day = new Date(Date.UTC(2026, 0, 14) - Math.floor((i - 1) / 2) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const id = i % 2 === 0 ? 'g-brand' : 'g-generic';
+      const network = options.badEvery && i % options.badEvery === 0 ? 'Bing' : 'Google Ads';
+      lines.push(
+        `Brand ${id},${id},${network},${day},"1,${String(i).padStart(3, '0')}",${i},${options.cost ?? i}.25,INR`,
+      );
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('publishes one spend envelope per good row, keyed by the brand, and reports the rest', async () => {
+    const imports = importer({ batchSize: 4 });
+    const job = await runToEnd(imports, 'acme', spendFile(20, { badEvery: 7 }), 'spend');
+    expect(job).toMatchObject({
+      kind: 'spend',
+      status: 'done',
+      rows_read: 20,
+      rows_imported: 18,
+      events_published: 18,
+      rows_rejected: 2,
+    });
+    const read = await readEnvelopes(bus);
+    expect(new Set(read.map(({ key }) => key))).toEqual(new Set(['acme']));
+    expect(await events()).toEqual([]);
+    const rows = await spendRows();
+    expect(rows).toHaveLength(18);
+    expect(rows[0]).toEqual({
+      brand_id: 'acme',
+      campaign_id: 'g-generic',
+      campaign_name: 'Brand g-generic',
+      channel: 'google_ads',
+      period: 'day',
+      period_start: '2026-01-14T00:00:00.000Z',
+      impressions: 1001,
+      clicks: 1,
+      cost: 1.25,
+      currency: 'INR',
+      source: 'csv',
+      received_at: NOW.toISOString(),
+    });
+    const report = await readFile((await imports.errorReport('acme', job.import_id))!, 'utf8');
+    expect(
+      report
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',').slice(0, 3).join(',')),
+    ).toEqual(['8,Network,Bing', '15,Network,Bing']);
+  });
+
+  it('adds nothing when imported again; a restated file publishes its figures to replace the old', async () => {
+    const imports = importer();
+    const first = await runToEnd(imports, 'acme', spendFile(6), 'spend');
+    expect(await runToEnd(imports, 'acme', spendFile(6), 'spend')).toMatchObject({
+      status: 'skipped',
+      duplicate_of: first.import_id,
+    });
+    expect(await spendRows()).toHaveLength(6);
+    const restated = await runToEnd(imports, 'acme', spendFile(6, { cost: 99 }), 'spend');
+    expect(restated).toMatchObject({ status: 'done', events_published: 6 });
+    const rows = await spendRows();
+    // Same keys again, in file order after the first: the processor keeps the later one.
+    const key = (row: AdSpend) => `${row.campaign_id} ${row.period_start}`;
+    expect(rows.slice(6).map(key)).toEqual(rows.slice(0, 6).map(key));
+    expect(rows.slice(6).every((row) => row.cost === 99.25)).toBe(true);
+  });
+
+  it('resumes after a crash and refuses the same duplicate rows as a run that never stopped', async () => {
+    // Rows 2-11 are 10 distinct keys; rows 12-21 repeat them (one file pasted twice).
+    const once = spendFile(10).trim().split('\n');
+    const csv = [...once, ...once.slice(1)].join('\n') + '\n';
+    let publishes = 0;
+    const dying: Bus = {
+      ...bus,
+      publish: async (topic, messages) => {
+        if (topic === 'events.raw' && ++publishes === 2) {
+          await bus.publish(topic, messages);
+          return new Promise<void>(() => {});
+        }
+        return bus.publish(topic, messages);
+      },
+    };
+    const first = createImporter({
+      bus: dying,
+      root: join(dir, 'imports'),
+      pending: async () => 0,
+      clock: () => NOW,
+      batchSize: 4,
+    });
+    const { job, suggested_mapping } = await first.upload({
+      brandId: 'acme',
+      kind: 'spend',
+      fileName: 'spend.csv',
+      body: body(csv),
+      createdBy: 't',
+    });
+    await first.start('acme', job.import_id, suggested_mapping);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(publishes).toBe(2);
+
+    const second = importer();
+    await second.resume();
+    await second.settled('acme', job.import_id);
+    expect(await second.get('acme', job.import_id)).toMatchObject({
+      status: 'done',
+      rows_read: 20,
+      rows_imported: 10,
+      events_published: 10,
+      rows_rejected: 10,
+    });
+    // The second batch went out twice (same keys: replaced by itself); nothing else did.
+    const keys = (await spendRows()).map((row) => `${row.campaign_id} ${row.period_start}`);
+    expect(new Set(keys).size).toBe(10);
+    expect(keys.length - 10).toBeLessThanOrEqual(4);
   });
 });

@@ -56,7 +56,7 @@ describe('customers', () => {
       identifiers: { email: 'Ann@Example.com', phone: '+44 7700 900123' },
       traits: { first_name: 'Ann', email: 'Ann@Example.com', phone: '+44 7700 900123' },
     });
-    const undated = valid(m.push(row({ user_id: 'c-1' }))).events[0]!.event;
+    const undated = valid(m.push(row({ user_id: 'c-1' }))).events[0]!.event!;
     expect(undated.timestamp).toBe(NOW.toISOString());
   });
 
@@ -68,9 +68,9 @@ describe('customers', () => {
 
   it('get the same source id for the same values in any row, and another for other values', () => {
     const m = mapper('customers');
-    const a = m.push(row({ email: 'a@x.com', city: 'Pune' })).events[0]!.event;
-    const again = m.push(row({ city: 'Pune', email: 'a@x.com' })).events[0]!.event;
-    const moved = m.push(row({ email: 'a@x.com', city: 'Goa' })).events[0]!.event;
+    const a = m.push(row({ email: 'a@x.com', city: 'Pune' })).events[0]!.event!;
+    const again = m.push(row({ city: 'Pune', email: 'a@x.com' })).events[0]!.event!;
+    const moved = m.push(row({ email: 'a@x.com', city: 'Goa' })).events[0]!.event!;
     expect(again.source_event_id).toBe(a.source_event_id);
     expect(moved.source_event_id).not.toBe(a.source_event_id);
     expect(again.event_id).not.toBe(a.event_id);
@@ -126,8 +126,8 @@ describe('orders', () => {
     });
     const last = valid(m.end());
     // No total: the sum of the lines. No identifier: still an order (it counts for the brand).
-    expect(last.events[0]!.event.commerce).toMatchObject({ order_id: '#1002', revenue: 10 });
-    expect(last.events[0]!.event.identifiers).toEqual({});
+    expect(last.events[0]!.event!.commerce).toMatchObject({ order_id: '#1002', revenue: 10 });
+    expect(last.events[0]!.event!.identifiers).toEqual({});
     expect(m.openFrom()).toBeNull();
   });
 

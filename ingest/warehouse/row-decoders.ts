@@ -4,6 +4,14 @@
 // decode cannot drift apart. Every getter checks the value's shape, so schema
 // drift fails loudly as a TypeError naming the column instead of leaking a
 // wrong type into the dashboard.
+import { ALERT_RULE_TYPES, BRAND_SUBJECT } from '../../src/lib/shared/alert-rules';
+import {
+  AD_CHANNELS,
+  SPEND_PERIODS,
+  type AdSpend,
+  type CampaignMinute,
+  type CampaignTouch,
+} from '../../src/lib/shared/campaigns';
 import {
   CHANNELS,
   EVENT_TYPES,
@@ -17,6 +25,8 @@ import {
   INTENT_LEVELS,
   MERGE_ACTIONS,
   type Alert,
+  type AlertDelivery,
+  type AlertSilence,
   type BrandCounters,
   type Identifier,
   type KpiMinute,
@@ -39,7 +49,35 @@ export interface ColumnReader<Row> {
   time: ColumnGetter<Row, string>;
   /** A list of text values (ClickHouse Array(String), DuckDB JSON text). */
   strings: ColumnGetter<Row, string[]>;
+  /** A yes/no value (ClickHouse UInt8 0/1, DuckDB BOOLEAN). */
+  flag: ColumnGetter<Row, boolean>;
 }
+
+const SPEND_SOURCES = ['track', 'csv'] as const satisfies readonly AdSpend['source'][];
+const DELIVERY_STATES = ['firing', 'resolved'] as const satisfies readonly AlertDelivery['state'][];
+const DELIVERY_OUTCOMES = [
+  'delivered',
+  'failed',
+  'gave_up',
+] as const satisfies readonly AlertDelivery['outcome'][];
+const GIVE_UP_REASONS = [
+  'rejected',
+  'expired',
+  'queue_full',
+  'closed',
+] as const satisfies readonly NonNullable<AlertDelivery['give_up_reason']>[];
+
+/**
+ * What an alert stored before rules were data (rule 'conversion_drop', no
+ * rule_type: those columns read '' there) stands for in today's record: the
+ * brand's low-conversion alert, compared with its baseline, fired when it
+ * began, never notified (there were no receivers).
+ */
+export const LEGACY_ALERT = {
+  rule_type: 'low_conversion',
+  subject: BRAND_SUBJECT,
+  notified: false,
+} as const satisfies Partial<Alert>;
 
 function checkedOneOf<T extends string>(column: string, value: string, allowed: readonly T[]): T {
   const found = allowed.find((candidate) => candidate === value);
@@ -48,7 +86,7 @@ function checkedOneOf<T extends string>(column: string, value: string, allowed: 
 }
 
 export function createRowDecoders<Row extends Record<string, unknown>>(columns: ColumnReader<Row>) {
-  const { text, num, time, strings } = columns;
+  const { text, num, time, strings, flag } = columns;
 
   /** Text that must be one of the shared model's values. */
   function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
@@ -61,6 +99,14 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
 
   function optionalTime(row: Row, column: string): string | null {
     return row[column] === null ? null : time(row, column);
+  }
+
+  function optionalNum(row: Row, column: string): number | null {
+    return row[column] === null ? null : num(row, column);
+  }
+
+  function optionalOneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T | null {
+    return row[column] === null ? null : oneOf(row, column, allowed);
   }
 
   /** JSON text this warehouse wrote itself; its shape is the record type's. */
@@ -151,19 +197,117 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     };
   }
 
+  /**
+   * The `rule` column holds rule_id; `baseline` repeats threshold (the old
+   * column's meaning), which is all a row written before migration 3 (DuckDB)
+   * or 004 (ClickHouse) has: its new columns read '' / 0 / NULL (LEGACY_ALERT).
+   */
   function toAlert(row: Row): Alert {
+    const legacy = text(row, 'rule_type') === '';
+    const startedAt = time(row, 'started_at');
     return {
       brand_id: text(row, 'brand_id'),
       alert_id: text(row, 'alert_id'),
-      rule: text(row, 'rule'),
-      state: oneOf(row, 'state', ALERT_STATES),
+      rule_id: text(row, 'rule'),
+      rule_type: legacy ? LEGACY_ALERT.rule_type : oneOf(row, 'rule_type', ALERT_RULE_TYPES),
+      subject: legacy ? LEGACY_ALERT.subject : text(row, 'subject'),
       severity: oneOf(row, 'severity', ALERT_SEVERITIES),
+      state: oneOf(row, 'state', ALERT_STATES),
       message: text(row, 'message'),
       value: num(row, 'value'),
-      baseline: num(row, 'baseline'),
-      started_at: time(row, 'started_at'),
-      updated_at: time(row, 'updated_at'),
+      threshold: legacy ? num(row, 'baseline') : num(row, 'threshold'),
+      started_at: startedAt,
+      fired_at: legacy ? startedAt : optionalTime(row, 'fired_at'),
       resolved_at: optionalTime(row, 'resolved_at'),
+      updated_at: time(row, 'updated_at'),
+      notified: legacy ? LEGACY_ALERT.notified : flag(row, 'notified'),
+      acknowledged_by: optionalText(row, 'acknowledged_by'),
+      acknowledged_at: optionalTime(row, 'acknowledged_at'),
+    };
+  }
+
+  function toSilence(row: Row): AlertSilence {
+    return {
+      brand_id: text(row, 'brand_id'),
+      silence_id: text(row, 'silence_id'),
+      rule_id: optionalText(row, 'rule_id'),
+      subject: optionalText(row, 'subject'),
+      starts_at: time(row, 'starts_at'),
+      ends_at: time(row, 'ends_at'),
+      reason: text(row, 'reason'),
+      created_by: text(row, 'created_by'),
+      cancelled_at: optionalTime(row, 'cancelled_at'),
+    };
+  }
+
+  function toDelivery(row: Row): AlertDelivery {
+    return {
+      brand_id: text(row, 'brand_id'),
+      alert_id: text(row, 'alert_id'),
+      receiver_id: text(row, 'receiver_id'),
+      state: oneOf(row, 'state', DELIVERY_STATES),
+      attempt: num(row, 'attempt'),
+      at: time(row, 'at'),
+      outcome: oneOf(row, 'outcome', DELIVERY_OUTCOMES),
+      status: optionalNum(row, 'status'),
+      error: optionalText(row, 'error'),
+      give_up_reason: optionalOneOf(row, 'give_up_reason', GIVE_UP_REASONS),
+      next_attempt_at: optionalTime(row, 'next_attempt_at'),
+    };
+  }
+
+  function toAdSpend(row: Row): AdSpend {
+    return {
+      brand_id: text(row, 'brand_id'),
+      campaign_id: text(row, 'campaign_id'),
+      campaign_name: text(row, 'campaign_name'),
+      channel: oneOf(row, 'channel', AD_CHANNELS),
+      period: oneOf(row, 'period', SPEND_PERIODS),
+      period_start: time(row, 'period_start'),
+      impressions: num(row, 'impressions'),
+      clicks: num(row, 'clicks'),
+      cost: num(row, 'cost'),
+      currency: optionalText(row, 'currency'),
+      source: oneOf(row, 'source', SPEND_SOURCES),
+      received_at: time(row, 'received_at'),
+    };
+  }
+
+  function toCampaignMinute(row: Row): CampaignMinute {
+    return {
+      brand_id: text(row, 'brand_id'),
+      minute: time(row, 'minute'),
+      campaign_id: text(row, 'campaign_id'),
+      channel: oneOf(row, 'channel', AD_CHANNELS),
+      visits: num(row, 'visits'),
+      orders: num(row, 'orders'),
+      revenue: num(row, 'revenue'),
+    };
+  }
+
+  /**
+   * A campaignActivity row: sums under their own names (ClickHouse reads
+   * `sum(x) AS x` as an aggregate inside itself), the bucket start as `minute`.
+   */
+  function toCampaignBucket(row: Row): CampaignMinute {
+    return {
+      brand_id: text(row, 'brand_id'),
+      minute: time(row, 'bucket'),
+      campaign_id: text(row, 'campaign_id'),
+      channel: oneOf(row, 'channel', AD_CHANNELS),
+      visits: num(row, 'total_visits'),
+      orders: num(row, 'total_orders'),
+      revenue: num(row, 'total_revenue'),
+    };
+  }
+
+  function toTouch(row: Row): CampaignTouch {
+    return {
+      brand_id: text(row, 'brand_id'),
+      profile_id: text(row, 'profile_id'),
+      campaign_id: text(row, 'campaign_id'),
+      channel: oneOf(row, 'channel', AD_CHANNELS),
+      touched_at: time(row, 'touched_at'),
     };
   }
 
@@ -210,6 +354,12 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
     toMergeRecord,
     toKpiMinute,
     toAlert,
+    toSilence,
+    toDelivery,
+    toAdSpend,
+    toCampaignMinute,
+    toCampaignBucket,
+    toTouch,
     toRejected,
     toCounters,
     toSourceHour,

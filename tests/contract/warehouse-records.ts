@@ -1,9 +1,12 @@
 // Builders for warehouse records in contract tests: a valid record with the
 // fields a test cares about overridden. Times are whole seconds, which every
 // back-end stores exactly (ClickHouse DateTime has no milliseconds).
+import type { AdSpend, CampaignMinute, CampaignTouch } from '../../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../../src/lib/shared/events';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
   BrandCounters,
   KpiMinute,
   MergeRecord,
@@ -122,17 +125,107 @@ export function alert(brand_id: string, alert_id: string, fields: Partial<Alert>
   return {
     brand_id,
     alert_id,
-    rule: 'conversion_drop',
-    state: 'firing',
+    rule_id: 'low-conversion',
+    rule_type: 'low_conversion',
+    subject: 'brand',
     severity: 'warning',
-    message: 'Conversion fell to 1% (baseline 4%)',
+    state: 'firing',
+    message: 'Conversion fell to 1% (threshold 4%)',
     value: 0.01,
-    baseline: 0.04,
+    threshold: 0.04,
     started_at: at(3),
-    updated_at: at(3),
+    fired_at: at(3),
     resolved_at: null,
+    updated_at: at(3),
+    notified: false,
+    acknowledged_by: null,
+    acknowledged_at: null,
     ...fields,
   };
+}
+
+export function silence(
+  brand_id: string,
+  silence_id: string,
+  fields: Partial<AlertSilence> = {},
+): AlertSilence {
+  return {
+    brand_id,
+    silence_id,
+    rule_id: 'cost-spike',
+    subject: null,
+    starts_at: at(0),
+    ends_at: at(60),
+    reason: 'planned sale',
+    created_by: 'ops@example.com',
+    cancelled_at: null,
+    ...fields,
+  };
+}
+
+export function delivery(
+  brand_id: string,
+  alert_id: string,
+  fields: Partial<AlertDelivery> = {},
+): AlertDelivery {
+  return {
+    brand_id,
+    alert_id,
+    receiver_id: 'slack',
+    state: 'firing',
+    attempt: 1,
+    at: at(4),
+    outcome: 'delivered',
+    status: 200,
+    error: null,
+    give_up_reason: null,
+    next_attempt_at: null,
+    ...fields,
+  };
+}
+
+export function spend(brand_id: string, campaign_id: string, fields: Partial<AdSpend> = {}): AdSpend {
+  return {
+    brand_id,
+    campaign_id,
+    campaign_name: `Campaign ${campaign_id}`,
+    channel: 'facebook',
+    period: 'hour',
+    period_start: at(0),
+    impressions: 1000,
+    clicks: 40,
+    cost: 12.5,
+    currency: 'EUR',
+    source: 'track',
+    received_at: at(65),
+    ...fields,
+  };
+}
+
+export function campaignMinute(
+  brand_id: string,
+  minute: string,
+  campaign_id: string,
+  fields: Partial<CampaignMinute> = {},
+): CampaignMinute {
+  return {
+    brand_id,
+    minute,
+    campaign_id,
+    channel: 'facebook',
+    visits: 5,
+    orders: 1,
+    revenue: 24.5,
+    ...fields,
+  };
+}
+
+export function touch(
+  brand_id: string,
+  profile_id: string,
+  fields: Partial<CampaignTouch> = {},
+): CampaignTouch {
+  return { brand_id, profile_id, campaign_id: 'spring', channel: 'instagram', touched_at: at(2), ...fields };
 }
 
 export function rejection(brand_id: string, rejection_id: string, fields: Partial<RejectedEvent> = {}) {
@@ -164,6 +257,10 @@ export function commit(checkpoint: Checkpoint, parts: Partial<Omit<ProcessorComm
     alerts: [],
     rejected: [],
     counters: [],
+    spend: [],
+    campaigns: [],
+    touches: [],
+    silences: [],
     ...parts,
   };
   return batch;

@@ -8,11 +8,14 @@ import {
   type ProcessorCommit,
   type Warehouse,
 } from '../../ingest/warehouse/types';
+import { campaignAndAlertCases, expectOnlyBrand } from './warehouse-campaigns.contract';
 import {
   alert,
   at,
+  campaignMinute,
   commit,
   counters,
+  delivery,
   event,
   kpi,
   link,
@@ -20,6 +23,9 @@ import {
   parts,
   profile,
   rejection,
+  silence,
+  spend,
+  touch,
 } from './warehouse-records';
 
 export interface WarehouseFixture {
@@ -36,7 +42,8 @@ const SHARED_EMAIL = 'shared@example.com';
 
 /**
  * A brand's full data set. Every brand uses the same ids (profiles p1→p2, p3;
- * events e1-e3; merge m1, review m2; alert a1; rejection r1), so tenancy tests
+ * events e1-e3; merge m1, review m2; alert a1; rejection r1; campaign c1;
+ * silence s1), so tenancy tests
  * prove that colliding ids do not cross brands. `marker` is in every text field.
  */
 function brandData(brand: string, marker: string, offset: number): ProcessorCommit {
@@ -93,8 +100,25 @@ function brandData(brand: string, marker: string, offset: number): ProcessorComm
       alerts: [alert(brand, 'a1', { message: `alert ${marker}` })],
       rejected: [rejection(brand, 'r1', { detail: `bad ${marker}` })],
       counters: [counters(brand, { processed: offset })],
+      spend: [spend(brand, 'c1', { campaign_name: `c1 ${marker}` })],
+      campaigns: [campaignMinute(brand, at(1), 'c1'), campaignMinute(brand, at(2), 'c1', { orders: 0 })],
+      touches: [touch(brand, 'p2', { campaign_id: 'c1' })],
+      silences: [silence(brand, 's1', { reason: `quiet ${marker}` })],
     },
   );
+}
+
+/** A brand's delivery log for alert a1 (written outside commits). */
+function brandDeliveries(brand: string, marker: string) {
+  return [
+    delivery(brand, 'a1', {
+      outcome: 'failed',
+      status: 504,
+      error: `timeout ${marker}`,
+      next_attempt_at: at(5),
+    }),
+    delivery(brand, 'a1', { attempt: 2, at: at(5) }),
+  ];
 }
 
 /** Calls every reader for `brand`, with the ids every brand uses. */
@@ -109,23 +133,21 @@ async function readEverything(warehouse: Warehouse, brand: string) {
     highIntent: await warehouse.highIntent(brand, 10),
     kpis: await warehouse.kpis(brand, at(-60), at(60)),
     alerts: await warehouse.alerts(brand, 10),
+    openAlerts: await warehouse.alerts(brand, 10, ['pending', 'firing']),
+    alert: await warehouse.alert(brand, 'a1'),
+    silences: await warehouse.silences(brand),
+    activeSilences: await warehouse.silences(brand, at(0)),
+    deliveries: await warehouse.alertDeliveries(brand, undefined, 10),
+    alertDeliveries: await warehouse.alertDeliveries(brand, 'a1', 10),
+    adSpend: await warehouse.adSpend(brand, at(-60), at(60)),
+    campaignMinutes: await warehouse.campaignActivity(brand, at(-60), at(60), 'minute'),
+    campaignHours: await warehouse.campaignActivity(brand, at(-60), at(60), 'hour'),
+    campaignDays: await warehouse.campaignActivity(brand, at(-60), at(60), 'day'),
     rejected: await warehouse.rejected(brand, 10),
     counters: await warehouse.counters(brand),
-    loadBrand: await warehouse.loadBrand(brand, at(-60)),
+    sourceActivity: await warehouse.sourceActivity(brand, at(-60)),
+    loadBrand: await warehouse.loadBrand(brand, at(-60), at(-60)),
   };
-}
-
-/** Every record anywhere in `value` belongs to `brand`, and no text of another brand shows up. */
-function expectOnlyBrand(value: unknown, brand: string, foreignMarker: string): void {
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      if ('brand_id' in node) expect(node.brand_id).toBe(brand);
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(value);
-  expect(JSON.stringify(value)).not.toContain(foreignMarker);
 }
 
 export function warehouseContract(name: string, make: () => Promise<WarehouseFixture>): void {
@@ -140,6 +162,8 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       await fixture?.cleanup();
       fixture = undefined;
     });
+
+    campaignAndAlertCases(setup);
 
     it('migrates repeatedly, and an empty warehouse answers empty', async () => {
       const warehouse = await setup();
@@ -156,18 +180,35 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         highIntent: [],
         kpis: [],
         alerts: [],
+        openAlerts: [],
+        alert: null,
+        silences: [],
+        activeSilences: [],
+        deliveries: [],
+        alertDeliveries: [],
+        adSpend: [],
+        campaignMinutes: [],
+        campaignHours: [],
+        campaignDays: [],
         rejected: [],
         counters: { brand_id: 'brand-a', processed: 0, duplicates: 0, rejected: 0 },
+        sourceActivity: { hourly: [], last: [] },
         loadBrand: {
           profiles: [],
           links: [],
           counters: { brand_id: 'brand-a', processed: 0, duplicates: 0, rejected: 0 },
           kpis: [],
-          firingAlerts: [],
+          openAlerts: [],
+          spend: [],
+          campaigns: [],
+          touches: [],
+          silences: [],
+          sourceLastSeen: [],
           seenSourceIds: [],
           decisions: [],
         },
       });
+      expect(await warehouse.recentNotifications(at(-60))).toEqual({ alerts: [], deliveries: [] });
     });
 
     it('stores a commit and its checkpoint, and reads every part back', async () => {
@@ -190,6 +231,23 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(read.highIntent).toEqual([p2, p3]);
       expect(read.kpis).toEqual(batch.kpis);
       expect(read.alerts).toEqual(batch.alerts);
+      expect(read.openAlerts).toEqual(batch.alerts);
+      expect(read.alert).toEqual(batch.alerts[0]);
+      expect(read.silences).toEqual(batch.silences);
+      expect(read.activeSilences).toEqual(batch.silences);
+      expect(read.adSpend).toEqual(batch.spend);
+      expect(read.campaignMinutes).toEqual(batch.campaigns);
+      expect(read.campaignHours).toEqual([
+        campaignMinute('brand-a', at(0), 'c1', { visits: 10, orders: 1, revenue: 49 }),
+      ]);
+      expect(read.loadBrand).toMatchObject({
+        openAlerts: batch.alerts,
+        spend: batch.spend,
+        campaigns: batch.campaigns,
+        touches: batch.touches,
+        silences: batch.silences,
+        sourceLastSeen: [{ source: 'track', received_at: at(3) }],
+      });
       expect(read.rejected).toEqual(batch.rejected);
       expect(read.counters).toEqual(batch.counters[0]);
       expect(await warehouse.getProfile('brand-a', 'p3')).toEqual(p3);
@@ -305,8 +363,19 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         links: [...batch.links, ...batch.links],
         alerts: [...batch.alerts, ...batch.alerts],
         counters: [...batch.counters, ...batch.counters],
+        spend: [...batch.spend, ...batch.spend],
+        campaigns: [...batch.campaigns, ...batch.campaigns],
+        touches: [...batch.touches, ...batch.touches],
+        silences: [...batch.silences, ...batch.silences],
       });
+      await warehouse.recordDeliveries(brandDeliveries('brand-a', 'marker-a'));
+      await warehouse.recordDeliveries(brandDeliveries('brand-a', 'marker-a'));
       const read = await readEverything(warehouse, 'brand-a');
+      expect(read.adSpend).toEqual(batch.spend);
+      expect(read.campaignMinutes).toEqual(batch.campaigns);
+      expect(read.loadBrand.touches).toEqual(batch.touches);
+      expect(read.silences).toEqual(batch.silences);
+      expect(read.deliveries).toHaveLength(2);
       expect(read.recentEvents).toHaveLength(3);
       expect(read.mergeHistory).toHaveLength(1);
       expect(read.loadBrand.decisions).toHaveLength(1);
@@ -414,14 +483,14 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         expect(await warehouse.getProfile(brand, 'alone')).toEqual(alone);
         expect(alone!.own).toBeNull();
         expect(await warehouse.highIntent(brand, 10)).toEqual([survivor]);
-        const loaded = await warehouse.loadBrand(brand, at(-60));
+        const loaded = await warehouse.loadBrand(brand, at(-60), at(-60));
         expect([...loaded.profiles].sort((x, y) => x.profile_id.localeCompare(y.profile_id))).toEqual(
           [...write(brand)].sort((x, y) => x.profile_id.localeCompare(y.profile_id)),
         );
         expectOnlyBrand(loaded, brand, `only ${foreign}`);
       }
       expect(await warehouse.getProfile('brand-c', 'survivor')).toBeNull();
-      expect((await warehouse.loadBrand('brand-c', at(-60))).profiles).toEqual([]);
+      expect((await warehouse.loadBrand('brand-c', at(-60), at(-60))).profiles).toEqual([]);
 
       // A later version replaces the part, or drops it back to null; an older one changes nothing.
       const changed = profile('brand-a', 'survivor', { version: 2, own: parts({ orders: 7 }) });
@@ -433,7 +502,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         commit(cp(4), { profiles: [profile('brand-a', 'survivor', { version: 1, own: own('brand-a') })] }),
       );
       expect(await warehouse.getProfile('brand-a', 'survivor')).toEqual(cleared);
-      expect((await warehouse.loadBrand('brand-a', at(-60))).profiles).toContainEqual(cleared);
+      expect((await warehouse.loadBrand('brand-a', at(-60), at(-60))).profiles).toContainEqual(cleared);
       expect(await warehouse.getProfile('brand-b', 'survivor')).toEqual(write('brand-b')[0]);
     });
 
@@ -463,16 +532,16 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       const expected = (brand: string) =>
         log(brand).filter((record) => DECISION_ACTIONS.includes(record.action));
       // `since` after every record: decisions are all time, unlike KPIs and seen ids.
-      const a = await warehouse.loadBrand('brand-a', at(60));
+      const a = await warehouse.loadBrand('brand-a', at(60), at(60));
       expect([...a.decisions].sort(byId)).toEqual([...expected('brand-a'), again].sort(byId));
       expect(new Set(a.decisions.map((m) => m.action))).toEqual(
         new Set(['review', 'approve', 'reject', 'unmerge']),
       );
       expectOnlyBrand(a.decisions, 'brand-a', 'of brand-b');
-      const b = await warehouse.loadBrand('brand-b', at(-60));
+      const b = await warehouse.loadBrand('brand-b', at(-60), at(-60));
       expect([...b.decisions].sort(byId)).toEqual(expected('brand-b').sort(byId));
       expectOnlyBrand(b.decisions, 'brand-b', 'of brand-a');
-      expect((await warehouse.loadBrand('brand-c', at(-60))).decisions).toEqual([]);
+      expect((await warehouse.loadBrand('brand-c', at(-60), at(-60))).decisions).toEqual([]);
     });
 
     it('finds one merge-log record by id, only within its brand', async () => {
@@ -620,7 +689,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(
         (await warehouse.lookupProfile('brand-a', { type: 'email', value: 'moved@example.com' }))?.profile_id,
       ).toBe('hot');
-      expect((await warehouse.loadBrand('brand-a', at(-60))).firingAlerts).toEqual([]);
+      expect((await warehouse.loadBrand('brand-a', at(-60), at(-60))).openAlerts).toEqual([]);
       expect((await warehouse.alerts('brand-a', 10)).map((a) => a.state)).toEqual(['resolved']);
     });
 
@@ -650,7 +719,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(await warehouse.kpis('brand-a', at(1), at(2))).toEqual([replaced]);
     });
 
-    it('upserts alerts by id and lists firing ones first, then the most recent', async () => {
+    it('upserts alerts by id and lists them newest updated first, of the asked states', async () => {
       const warehouse = await setup();
       const cp = (n: number) => ({ consumer: CONSUMER, partition: 0, next_offset: n });
       await warehouse.commit(
@@ -658,6 +727,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
           alerts: [
             alert('brand-a', 'old', { updated_at: at(1) }),
             alert('brand-a', 'new', { updated_at: at(5), started_at: at(5) }),
+            alert('brand-a', 'waiting', { state: 'pending', fired_at: null, updated_at: at(7) }),
           ],
         }),
       );
@@ -670,14 +740,22 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       await warehouse.commit(commit(cp(2), { alerts: [resolved] }));
       const listed = await warehouse.alerts('brand-a', 10);
       expect(listed.map((a) => [a.alert_id, a.state])).toEqual([
-        ['old', 'firing'],
         ['new', 'resolved'],
+        ['waiting', 'pending'],
+        ['old', 'firing'],
       ]);
-      expect(listed[1]).toEqual(resolved);
-      expect(await warehouse.alerts('brand-a', 1)).toHaveLength(1);
-      expect((await warehouse.loadBrand('brand-a', at(-60))).firingAlerts.map((a) => a.alert_id)).toEqual([
-        'old',
-      ]);
+      expect(listed[0]).toEqual(resolved);
+      expect(await warehouse.alerts('brand-a', 1)).toEqual([resolved]);
+      const ids = async (states: Parameters<Warehouse['alerts']>[2]) =>
+        (await warehouse.alerts('brand-a', 10, states)).map((a) => a.alert_id);
+      expect(await ids(['firing'])).toEqual(['old']);
+      expect(await ids(['pending', 'firing'])).toEqual(['waiting', 'old']);
+      expect(await ids(['resolved'])).toEqual(['new']);
+      expect(await ids([])).toEqual([]);
+      expect(await warehouse.alerts('brand-b', 10, ['firing'])).toEqual([]);
+      expect(
+        (await warehouse.loadBrand('brand-a', at(60), at(60))).openAlerts.map((a) => a.alert_id).sort(),
+      ).toEqual(['old', 'waiting']);
     });
 
     it('lists rejected events newest first', async () => {
@@ -852,7 +930,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
           },
         ),
       );
-      const all = await warehouse.loadBrand('brand-a', at(-60));
+      const all = await warehouse.loadBrand('brand-a', at(-60), at(-60));
       const byId = (x: { profile_id: string }, y: { profile_id: string }) =>
         x.profile_id.localeCompare(y.profile_id);
       const byValue = (x: { value: string }, y: { value: string }) => x.value.localeCompare(y.value);
@@ -860,16 +938,16 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect([...all.links].sort(byValue)).toEqual([...batch.links].sort(byValue));
       expect(all.counters).toEqual(batch.counters[0]);
       expect(all.kpis).toEqual([...batch.kpis, kpi('brand-a', at(10))]);
-      expect(all.firingAlerts).toEqual(batch.alerts);
+      expect(all.openAlerts).toEqual(batch.alerts);
       expect(all.seenSourceIds).toEqual(['track:msg-e1', 'track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
       expect(all.decisions).toEqual([batch.merges[1]]);
 
-      const recent = await warehouse.loadBrand('brand-a', at(2));
+      const recent = await warehouse.loadBrand('brand-a', at(2), at(2));
       expect(recent.profiles).toHaveLength(3);
       expect(recent.kpis.map((k) => k.minute)).toEqual([at(10)]);
       expect(recent.seenSourceIds).toEqual(['track:msg-e2', 'track:msg-e3', 'shopify:wh-1']);
       // Decisions are all time: `since` does not cut them.
-      expect((await warehouse.loadBrand('brand-a', at(60))).decisions).toEqual([batch.merges[1]]);
+      expect((await warehouse.loadBrand('brand-a', at(60), at(60))).decisions).toEqual([batch.merges[1]]);
     });
 
     it('stores hostile strings verbatim', async () => {
@@ -909,16 +987,52 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
             links: hostile.map((text) => link(brand, text, text)),
             merges: [merge(brand, hostile[0]!, { from_profile_ids: hostile, reason: hostile[1]! })],
             alerts: hostile.map((text, i) =>
-              alert(brand, text, { message: text, rule: text, updated_at: at(i) }),
+              alert(brand, text, { message: text, rule_id: text, subject: text, updated_at: at(i) }),
             ),
             rejected: hostile.map((text, i) =>
               rejection(brand, text, { payload: text, detail: text, reason: text, received_at: at(i) }),
             ),
             counters: [counters(brand)],
+            spend: hostile.map((text, i) =>
+              spend(brand, text, { campaign_name: text, currency: text, period_start: at(i * 60) }),
+            ),
+            campaigns: hostile.map((text) => campaignMinute(brand, at(1), text)),
+            touches: hostile.map((text) => touch(brand, text, { campaign_id: text })),
+            silences: hostile.map((text) =>
+              silence(brand, text, { rule_id: text, subject: text, reason: text, created_by: text }),
+            ),
           },
         ),
       );
+      await warehouse.recordDeliveries(
+        hostile.map((text) => delivery(brand, text, { receiver_id: text, error: text, outcome: 'failed' })),
+      );
       expect(await warehouse.checkpoint(`consumer-${hostile[0]}`, 0)).toBe(3);
+      const bytes = (values: string[]) =>
+        values.sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      expect(
+        (await warehouse.adSpend(brand, at(-60), at(600))).map((r) => [r.campaign_id, r.currency]),
+      ).toEqual(hostile.map((text) => [text, text]));
+      expect(
+        (await warehouse.campaignActivity(brand, at(0), at(2), 'hour')).map((c) => c.campaign_id),
+      ).toEqual(bytes([...hostile]));
+      const loaded = await warehouse.loadBrand(brand, at(-60), at(-60));
+      expect(loaded.touches.map((t) => [t.profile_id, t.campaign_id]).sort()).toEqual(
+        hostile.map((text) => [text, text]).sort(),
+      );
+      expect((await warehouse.silences(brand, at(0))).map((x) => x.reason).sort()).toEqual(
+        [...hostile].sort(),
+      );
+      for (const text of hostile) {
+        expect(await warehouse.alertDeliveries(brand, text, 5)).toEqual([
+          delivery(brand, text, { receiver_id: text, error: text, outcome: 'failed' }),
+        ]);
+        expect(await warehouse.alert(brand, text)).toMatchObject({
+          rule_id: text,
+          subject: text,
+          message: text,
+        });
+      }
       for (const text of hostile) {
         expect(await warehouse.lookupProfile(brand, { type: 'email', value: text })).toMatchObject({
           profile_id: text,
@@ -935,7 +1049,7 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       const [history] = await warehouse.mergeHistory(brand, [hostile[2]!], 5);
       expect(history).toMatchObject({ merge_id: hostile[0], from_profile_ids: hostile, reason: hostile[1] });
       expect(await warehouse.findMerge(brand, hostile[0]!)).toEqual(history);
-      expect((await warehouse.loadBrand(brand, at(-60))).seenSourceIds.sort()).toEqual(
+      expect((await warehouse.loadBrand(brand, at(-60), at(-60))).seenSourceIds.sort()).toEqual(
         hostile.map((text) => `track:${text}`).sort(),
       );
       // Nothing was executed: the tables are all still there and other brands see nothing.
@@ -947,6 +1061,10 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       const warehouse = await setup();
       await warehouse.commit(brandData('brand-a', 'marker-a', 10));
       await warehouse.commit(brandData('brand-b', 'marker-b', 20));
+      await warehouse.recordDeliveries([
+        ...brandDeliveries('brand-a', 'marker-a'),
+        ...brandDeliveries('brand-b', 'marker-b'),
+      ]);
 
       const a = await readEverything(warehouse, 'brand-a');
       const b = await readEverything(warehouse, 'brand-b');
@@ -979,6 +1097,23 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
       expect(b.counters.processed).toBe(20);
       expect(b.loadBrand.profiles).toHaveLength(3);
       expect(b.loadBrand.links).toHaveLength(2);
+      expect(b.alert?.message).toBe('alert marker-b');
+      expect(b.openAlerts.map((x) => x.message)).toEqual(['alert marker-b']);
+      expect(b.silences.map((x) => x.reason)).toEqual(['quiet marker-b']);
+      expect(b.activeSilences.map((x) => x.reason)).toEqual(['quiet marker-b']);
+      expect(b.deliveries.map((d) => d.error)).toEqual([null, 'timeout marker-b']);
+      expect(b.alertDeliveries).toEqual(b.deliveries);
+      expect(b.adSpend.map((r) => r.campaign_name)).toEqual(['c1 marker-b']);
+      for (const rows of [b.campaignMinutes, b.campaignHours, b.campaignDays]) {
+        expect(rows.reduce((sum, row) => sum + row.visits, 0)).toBe(10);
+      }
+      expect(b.sourceActivity.last).toEqual([{ source: 'track', received_at: at(3) }]);
+      expect(b.loadBrand.openAlerts.map((x) => x.message)).toEqual(['alert marker-b']);
+      expect(b.loadBrand.spend.map((r) => r.campaign_name)).toEqual(['c1 marker-b']);
+      expect(b.loadBrand.campaigns).toHaveLength(2);
+      expect(b.loadBrand.touches).toHaveLength(1);
+      expect(b.loadBrand.silences.map((x) => x.reason)).toEqual(['quiet marker-b']);
+      expect(b.loadBrand.sourceLastSeen).toHaveLength(1);
 
       // brand-c has no rows at all.
       expect(none.lookupProfile).toBeNull();
@@ -992,6 +1127,30 @@ export function warehouseContract(name: string, make: () => Promise<WarehouseFix
         [],
       ]);
       expect([none.kpis, none.alerts, none.rejected]).toEqual([[], [], []]);
+      expect(none.alert).toBeNull();
+      expect([
+        none.openAlerts,
+        none.silences,
+        none.activeSilences,
+        none.deliveries,
+        none.alertDeliveries,
+      ]).toEqual([[], [], [], [], []]);
+      expect([none.adSpend, none.campaignMinutes, none.campaignHours, none.campaignDays]).toEqual([
+        [],
+        [],
+        [],
+        [],
+      ]);
+      expect(none.sourceActivity).toEqual({ hourly: [], last: [] });
+      const { openAlerts, spend: spent, campaigns, touches, silences, sourceLastSeen } = none.loadBrand;
+      expect([openAlerts, spent, campaigns, touches, silences, sourceLastSeen]).toEqual([
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+      ]);
       expect(none.counters.processed).toBe(0);
       expect(none.loadBrand.profiles).toEqual([]);
 

@@ -9,7 +9,7 @@ import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract } from './warehouse.contract';
-import { alert, commit, counters, event, parts, profile } from './warehouse-records';
+import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
 
 warehouseContract("DuckDB ':memory:'", async () => {
   const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
@@ -62,6 +62,76 @@ describe('DuckDB warehouse: upgrade to migration 2', () => {
         );
         expect(await warehouse.getProfile('brand-a', 'survivor')).toEqual(survivor);
         expect(await warehouse.getProfile('brand-b', 'survivor')).toBeNull();
+      } finally {
+        await warehouse.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DuckDB warehouse: upgrade to migration 3', () => {
+  it('reads alerts stored before rules were data as low-conversion alerts of the brand', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
+    const path = join(dir, 'warehouse.duckdb');
+    try {
+      // A file as the release before migration 3 left it: a firing and a resolved conversion_drop alert.
+      const old = await openDatabase(path);
+      await old.exclusive(async (session) => {
+        await migrate(session, 2);
+        await session.run(
+          `INSERT INTO alerts VALUES
+             ('brand-a', 'old-firing', 'conversion_drop', 'firing', 'warning', 'Conversion fell to 1%', 0.01, 0.04,
+              '2024-05-01 10:03:00', '2024-05-01 10:04:00', NULL),
+             ('brand-a', 'old-resolved', 'conversion_drop', 'resolved', 'critical', 'Conversion recovered', 0.05, 0.04,
+              '2024-05-01 09:00:00', '2024-05-01 09:30:00', '2024-05-01 09:30:00')`,
+        );
+      });
+      await old.close();
+
+      const warehouse = await createDuckDbWarehouse({ path });
+      try {
+        await warehouse.migrate();
+        const legacy = {
+          rule_id: 'conversion_drop',
+          rule_type: 'low_conversion',
+          subject: 'brand',
+          notified: false,
+          acknowledged_by: null,
+          acknowledged_at: null,
+        } as const;
+        const firing = alert('brand-a', 'old-firing', {
+          ...legacy,
+          message: 'Conversion fell to 1%',
+          value: 0.01,
+          threshold: 0.04,
+          started_at: at(3),
+          fired_at: at(3),
+          updated_at: at(4),
+        });
+        expect(await warehouse.alert('brand-a', 'old-firing')).toEqual(firing);
+        expect((await warehouse.alerts('brand-a', 10)).map((a) => a.alert_id)).toEqual([
+          'old-firing',
+          'old-resolved',
+        ]);
+        expect(await warehouse.alert('brand-a', 'old-resolved')).toMatchObject({
+          ...legacy,
+          state: 'resolved',
+          severity: 'critical',
+          threshold: 0.04,
+          fired_at: '2024-05-01T09:00:00.000Z',
+          resolved_at: '2024-05-01T09:30:00.000Z',
+        });
+        expect((await warehouse.loadBrand('brand-a', at(60), at(60))).openAlerts).toEqual([firing]);
+        expect(await warehouse.alert('brand-b', 'old-firing')).toBeNull();
+
+        // The processor's next write of that alert is today's record, whole.
+        const resolved = { ...firing, state: 'resolved' as const, resolved_at: at(9), updated_at: at(9) };
+        await warehouse.commit(
+          commit({ consumer: 'processor', partition: 0, next_offset: 1 }, { alerts: [resolved] }),
+        );
+        expect(await warehouse.alert('brand-a', 'old-firing')).toEqual(resolved);
       } finally {
         await warehouse.close();
       }

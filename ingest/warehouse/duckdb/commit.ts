@@ -9,11 +9,17 @@
 //   events, merge_history, rejected_events  keep the stored row (append-only facts)
 //   profiles                                 replace only with an equal or higher version
 //   identity_links, kpi_minute, alerts,
-//   brand_counters, processor_checkpoints    replace (whole-row upserts)
+//   brand_counters, processor_checkpoints,
+//   ad_spend, campaign_minute,
+//   campaign_touches, alert_silences,
+//   alert_deliveries                         replace (whole-row upserts; within a batch the last row wins)
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { AdSpend, CampaignMinute, CampaignTouch } from '../../../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../../../src/lib/shared/events';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
   BrandCounters,
   KpiMinute,
   MergeRecord,
@@ -170,18 +176,100 @@ const kpis = tableWriter<KpiMinute>('kpi_minute', ['brand_id', 'minute'], 'repla
   { name: 'high_intent_profiles', type: 'BIGINT', value: (k) => toBigInt(k.high_intent_profiles) },
 ]);
 
+// `rule` holds rule_id and `baseline` a copy of threshold: the columns older rows have (schema.ts, 3).
 const alerts = tableWriter<Alert>('alerts', ['brand_id', 'alert_id'], 'replace', [
   { name: 'brand_id', type: 'VARCHAR', value: (a) => a.brand_id },
   { name: 'alert_id', type: 'VARCHAR', value: (a) => a.alert_id },
-  { name: 'rule', type: 'VARCHAR', value: (a) => a.rule },
+  { name: 'rule', type: 'VARCHAR', value: (a) => a.rule_id },
+  { name: 'rule_type', type: 'VARCHAR', value: (a) => a.rule_type },
+  { name: 'subject', type: 'VARCHAR', value: (a) => a.subject },
   { name: 'state', type: 'VARCHAR', value: (a) => a.state },
   { name: 'severity', type: 'VARCHAR', value: (a) => a.severity },
   { name: 'message', type: 'VARCHAR', value: (a) => a.message },
   { name: 'value', type: 'DOUBLE', value: (a) => a.value },
-  { name: 'baseline', type: 'DOUBLE', value: (a) => a.baseline },
+  { name: 'threshold', type: 'DOUBLE', value: (a) => a.threshold },
+  { name: 'baseline', type: 'DOUBLE', value: (a) => a.threshold },
   { name: 'started_at', type: 'TIMESTAMP', value: (a) => toTimestamp(a.started_at) },
-  { name: 'updated_at', type: 'TIMESTAMP', value: (a) => toTimestamp(a.updated_at) },
+  { name: 'fired_at', type: 'TIMESTAMP', value: (a) => timeOrNull(a.fired_at) },
   { name: 'resolved_at', type: 'TIMESTAMP', value: (a) => timeOrNull(a.resolved_at) },
+  { name: 'updated_at', type: 'TIMESTAMP', value: (a) => toTimestamp(a.updated_at) },
+  { name: 'notified', type: 'BOOLEAN', value: (a) => a.notified },
+  { name: 'acknowledged_by', type: 'VARCHAR', value: (a) => a.acknowledged_by },
+  { name: 'acknowledged_at', type: 'TIMESTAMP', value: (a) => timeOrNull(a.acknowledged_at) },
+]);
+
+const silences = tableWriter<AlertSilence>('alert_silences', ['brand_id', 'silence_id'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (x) => x.brand_id },
+  { name: 'silence_id', type: 'VARCHAR', value: (x) => x.silence_id },
+  { name: 'rule_id', type: 'VARCHAR', value: (x) => x.rule_id },
+  { name: 'subject', type: 'VARCHAR', value: (x) => x.subject },
+  { name: 'starts_at', type: 'TIMESTAMP', value: (x) => toTimestamp(x.starts_at) },
+  { name: 'ends_at', type: 'TIMESTAMP', value: (x) => toTimestamp(x.ends_at) },
+  { name: 'reason', type: 'VARCHAR', value: (x) => x.reason },
+  { name: 'created_by', type: 'VARCHAR', value: (x) => x.created_by },
+  { name: 'cancelled_at', type: 'TIMESTAMP', value: (x) => timeOrNull(x.cancelled_at) },
+]);
+
+const deliveries = tableWriter<AlertDelivery>(
+  'alert_deliveries',
+  ['brand_id', 'alert_id', 'receiver_id', 'state', 'attempt', 'outcome'],
+  'replace',
+  [
+    { name: 'brand_id', type: 'VARCHAR', value: (d) => d.brand_id },
+    { name: 'alert_id', type: 'VARCHAR', value: (d) => d.alert_id },
+    { name: 'receiver_id', type: 'VARCHAR', value: (d) => d.receiver_id },
+    { name: 'state', type: 'VARCHAR', value: (d) => d.state },
+    { name: 'attempt', type: 'BIGINT', value: (d) => toBigInt(d.attempt) },
+    { name: 'at', type: 'TIMESTAMP', value: (d) => toTimestamp(d.at) },
+    { name: 'outcome', type: 'VARCHAR', value: (d) => d.outcome },
+    { name: 'status', type: 'BIGINT', value: (d) => (d.status === null ? null : toBigInt(d.status)) },
+    { name: 'error', type: 'VARCHAR', value: (d) => d.error },
+    { name: 'give_up_reason', type: 'VARCHAR', value: (d) => d.give_up_reason },
+    { name: 'next_attempt_at', type: 'TIMESTAMP', value: (d) => timeOrNull(d.next_attempt_at) },
+  ],
+);
+
+const spend = tableWriter<AdSpend>(
+  'ad_spend',
+  ['brand_id', 'campaign_id', 'channel', 'period', 'period_start'],
+  'replace',
+  [
+    { name: 'brand_id', type: 'VARCHAR', value: (r) => r.brand_id },
+    { name: 'campaign_id', type: 'VARCHAR', value: (r) => r.campaign_id },
+    { name: 'campaign_name', type: 'VARCHAR', value: (r) => r.campaign_name },
+    { name: 'channel', type: 'VARCHAR', value: (r) => r.channel },
+    { name: 'period', type: 'VARCHAR', value: (r) => r.period },
+    { name: 'period_start', type: 'TIMESTAMP', value: (r) => toTimestamp(r.period_start) },
+    { name: 'impressions', type: 'BIGINT', value: (r) => toBigInt(r.impressions) },
+    { name: 'clicks', type: 'BIGINT', value: (r) => toBigInt(r.clicks) },
+    { name: 'cost', type: 'DOUBLE', value: (r) => r.cost },
+    { name: 'currency', type: 'VARCHAR', value: (r) => r.currency },
+    { name: 'source', type: 'VARCHAR', value: (r) => r.source },
+    { name: 'received_at', type: 'TIMESTAMP', value: (r) => toTimestamp(r.received_at) },
+  ],
+);
+
+const campaigns = tableWriter<CampaignMinute>(
+  'campaign_minute',
+  ['brand_id', 'minute', 'campaign_id', 'channel'],
+  'replace',
+  [
+    { name: 'brand_id', type: 'VARCHAR', value: (c) => c.brand_id },
+    { name: 'minute', type: 'TIMESTAMP', value: (c) => toTimestamp(c.minute) },
+    { name: 'campaign_id', type: 'VARCHAR', value: (c) => c.campaign_id },
+    { name: 'channel', type: 'VARCHAR', value: (c) => c.channel },
+    { name: 'visits', type: 'BIGINT', value: (c) => toBigInt(c.visits) },
+    { name: 'orders', type: 'BIGINT', value: (c) => toBigInt(c.orders) },
+    { name: 'revenue', type: 'DOUBLE', value: (c) => c.revenue },
+  ],
+);
+
+const touches = tableWriter<CampaignTouch>('campaign_touches', ['brand_id', 'profile_id'], 'replace', [
+  { name: 'brand_id', type: 'VARCHAR', value: (t) => t.brand_id },
+  { name: 'profile_id', type: 'VARCHAR', value: (t) => t.profile_id },
+  { name: 'campaign_id', type: 'VARCHAR', value: (t) => t.campaign_id },
+  { name: 'channel', type: 'VARCHAR', value: (t) => t.channel },
+  { name: 'touched_at', type: 'TIMESTAMP', value: (t) => toTimestamp(t.touched_at) },
 ]);
 
 const rejected = tableWriter<RejectedEvent>('rejected_events', ['brand_id', 'rejection_id'], 'keep-stored', [
@@ -204,7 +292,21 @@ const counters = tableWriter<BrandCounters>('brand_counters', ['brand_id'], 'rep
 const SAVE_CHECKPOINT = `INSERT INTO processor_checkpoints (consumer, "partition", next_offset) VALUES ($1, $2, $3)
   ON CONFLICT (consumer, "partition") DO UPDATE SET next_offset = excluded.next_offset`;
 
-const WRITERS = [events, profiles, links, merges, kpis, alerts, rejected, counters] as const;
+const WRITERS = [
+  events,
+  profiles,
+  links,
+  merges,
+  kpis,
+  alerts,
+  rejected,
+  counters,
+  spend,
+  campaigns,
+  touches,
+  silences,
+  deliveries,
+] as const;
 
 /** Creates this connection's staging tables; run once per connection, outside any transaction. */
 export async function createStagingTables(session: Session): Promise<void> {
@@ -222,9 +324,19 @@ export async function writeCommit(session: Session, batch: ProcessorCommit): Pro
     ...(await stageRows(session, alerts, batch.alerts)),
     ...(await stageRows(session, rejected, batch.rejected)),
     ...(await stageRows(session, counters, batch.counters)),
+    ...(await stageRows(session, spend, batch.spend)),
+    ...(await stageRows(session, campaigns, batch.campaigns)),
+    ...(await stageRows(session, touches, batch.touches)),
+    ...(await stageRows(session, silences, batch.silences)),
   ];
   // One call for every move: fewer round trips through the thread pool on a busy machine.
   if (moves.length > 0) await session.runScript(moves.join(';\n'));
   const { consumer, partition, next_offset } = batch.checkpoint;
   await session.run(SAVE_CHECKPOINT, [varchar(consumer), bigint(partition), bigint(next_offset)]);
+}
+
+/** Upserts delivery-log lines (outside batch commits); the caller runs it inside one transaction. */
+export async function writeDeliveries(session: Session, rows: readonly AlertDelivery[]): Promise<void> {
+  const moves = await stageRows(session, deliveries, rows);
+  if (moves.length > 0) await session.runScript(moves.join(';\n'));
 }

@@ -2,7 +2,7 @@
 // Warehouse seam. One connection, used one call at a time (session.ts), so a
 // read never sees half of a commit.
 import type { Warehouse } from '../types';
-import { createStagingTables, writeCommit } from './commit';
+import { createStagingTables, writeCommit, writeDeliveries } from './commit';
 import * as queries from './queries';
 import { migrate } from './schema';
 import { openDatabase } from './session';
@@ -25,7 +25,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       }),
     checkpoint: (consumer, partition) => read((s) => queries.checkpoint(s, consumer, partition)),
     // One exclusive call: the snapshot is consistent with a single checkpoint.
-    loadBrand: (brandId, since) => read((s) => queries.loadBrand(s, brandId, since)),
+    loadBrand: (brandId, since, touchesSince) =>
+      read((s) => queries.loadBrand(s, brandId, since, touchesSince)),
+    recordDeliveries: (rows) => db.transaction((s) => writeDeliveries(s, rows)),
+    recentNotifications: (since) => read((s) => queries.recentNotifications(s, since)),
     lookupProfile: (brandId, identifier) => read((s) => queries.lookupProfile(s, brandId, identifier)),
     getProfile: (brandId, profileId) => read((s) => queries.survivorOf(s, brandId, profileId)),
     recentEvents: (brandId, profileIds, limit) =>
@@ -37,7 +40,14 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     findMerge: (brandId, mergeId) => read((s) => queries.findMerge(s, brandId, mergeId)),
     highIntent: (brandId, limit) => read((s) => queries.highIntent(s, brandId, limit)),
     kpis: (brandId, from, to) => read((s) => queries.kpis(s, brandId, from, to)),
-    alerts: (brandId, limit) => read((s) => queries.alerts(s, brandId, limit)),
+    alerts: (brandId, limit, states) => read((s) => queries.alerts(s, brandId, limit, states)),
+    alert: (brandId, alertId) => read((s) => queries.alert(s, brandId, alertId)),
+    silences: (brandId, activeAt) => read((s) => queries.silences(s, brandId, activeAt)),
+    alertDeliveries: (brandId, alertId, limit) =>
+      read((s) => queries.alertDeliveries(s, brandId, alertId, limit)),
+    adSpend: (brandId, from, to) => read((s) => queries.adSpend(s, brandId, from, to)),
+    campaignActivity: (brandId, from, to, bucket) =>
+      read((s) => queries.campaignActivity(s, brandId, from, to, bucket)),
     rejected: (brandId, limit) => read((s) => queries.rejected(s, brandId, limit)),
     counters: (brandId) => read((s) => queries.counters(s, brandId)),
     sourceActivity: (brandId, since) => read((s) => queries.sourceActivity(s, brandId, since)),

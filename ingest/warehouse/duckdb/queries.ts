@@ -1,8 +1,17 @@
 // Reads, each scoped by brand_id in its WHERE clause: a brand can only ever
 // see its own rows, whatever ids it asks for.
+import {
+  PERIOD_MS,
+  SPEND_PERIODS,
+  type AdSpend,
+  type CampaignMinute,
+} from '../../../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../../../src/lib/shared/events';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
+  AlertState,
   BrandCounters,
   Identifier,
   KpiMinute,
@@ -15,8 +24,14 @@ import type {
 import { followMerges } from '../merge-chain';
 import { DECISION_ACTIONS, type BrandSnapshot } from '../types';
 import {
+  toAdSpend,
   toAlert,
+  toCampaignBucket,
+  toCampaignMinute,
   toCounters,
+  toDelivery,
+  toSilence,
+  toTouch,
   toKpiMinute,
   toLink,
   toMergeRecord,
@@ -158,14 +173,134 @@ export async function kpis(
   return rows.map(toKpiMinute);
 }
 
-/** Firing alerts first, then the most recently updated. */
-export async function alerts(session: Session, brandId: string, limit: number): Promise<Alert[]> {
-  const rows = await session.rows(
-    `SELECT * FROM alerts WHERE brand_id = $1
-     ORDER BY (state = 'firing') DESC, updated_at DESC, alert_id LIMIT $2`,
-    [varchar(brandId), bigint(checkLimit(limit))],
-  );
+const ALERT_ORDER = 'updated_at DESC, alert_id';
+
+/** Newest updated first; of the given states only (none → none), or all. */
+export async function alerts(
+  session: Session,
+  brandId: string,
+  limit: number,
+  states?: readonly AlertState[],
+): Promise<Alert[]> {
+  if (states?.length === 0) return [];
+  const rows = states
+    ? await session.rows(
+        `SELECT * FROM alerts WHERE brand_id = $1 AND state IN (SELECT unnest($2))
+         ORDER BY ${ALERT_ORDER} LIMIT $3`,
+        [varchar(brandId), varcharList(states), bigint(checkLimit(limit))],
+      )
+    : await session.rows(`SELECT * FROM alerts WHERE brand_id = $1 ORDER BY ${ALERT_ORDER} LIMIT $2`, [
+        varchar(brandId),
+        bigint(checkLimit(limit)),
+      ]);
   return rows.map(toAlert);
+}
+
+export async function alert(session: Session, brandId: string, alertId: string): Promise<Alert | null> {
+  const [row] = await session.rows('SELECT * FROM alerts WHERE brand_id = $1 AND alert_id = $2', [
+    varchar(brandId),
+    varchar(alertId),
+  ]);
+  return row ? toAlert(row) : null;
+}
+
+/** Without `activeAt`: every silence, cancelled too, latest ending first (at most 200). */
+export async function silences(
+  session: Session,
+  brandId: string,
+  activeAt?: string,
+): Promise<AlertSilence[]> {
+  const rows =
+    activeAt === undefined
+      ? await session.rows(
+          'SELECT * FROM alert_silences WHERE brand_id = $1 ORDER BY ends_at DESC, silence_id LIMIT 200',
+          [varchar(brandId)],
+        )
+      : await session.rows(
+          `SELECT * FROM alert_silences WHERE brand_id = $1 AND cancelled_at IS NULL AND ends_at > $2
+           ORDER BY ends_at, silence_id`,
+          [varchar(brandId), timestamp(activeAt)],
+        );
+  return rows.map(toSilence);
+}
+
+// Newest first; the tie-breaks only make the order the same on every back-end.
+const DELIVERY_ORDER = '"at" DESC, attempt DESC, alert_id, receiver_id, state, outcome';
+
+export async function alertDeliveries(
+  session: Session,
+  brandId: string,
+  alertId: string | undefined,
+  limit: number,
+): Promise<AlertDelivery[]> {
+  const rows =
+    alertId === undefined
+      ? await session.rows(
+          `SELECT * FROM alert_deliveries WHERE brand_id = $1 ORDER BY ${DELIVERY_ORDER} LIMIT $2`,
+          [varchar(brandId), bigint(checkLimit(limit))],
+        )
+      : await session.rows(
+          `SELECT * FROM alert_deliveries WHERE brand_id = $1 AND alert_id = $2
+           ORDER BY ${DELIVERY_ORDER} LIMIT $3`,
+          [varchar(brandId), varchar(alertId), bigint(checkLimit(limit))],
+        );
+  return rows.map(toDelivery);
+}
+
+/**
+ * `period_start > from − length` per period (the period ends after `from`),
+ * with the bound computed here so the comparison stays on the stored column.
+ */
+const ENDS_AFTER = `(${SPEND_PERIODS.map((period, i) => `(period = '${period}' AND period_start > $${i + 2})`).join(' OR ')})`;
+
+function endsAfterParams(from: string) {
+  return SPEND_PERIODS.map((period) =>
+    timestamp(new Date(Date.parse(from) - PERIOD_MS[period]).toISOString()),
+  );
+}
+
+const SPEND_ORDER = 'period_start, campaign_id, channel, period';
+
+/** Periods overlapping [from, to). */
+export async function adSpend(
+  session: Session,
+  brandId: string,
+  from: string,
+  to: string,
+): Promise<AdSpend[]> {
+  const rows = await session.rows(
+    `SELECT * FROM ad_spend WHERE brand_id = $1 AND ${ENDS_AFTER} AND period_start < $${SPEND_PERIODS.length + 2}
+     ORDER BY ${SPEND_ORDER}`,
+    [varchar(brandId), ...endsAfterParams(from), timestamp(to)],
+  );
+  return rows.map(toAdSpend);
+}
+
+export async function campaignActivity(
+  session: Session,
+  brandId: string,
+  from: string,
+  to: string,
+  bucket: 'minute' | 'hour' | 'day',
+): Promise<CampaignMinute[]> {
+  // `bucket` is one of three constants, checked here before it becomes SQL text.
+  const unit = checkedBucket(bucket);
+  const rows = await session.rows(
+    `SELECT brand_id, date_trunc('${unit}', minute) AS bucket, campaign_id, channel,
+       sum(visits) AS total_visits, sum(orders) AS total_orders, sum(revenue) AS total_revenue
+     FROM campaign_minute WHERE brand_id = $1 AND minute >= $2 AND minute < $3
+     GROUP BY brand_id, bucket, campaign_id, channel ORDER BY bucket, campaign_id, channel`,
+    [varchar(brandId), timestamp(from), timestamp(to)],
+  );
+  return rows.map(toCampaignBucket);
+}
+
+const BUCKETS = ['minute', 'hour', 'day'] as const;
+
+function checkedBucket(bucket: string): (typeof BUCKETS)[number] {
+  const found = BUCKETS.find((known) => known === bucket);
+  if (found === undefined) throw new RangeError(`bucket must be minute, hour or day, got ${bucket}`);
+  return found;
 }
 
 export async function rejected(session: Session, brandId: string, limit: number): Promise<RejectedEvent[]> {
@@ -181,24 +316,45 @@ export async function counters(session: Session, brandId: string): Promise<Brand
   return toCounters(brandId, row);
 }
 
+async function sourceLast(session: Session, brandId: string): Promise<SourceActivity['last']> {
+  const rows = await session.rows(
+    `SELECT source, max(received_at) AS last_received_at FROM events
+     WHERE brand_id = $1 GROUP BY source ORDER BY source`,
+    [varchar(brandId)],
+  );
+  return rows.map(toSourceLast);
+}
+
 export async function sourceActivity(
   session: Session,
   brandId: string,
   since: string,
 ): Promise<SourceActivity> {
-  const brand = varchar(brandId);
   const hourly = await session.rows(
     `SELECT source, date_trunc('hour', received_at) AS hour, count(*) AS events FROM events
      WHERE brand_id = $1 AND received_at >= $2
      GROUP BY source, hour ORDER BY source, hour`,
-    [brand, timestamp(since)],
+    [varchar(brandId), timestamp(since)],
   );
-  const last = await session.rows(
-    `SELECT source, max(received_at) AS last_received_at FROM events
-     WHERE brand_id = $1 GROUP BY source ORDER BY source`,
-    [brand],
+  return { hourly: hourly.map(toSourceHour), last: await sourceLast(session, brandId) };
+}
+
+/** Alerts of every brand notified and updated from `since` on, and the delivery log from `since` on, oldest first. */
+export async function recentNotifications(
+  session: Session,
+  since: string,
+): Promise<{ alerts: Alert[]; deliveries: AlertDelivery[] }> {
+  const from = timestamp(since);
+  const alertRows = await session.rows(
+    `SELECT * FROM alerts WHERE notified AND updated_at >= $1 ORDER BY updated_at, brand_id, alert_id`,
+    [from],
   );
-  return { hourly: hourly.map(toSourceHour), last: last.map(toSourceLast) };
+  const deliveryRows = await session.rows(
+    `SELECT * FROM alert_deliveries WHERE "at" >= $1
+     ORDER BY "at", brand_id, alert_id, receiver_id, state, attempt, outcome`,
+    [from],
+  );
+  return { alerts: alertRows.map(toAlert), deliveries: deliveryRows.map(toDelivery) };
 }
 
 export async function checkpoint(session: Session, consumer: string, partition: number) {
@@ -209,20 +365,63 @@ export async function checkpoint(session: Session, consumer: string, partition: 
   return row ? Number(row.next_offset) : undefined;
 }
 
-export async function loadBrand(session: Session, brandId: string, since: string): Promise<BrandSnapshot> {
+/** The campaign and alert parts of a snapshot (loadBrand). */
+async function loadCampaignsAndAlerts(
+  session: Session,
+  brandId: string,
+  since: string,
+  touchesSince: string,
+) {
   const brand = varchar(brandId);
   const from = timestamp(since);
-  const [profileRows, linkRows, kpiRows, alertRows, seenRows, decisionRows] = [
+  const [alertRows, spendRows, minuteRows, touchRows, silenceRows] = [
+    await session.rows(
+      `SELECT * FROM alerts WHERE brand_id = $1 AND state IN ('pending', 'firing') ORDER BY started_at, alert_id`,
+      [brand],
+    ),
+    await session.rows(
+      `SELECT * FROM ad_spend WHERE brand_id = $1 AND ${ENDS_AFTER} ORDER BY ${SPEND_ORDER}`,
+      [brand, ...endsAfterParams(since)],
+    ),
+    await session.rows(
+      'SELECT * FROM campaign_minute WHERE brand_id = $1 AND minute >= $2 ORDER BY minute, campaign_id, channel',
+      [brand, from],
+    ),
+    await session.rows(
+      'SELECT * FROM campaign_touches WHERE brand_id = $1 AND touched_at >= $2 ORDER BY touched_at, profile_id',
+      [brand, timestamp(touchesSince)],
+    ),
+    await session.rows(
+      `SELECT * FROM alert_silences WHERE brand_id = $1 AND cancelled_at IS NULL AND ends_at > $2
+       ORDER BY ends_at, silence_id`,
+      [brand, from],
+    ),
+  ];
+  return {
+    openAlerts: alertRows.map(toAlert),
+    spend: spendRows.map(toAdSpend),
+    campaigns: minuteRows.map(toCampaignMinute),
+    touches: touchRows.map(toTouch),
+    silences: silenceRows.map(toSilence),
+    sourceLastSeen: await sourceLast(session, brandId),
+  };
+}
+
+export async function loadBrand(
+  session: Session,
+  brandId: string,
+  since: string,
+  touchesSince: string,
+): Promise<BrandSnapshot> {
+  const brand = varchar(brandId);
+  const from = timestamp(since);
+  const [profileRows, linkRows, kpiRows, seenRows, decisionRows] = [
     await session.rows('SELECT * FROM profiles WHERE brand_id = $1 ORDER BY profile_id', [brand]),
     await session.rows('SELECT * FROM identity_links WHERE brand_id = $1 ORDER BY type, value', [brand]),
     await session.rows('SELECT * FROM kpi_minute WHERE brand_id = $1 AND minute >= $2 ORDER BY minute', [
       brand,
       from,
     ]),
-    await session.rows(
-      `SELECT * FROM alerts WHERE brand_id = $1 AND state = 'firing' ORDER BY started_at, alert_id`,
-      [brand],
-    ),
     await session.rows(
       `SELECT source || ':' || source_event_id AS seen FROM events
        WHERE brand_id = $1 AND received_at >= $2 ORDER BY received_at, event_id`,
@@ -239,7 +438,7 @@ export async function loadBrand(session: Session, brandId: string, since: string
     links: linkRows.map(toLink),
     counters: await counters(session, brandId),
     kpis: kpiRows.map(toKpiMinute),
-    firingAlerts: alertRows.map(toAlert),
+    ...(await loadCampaignsAndAlerts(session, brandId, since, touchesSince)),
     seenSourceIds: seenRows.map((row) => text(row, 'seen')),
     decisions: decisionRows.map(toMergeRecord),
   };

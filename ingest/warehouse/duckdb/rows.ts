@@ -37,6 +37,12 @@ function strings(row: Row, column: string): string[] {
   return value;
 }
 
+function flag(row: Row, column: string): boolean {
+  const value = row[column];
+  if (typeof value !== 'boolean') throw wrongType(row, column, 'boolean');
+  return value;
+}
+
 export const {
   oneOf,
   optionalText,
@@ -47,8 +53,14 @@ export const {
   toMergeRecord,
   toKpiMinute,
   toAlert,
+  toSilence,
+  toDelivery,
+  toAdSpend,
+  toCampaignMinute,
+  toCampaignBucket,
+  toTouch,
   toRejected,
   toCounters,
   toSourceHour,
   toSourceLast,
-} = createRowDecoders<Row>({ text, num, time, strings });
+} = createRowDecoders<Row>({ text, num, time, strings, flag });

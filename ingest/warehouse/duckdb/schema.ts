@@ -119,6 +119,84 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE profiles ADD COLUMN own VARCHAR DEFAULT ''`,
     `ALTER TABLE profiles ALTER COLUMN own SET NOT NULL`,
   ],
+  // 3: campaigns and alerts as data. Alerts keep `rule` (now rule_id) and
+  // `baseline` (now a copy of threshold); older rows read their new columns as
+  // '' / 0 / false / NULL, which the decoder maps to LEGACY_ALERT.
+  [
+    `ALTER TABLE alerts ADD COLUMN rule_type VARCHAR DEFAULT ''`,
+    `ALTER TABLE alerts ALTER COLUMN rule_type SET NOT NULL`,
+    `ALTER TABLE alerts ADD COLUMN subject VARCHAR DEFAULT ''`,
+    `ALTER TABLE alerts ALTER COLUMN subject SET NOT NULL`,
+    `ALTER TABLE alerts ADD COLUMN threshold DOUBLE DEFAULT 0`,
+    `ALTER TABLE alerts ALTER COLUMN threshold SET NOT NULL`,
+    `ALTER TABLE alerts ADD COLUMN fired_at TIMESTAMP`,
+    // NULL in older rows, never read there (LEGACY_ALERT). Not `DEFAULT false ... SET NOT NULL`: on a
+    // table with rows DuckDB runs that default as an UPDATE, after which no NOT NULL can be added.
+    `ALTER TABLE alerts ADD COLUMN notified BOOLEAN`,
+    `ALTER TABLE alerts ADD COLUMN acknowledged_by VARCHAR`,
+    `ALTER TABLE alerts ADD COLUMN acknowledged_at TIMESTAMP`,
+    // The key a restatement replaces (spendKey).
+    `CREATE TABLE ad_spend (
+      brand_id VARCHAR NOT NULL,
+      campaign_id VARCHAR NOT NULL,
+      campaign_name VARCHAR NOT NULL,
+      channel VARCHAR NOT NULL,
+      period VARCHAR NOT NULL,
+      period_start TIMESTAMP NOT NULL,
+      impressions BIGINT NOT NULL,
+      clicks BIGINT NOT NULL,
+      cost DOUBLE NOT NULL,
+      currency VARCHAR,
+      source VARCHAR NOT NULL,
+      received_at TIMESTAMP NOT NULL,
+      PRIMARY KEY (brand_id, campaign_id, channel, period, period_start)
+    )`,
+    `CREATE TABLE campaign_minute (
+      brand_id VARCHAR NOT NULL,
+      minute TIMESTAMP NOT NULL,
+      campaign_id VARCHAR NOT NULL,
+      channel VARCHAR NOT NULL,
+      visits BIGINT NOT NULL,
+      orders BIGINT NOT NULL,
+      revenue DOUBLE NOT NULL,
+      PRIMARY KEY (brand_id, minute, campaign_id, channel)
+    )`,
+    `CREATE TABLE campaign_touches (
+      brand_id VARCHAR NOT NULL,
+      profile_id VARCHAR NOT NULL,
+      campaign_id VARCHAR NOT NULL,
+      channel VARCHAR NOT NULL,
+      touched_at TIMESTAMP NOT NULL,
+      PRIMARY KEY (brand_id, profile_id)
+    )`,
+    `CREATE TABLE alert_silences (
+      brand_id VARCHAR NOT NULL,
+      silence_id VARCHAR NOT NULL,
+      rule_id VARCHAR,
+      subject VARCHAR,
+      starts_at TIMESTAMP NOT NULL,
+      ends_at TIMESTAMP NOT NULL,
+      reason VARCHAR NOT NULL,
+      created_by VARCHAR NOT NULL,
+      cancelled_at TIMESTAMP,
+      PRIMARY KEY (brand_id, silence_id)
+    )`,
+    // Keyed by everything that tells two log lines apart, so a retried write of the same line is one row.
+    `CREATE TABLE alert_deliveries (
+      brand_id VARCHAR NOT NULL,
+      alert_id VARCHAR NOT NULL,
+      receiver_id VARCHAR NOT NULL,
+      state VARCHAR NOT NULL,
+      attempt BIGINT NOT NULL,
+      "at" TIMESTAMP NOT NULL,
+      outcome VARCHAR NOT NULL,
+      status BIGINT,
+      error VARCHAR,
+      give_up_reason VARCHAR,
+      next_attempt_at TIMESTAMP,
+      PRIMARY KEY (brand_id, alert_id, receiver_id, state, attempt, outcome)
+    )`,
+  ],
 ];
 
 /**

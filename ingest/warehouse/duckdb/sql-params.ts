@@ -17,7 +17,7 @@ export interface SqlParam {
 }
 
 /** The column types the warehouse uses, by their SQL name. */
-export type SqlTypeName = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'TIMESTAMP';
+export type SqlTypeName = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'TIMESTAMP' | 'BOOLEAN';
 
 /** ISO-8601 → DuckDB TIMESTAMP (UTC, microseconds). Anything unparseable is a caller bug. */
 export function toTimestamp(iso: string): DuckDBValue {

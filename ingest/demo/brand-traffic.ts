@@ -3,6 +3,7 @@
 // (logging in again, which merges their identities), on WhatsApp, or in a store.
 import type { Catalog } from './catalog';
 import type { DemoAction, Session, VisitStyle } from './journey';
+import type { CampaignTouch } from './segment';
 import { advanceSession, CAMPAIGNS, startWebSession } from './journey';
 import type { DeviceKind, Shopper } from './people';
 import { addDevice, createIdentitySequence, createShopper } from './people';
@@ -15,6 +16,8 @@ export interface BrandTrafficOptions {
   concurrentVisits?: number;
   /** How many past visitors are remembered to come back; older ones leave for good. */
   rememberedShoppers?: number;
+  /** Told of each visit that lands from an ad (a paid click), when it starts. */
+  onCampaignVisit?: (campaign: CampaignTouch, at: Date) => void;
 }
 
 export interface BrandTraffic {
@@ -30,6 +33,8 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
   const visits: Session[] = [];
   /** Past visitors, oldest first: the head has been away longest, so it returns "later". */
   const away: Shopper[] = [];
+  /** The time of the step in progress. */
+  let now = new Date(0);
 
   const campaignFor = (kind: DeviceKind) =>
     random.chance(kind === 'web' ? 0.45 : 0.15) ? random.pick(CAMPAIGNS) : undefined;
@@ -39,6 +44,7 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
     const device = fresh || known.length === 0 ? addDevice(random, shopper, kind) : random.pick(known);
     const style: VisitStyle = random.chance(0.06) ? 'burst' : 'casual';
     const campaign = campaignFor(kind);
+    if (campaign) options.onCampaignVisit?.(campaign, now);
     return startWebSession(random, catalog, shopper, device, {
       style,
       // Shoppers on a mission log in straight away.
@@ -79,7 +85,8 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
   };
 
   return {
-    next(now) {
+    next(at) {
+      now = at;
       const ctx = { random, catalog, now };
       for (;;) {
         while (visits.length < concurrentVisits) visits.push(startVisit());

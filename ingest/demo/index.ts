@@ -22,5 +22,7 @@ export {
   SHOPIFY_ORDER_TOPIC,
 } from './shopify';
 export type { ShopifyWebhook } from './shopify';
+export { createSpendLedger, spendRequest, CAMPAIGN_ECONOMICS, VISIT_VALUE } from './spend';
+export type { CampaignEconomics, SpendLedger } from './spend';
 export { createRandom, deriveSeed } from './random';
 export type { Random } from './random';

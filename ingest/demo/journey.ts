@@ -71,13 +71,15 @@ const BEHAVIOUR: Record<VisitStyle, { leave: number; add: number; checkout: numb
   burst: { leave: 0.03, add: 0.4, checkout: 0.05, complete: 0.5 },
 };
 
+/** The demo's ad campaigns, one or two per channel; their economics are in spend.ts. */
 export const CAMPAIGNS: readonly CampaignTouch[] = [
-  { name: 'festive_sale', source: 'google', medium: 'cpc' },
-  { name: 'brand_search', source: 'google', medium: 'cpc' },
-  { name: 'new_arrivals', source: 'instagram', medium: 'paid_social' },
-  { name: 'retargeting_cart', source: 'facebook', medium: 'paid_social' },
-  { name: 'weekly_newsletter', source: 'newsletter', medium: 'email' },
-  { name: 'creator_collab', source: 'youtube', medium: 'influencer' },
+  { id: 'ggl-brand-search', name: 'brand_search', source: 'google', medium: 'cpc' },
+  { id: 'ggl-festive-sale', name: 'festive_sale', source: 'google', medium: 'cpc' },
+  { id: 'ig-new-arrivals', name: 'new_arrivals', source: 'instagram', medium: 'paid_social' },
+  { id: 'fb-retargeting-cart', name: 'retargeting_cart', source: 'facebook', medium: 'paid_social' },
+  { id: 'tt-spark-ads', name: 'spark_ads', source: 'tiktok', medium: 'paid_social' },
+  { id: 'yt-creator-collab', name: 'creator_collab', source: 'youtube', medium: 'video' },
+  { id: 'em-weekly-newsletter', name: 'weekly_newsletter', source: 'newsletter', medium: 'email' },
 ];
 
 const WHATSAPP_TEXTS = [
@@ -195,7 +197,7 @@ function landingCall(session: WebSession, ctx: StepContext): SegmentMessage {
   }
   const campaign = session.campaign;
   const search = campaign
-    ? `?utm_source=${campaign.source}&utm_medium=${campaign.medium}&utm_campaign=${campaign.name}`
+    ? `?utm_source=${campaign.source}&utm_medium=${campaign.medium}&utm_campaign=${campaign.name}&utm_id=${campaign.id}`
     : '';
   return pageCall(random, touch, now, 'Home', {
     path: '/',

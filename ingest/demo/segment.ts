@@ -6,7 +6,9 @@ import type { Product } from './catalog';
 import type { Device } from './people';
 import type { Random } from './random';
 
+/** UTM tags of an ad's link: `id` (utm_id) is the campaign id its spend reports use. */
 export interface CampaignTouch {
+  id: string;
   name: string;
   source: string;
   medium: string;

@@ -45,7 +45,7 @@ export function shopifyOrder(input: ShopifyOrderInput): Record<string, unknown> 
   const total = money(cartTotal(cart));
   const createdAt = shopifyTime(now);
   const landingSite = campaign
-    ? `/?utm_source=${campaign.source}&utm_medium=${campaign.medium}&utm_campaign=${campaign.name}`
+    ? `/?utm_source=${campaign.source}&utm_medium=${campaign.medium}&utm_campaign=${campaign.name}&utm_id=${campaign.id}`
     : '/';
   return {
     id,

@@ -1,6 +1,8 @@
 // Demo traffic: the shoppers of every demo brand, paced by a timer to a rate
 // across all brands, sent through the tracking API (one batch per brand per
-// tick) and, for some orders, as signed Shopify webhooks. `npm start -- --demo`
+// tick) and, for some orders, as signed Shopify webhooks. Visits from ads are
+// paid for: each brand reports its campaigns' hourly spend to /v1/spend every
+// `spendEveryMs` (spend.ts), outside the event rate. `npm start -- --demo`
 // runs it so a fresh dashboard moves within seconds; tests and benchmarks use
 // it as a load source.
 import { z } from 'zod';
@@ -13,6 +15,7 @@ import { createRandom, deriveSeed } from './random';
 import type { SegmentMessage } from './segment';
 import { batchRequest } from './segment';
 import { shopifyRequest } from './shopify';
+import { createSpendLedger, spendRequest } from './spend';
 
 const demoBrandSchema = z.object({
   brand_id: brandIdSchema,
@@ -37,6 +40,7 @@ const optionsSchema = z.object({
   maxBatchSize: z.number().int().min(1).max(2000).default(250),
   maxInFlight: z.number().int().min(1).default(32),
   drainTimeoutMs: z.number().int().min(0).default(10_000),
+  spendEveryMs: z.number().int().min(0).default(60_000),
 });
 
 export interface DemoTrafficDeps {
@@ -59,6 +63,8 @@ export interface DemoTrafficDeps {
   maxInFlight?: number;
   /** How long `stop()` keeps retrying what the server has not accepted yet. */
   drainTimeoutMs?: number;
+  /** How often each brand reports its campaigns' spend (the running hour so far); 0 never. */
+  spendEveryMs?: number;
 }
 
 export type DemoTrafficStats = DeliveryStats;
@@ -94,20 +100,31 @@ export function createDemoTraffic(deps: DemoTrafficDeps): DemoTraffic {
   const now = () => clock().getTime();
   const delivery = createDelivery({ send, now, onError });
 
-  const brands = options.brands.map((brand, index) => ({
-    brand,
-    // Each brand has its own random sequence: its traffic does not depend on the other brands'.
-    traffic: createBrandTraffic({
-      random: createRandom(deriveSeed(seed, brand.brand_id)),
-      catalog: catalogFor(brand.catalog ?? CATALOG_NAMES[index % CATALOG_NAMES.length]!),
-    }),
-  }));
+  const brands = options.brands.map((brand, index) => {
+    const catalog = catalogFor(brand.catalog ?? CATALOG_NAMES[index % CATALOG_NAMES.length]!);
+    // Spend draws from a sequence of its own, so the events of a seed stay what they were.
+    const spend = createSpendLedger({
+      random: createRandom(deriveSeed(seed, `${brand.brand_id}/spend`)),
+      catalog,
+    });
+    return {
+      brand,
+      spend,
+      // Each brand has its own random sequence: its traffic does not depend on the other brands'.
+      traffic: createBrandTraffic({
+        random: createRandom(deriveSeed(seed, brand.brand_id)),
+        catalog,
+        onCampaignVisit: (campaign, at) => spend.click(campaign, at),
+      }),
+    };
+  });
 
   // Token bucket: the rate fills it, each call spends one. At most a second of credit is kept,
   // so a pause (back-pressure, a slow event loop) does not end in a flood.
   let credit = 0;
   let lastTick = 0;
   let cursor = 0;
+  let lastSpend = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   const maxWaitingEvents = Math.max(1000, options.ratePerSecond * 30);
 
@@ -121,6 +138,10 @@ export function createDemoTraffic(deps: DemoTrafficDeps): DemoTraffic {
     delivery.retryDue();
     // Back-pressure: while the server is slow or down, hold new traffic rather than pile it up.
     if (delivery.inFlight() >= options.maxInFlight || delivery.waitingEvents() >= maxWaitingEvents) return;
+    if (options.spendEveryMs > 0 && time - lastSpend >= options.spendEveryMs) {
+      lastSpend = time;
+      reportSpend(new Date(time));
+    }
     if (credit < 1) return;
 
     const at = new Date(time);
@@ -154,6 +175,18 @@ export function createDemoTraffic(deps: DemoTrafficDeps): DemoTraffic {
     }
   };
 
+  /** Each brand's spend so far this hour (and the last figures of hours just ended), one request per brand. */
+  const reportSpend = (at: Date) => {
+    for (const { brand, spend } of brands) {
+      const reports = spend.due(at);
+      if (reports.length === 0) continue;
+      delivery.submit(
+        spendRequest(options.baseUrl, brand.write_key, reports),
+        reports.map(() => 'spend report'),
+      );
+    }
+  };
+
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
   return {
@@ -161,6 +194,7 @@ export function createDemoTraffic(deps: DemoTrafficDeps): DemoTraffic {
     start() {
       if (timer !== undefined) return;
       lastTick = now();
+      lastSpend = lastTick;
       timer = setInterval(() => {
         try {
           tick();

@@ -7,7 +7,12 @@ import { CHANNELS } from '../../../src/lib/shared/events';
 const record = z.record(z.string(), z.unknown());
 
 const campaign = z
-  .object({ name: z.string().min(1), source: z.string().min(1), medium: z.string().min(1) })
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    source: z.string().min(1),
+    medium: z.string().min(1),
+  })
   .strict();
 
 const context = z

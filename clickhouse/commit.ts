@@ -13,8 +13,9 @@
 // produce the same rows (ids are deterministic), and the tables collapse
 // them: facts (events, merge_history, rejected_events) are
 // ReplacingMergeTree keyed by their id, upserts (profiles by their version;
-// links, KPIs, alerts, counters, checkpoints by the commit's write version)
-// are ReplacingMergeTree(version), and every read uses FINAL. So the
+// links, KPIs, alerts, counters, spend, campaign minutes, touches, silences,
+// checkpoints by the commit's write version) are ReplacingMergeTree(version),
+// and every read uses FINAL. So the
 // checkpoint never runs ahead of the rows, and a replay never counts twice.
 //
 // The write version is the commit's wall-clock time in microseconds, kept
@@ -42,7 +43,9 @@
 // row per partition, each with that partition's own batch, in its one INSERT;
 // a redo finishes one partition's batch alone, which is all that partition's
 // brands need.
+import { LEGACY_ALERT } from '../ingest/warehouse/row-decoders';
 import type { ProcessorCommit } from '../ingest/warehouse/types';
+import type { Alert, AlertDelivery } from '../src/lib/shared/model';
 import type { Connection } from './connection';
 import * as tables from './inserts';
 import { queries } from './queries';
@@ -70,6 +73,10 @@ export function planCommit(batches: readonly ProcessorCommit[], writeVersion: nu
     [tables.alerts, batches.flatMap((batch) => batch.alerts)],
     [tables.rejected, batches.flatMap((batch) => batch.rejected)],
     [tables.counters, batches.flatMap((batch) => batch.counters)],
+    [tables.spend, batches.flatMap((batch) => batch.spend)],
+    [tables.campaigns, batches.flatMap((batch) => batch.campaigns)],
+    [tables.touches, batches.flatMap((batch) => batch.touches)],
+    [tables.silences, batches.flatMap((batch) => batch.silences)],
     [tables.checkpoints, batches.map((batch) => batch.checkpoint)],
   ] as const;
   const planned: PlannedInsert[] = [];
@@ -109,6 +116,16 @@ export async function writeCommit(
   }
 }
 
+/** Upserts delivery-log lines in one INSERT (alert_deliveries collapses a retried identical line). */
+export async function writeDeliveries(
+  connection: Connection,
+  rows: readonly AlertDelivery[],
+  writeVersion: number,
+): Promise<void> {
+  const statement = tables.insertRows(tables.deliveries, rows, writeVersion);
+  if (statement !== null) await connection.run(statement, 'insert into alert_deliveries');
+}
+
 /**
  * Finishes the partition's last logged commit if a crash cut it short: its
  * checkpoint row is missing or older. The redo writes the same rows under the
@@ -125,10 +142,59 @@ export async function finishLoggedCommit(
   const [done] = await connection.rows(queries.checkpoint(consumer, partition), 'read processor_checkpoints');
   const version = num(logged, 'version');
   if (done && num(done, 'version') >= version) return;
-  const batch = JSON.parse(text(logged, 'commit')) as ProcessorCommit;
+  const batch = upgradeLoggedCommit(JSON.parse(text(logged, 'commit')) as LoggedBatch);
   for (const { table, statement } of planCommit([batch], version)) {
     await connection.run(statement, `redo insert into ${table}`);
   }
+}
+
+/** An alert as releases before migration 004 logged it. */
+interface LegacyAlert extends Omit<
+  Alert,
+  | 'rule_id'
+  | 'rule_type'
+  | 'subject'
+  | 'threshold'
+  | 'fired_at'
+  | 'notified'
+  | 'acknowledged_by'
+  | 'acknowledged_at'
+> {
+  rule: string;
+  baseline: number;
+}
+
+/** A logged batch as any release wrote it: older ones lack the campaign and silence arrays. */
+type LoggedBatch = Omit<ProcessorCommit, 'alerts' | 'spend' | 'campaigns' | 'touches' | 'silences'> &
+  Partial<Pick<ProcessorCommit, 'spend' | 'campaigns' | 'touches' | 'silences'>> & {
+    alerts: (Alert | LegacyAlert)[];
+  };
+
+/** An old alert as today's record: what the decoder makes of its stored row (LEGACY_ALERT). */
+function upgradeAlert(alert: Alert | LegacyAlert): Alert {
+  if (!('rule' in alert)) return alert;
+  const { rule, baseline, ...rest } = alert;
+  return {
+    ...rest,
+    ...LEGACY_ALERT,
+    rule_id: rule,
+    threshold: baseline,
+    fired_at: alert.started_at,
+    acknowledged_by: null,
+    acknowledged_at: null,
+  };
+}
+
+/** A commit logged by an older release, redone by this one, writes what that release would have. */
+export function upgradeLoggedCommit(batch: LoggedBatch): ProcessorCommit {
+  return {
+    ...batch,
+    alerts: batch.alerts.map(upgradeAlert),
+    spend: batch.spend ?? [],
+    campaigns: batch.campaigns ?? [],
+    touches: batch.touches ?? [],
+    silences: batch.silences ?? [],
+  };
 }
 
 /** Microseconds since 1970, strictly increasing per call (and below 2^53 until the year 2255). */

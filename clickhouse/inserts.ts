@@ -6,9 +6,12 @@
 // Rows repeated within a batch are reduced to one per key first, by the same
 // rule the DuckDB back-end uses, so the result never depends on which of two
 // equal-version rows ClickHouse happens to keep.
+import type { AdSpend, CampaignMinute, CampaignTouch } from '../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../src/lib/shared/events';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
   BrandCounters,
   KpiMinute,
   MergeRecord,
@@ -34,6 +37,9 @@ type ColumnKind =
   | 'Nullable(String)'
   | 'Float64'
   | 'UInt'
+  | 'Nullable(UInt)'
+  /** A boolean as UInt8 0/1 (18.16 has no Bool). */
+  | 'Bool'
   | 'DateTime'
   | 'Nullable(DateTime)'
   | 'Array(String)'
@@ -76,6 +82,13 @@ function literal(kind: ColumnKind, value: unknown, column: string): string {
       break;
     case 'UInt':
       if (typeof value === 'number') return quoteCount(value);
+      break;
+    case 'Nullable(UInt)':
+      if (value === null) return 'NULL';
+      if (typeof value === 'number') return quoteCount(value);
+      break;
+    case 'Bool':
+      if (typeof value === 'boolean') return value ? '1' : '0';
       break;
     case 'DateTime':
       if (typeof value === 'string') return quoteString(dateTimeText(value));
@@ -223,18 +236,104 @@ export const kpis = spec<KpiMinute>('kpi_minute', ['brand_id', 'minute'], 'last'
   { name: 'high_intent_profiles', kind: 'UInt', value: (k) => k.high_intent_profiles },
 ]);
 
+// `rule` holds rule_id and `baseline` a copy of threshold: the columns rows before migration 004 have.
 export const alerts = spec<Alert>('alerts', ['brand_id', 'alert_id'], 'last', true, [
   { name: 'brand_id', kind: 'String', value: (a) => a.brand_id },
   { name: 'alert_id', kind: 'String', value: (a) => a.alert_id },
-  { name: 'rule', kind: 'String', value: (a) => a.rule },
+  { name: 'rule', kind: 'String', value: (a) => a.rule_id },
+  { name: 'rule_type', kind: 'String', value: (a) => a.rule_type },
+  { name: 'subject', kind: 'String', value: (a) => a.subject },
   { name: 'state', kind: 'String', value: (a) => a.state },
   { name: 'severity', kind: 'String', value: (a) => a.severity },
   { name: 'message', kind: 'String', value: (a) => a.message },
   { name: 'value', kind: 'Float64', value: (a) => a.value },
-  { name: 'baseline', kind: 'Float64', value: (a) => a.baseline },
+  { name: 'threshold', kind: 'Float64', value: (a) => a.threshold },
+  { name: 'baseline', kind: 'Float64', value: (a) => a.threshold },
   { name: 'started_at', kind: 'DateTime', value: (a) => a.started_at },
-  { name: 'updated_at', kind: 'DateTime', value: (a) => a.updated_at },
+  { name: 'fired_at', kind: 'Nullable(DateTime)', value: (a) => a.fired_at },
   { name: 'resolved_at', kind: 'Nullable(DateTime)', value: (a) => a.resolved_at },
+  { name: 'updated_at', kind: 'DateTime', value: (a) => a.updated_at },
+  { name: 'notified', kind: 'Bool', value: (a) => a.notified },
+  { name: 'acknowledged_by', kind: 'Nullable(String)', value: (a) => a.acknowledged_by },
+  { name: 'acknowledged_at', kind: 'Nullable(DateTime)', value: (a) => a.acknowledged_at },
+]);
+
+export const silences = spec<AlertSilence>('alert_silences', ['brand_id', 'silence_id'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (x) => x.brand_id },
+  { name: 'silence_id', kind: 'String', value: (x) => x.silence_id },
+  { name: 'rule_id', kind: 'Nullable(String)', value: (x) => x.rule_id },
+  { name: 'subject', kind: 'Nullable(String)', value: (x) => x.subject },
+  { name: 'starts_at', kind: 'DateTime', value: (x) => x.starts_at },
+  { name: 'ends_at', kind: 'DateTime', value: (x) => x.ends_at },
+  { name: 'reason', kind: 'String', value: (x) => x.reason },
+  { name: 'created_by', kind: 'String', value: (x) => x.created_by },
+  { name: 'cancelled_at', kind: 'Nullable(DateTime)', value: (x) => x.cancelled_at },
+]);
+
+/** Written by recordDeliveries, not by commits; its write version only orders identical retries. */
+export const deliveries = spec<AlertDelivery>(
+  'alert_deliveries',
+  ['brand_id', 'alert_id', 'receiver_id', 'state', 'attempt', 'outcome'],
+  'last',
+  true,
+  [
+    { name: 'brand_id', kind: 'String', value: (d) => d.brand_id },
+    { name: 'alert_id', kind: 'String', value: (d) => d.alert_id },
+    { name: 'receiver_id', kind: 'String', value: (d) => d.receiver_id },
+    { name: 'state', kind: 'String', value: (d) => d.state },
+    { name: 'attempt', kind: 'UInt', value: (d) => d.attempt },
+    { name: 'at', kind: 'DateTime', value: (d) => d.at },
+    { name: 'outcome', kind: 'String', value: (d) => d.outcome },
+    { name: 'status', kind: 'Nullable(UInt)', value: (d) => d.status },
+    { name: 'error', kind: 'Nullable(String)', value: (d) => d.error },
+    { name: 'give_up_reason', kind: 'Nullable(String)', value: (d) => d.give_up_reason },
+    { name: 'next_attempt_at', kind: 'Nullable(DateTime)', value: (d) => d.next_attempt_at },
+  ],
+);
+
+export const spend = spec<AdSpend>(
+  'ad_spend',
+  ['brand_id', 'campaign_id', 'channel', 'period', 'period_start'],
+  'last',
+  true,
+  [
+    { name: 'brand_id', kind: 'String', value: (r) => r.brand_id },
+    { name: 'campaign_id', kind: 'String', value: (r) => r.campaign_id },
+    { name: 'campaign_name', kind: 'String', value: (r) => r.campaign_name },
+    { name: 'channel', kind: 'String', value: (r) => r.channel },
+    { name: 'period', kind: 'String', value: (r) => r.period },
+    { name: 'period_start', kind: 'DateTime', value: (r) => r.period_start },
+    { name: 'impressions', kind: 'UInt', value: (r) => r.impressions },
+    { name: 'clicks', kind: 'UInt', value: (r) => r.clicks },
+    { name: 'cost', kind: 'Float64', value: (r) => r.cost },
+    { name: 'currency', kind: 'Nullable(String)', value: (r) => r.currency },
+    { name: 'source', kind: 'String', value: (r) => r.source },
+    { name: 'received_at', kind: 'DateTime', value: (r) => r.received_at },
+  ],
+);
+
+export const campaigns = spec<CampaignMinute>(
+  'campaign_minute',
+  ['brand_id', 'minute', 'campaign_id', 'channel'],
+  'last',
+  true,
+  [
+    { name: 'brand_id', kind: 'String', value: (c) => c.brand_id },
+    { name: 'minute', kind: 'DateTime', value: (c) => c.minute },
+    { name: 'campaign_id', kind: 'String', value: (c) => c.campaign_id },
+    { name: 'channel', kind: 'String', value: (c) => c.channel },
+    { name: 'visits', kind: 'UInt', value: (c) => c.visits },
+    { name: 'orders', kind: 'UInt', value: (c) => c.orders },
+    { name: 'revenue', kind: 'Float64', value: (c) => c.revenue },
+  ],
+);
+
+export const touches = spec<CampaignTouch>('campaign_touches', ['brand_id', 'profile_id'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (t) => t.brand_id },
+  { name: 'profile_id', kind: 'String', value: (t) => t.profile_id },
+  { name: 'campaign_id', kind: 'String', value: (t) => t.campaign_id },
+  { name: 'channel', kind: 'String', value: (t) => t.channel },
+  { name: 'touched_at', kind: 'DateTime', value: (t) => t.touched_at },
 ]);
 
 export const rejected = spec<RejectedEvent>('rejected_events', ['brand_id', 'rejection_id'], 'first', false, [

@@ -7,7 +7,8 @@
 // the only one seen, and filtered by brand_id first: a brand reads only its
 // own rows, whatever ids it asks for. WHERE (never PREWHERE) applies after
 // FINAL, so filtering on non-key columns sees the latest row only.
-import { count, list, array, sql, time, identifier, type SqlFragment } from './sql';
+import { PERIOD_MS, SPEND_PERIODS } from '../src/lib/shared/campaigns';
+import { count, list, array, sql, time, identifier, join, raw, type SqlFragment } from './sql';
 
 const PROFILE_COLUMNS = sql`brand_id, profile_id, merged_into, identifiers, first_seen, last_seen, event_count,
   orders, revenue, channels, categories, intent_score, intent_level, intent_updated_at, version, own`;
@@ -18,8 +19,48 @@ const MERGE_COLUMNS = sql`brand_id, merge_id, action, into_profile_id, from_prof
   event_id, at`;
 const KPI_COLUMNS = sql`brand_id, minute, events, active_users, carts, purchases, revenue, conversion_rate,
   high_intent_profiles`;
-const ALERT_COLUMNS = sql`brand_id, alert_id, rule, state, severity, message, value, baseline, started_at,
-  updated_at, resolved_at`;
+const ALERT_COLUMNS = sql`brand_id, alert_id, rule, rule_type, subject, state, severity, message, value,
+  threshold, baseline, started_at, fired_at, resolved_at, updated_at, notified, acknowledged_by, acknowledged_at`;
+const SILENCE_COLUMNS = sql`brand_id, silence_id, rule_id, subject, starts_at, ends_at, reason, created_by,
+  cancelled_at`;
+const DELIVERY_COLUMNS = sql`brand_id, alert_id, receiver_id, state, attempt, at, outcome, status, error,
+  give_up_reason, next_attempt_at`;
+const SPEND_COLUMNS = sql`brand_id, campaign_id, campaign_name, channel, period, period_start, impressions,
+  clicks, cost, currency, source, received_at`;
+const CAMPAIGN_COLUMNS = sql`brand_id, minute, campaign_id, channel, visits, orders, revenue`;
+const TOUCH_COLUMNS = sql`brand_id, profile_id, campaign_id, channel, touched_at`;
+
+const ALERT_ORDER = sql`updated_at DESC, alert_id`;
+// Newest first; the tie-breaks only make the order the same on every back-end.
+const DELIVERY_ORDER = sql`at DESC, attempt DESC, alert_id, receiver_id, state, outcome`;
+const SPEND_ORDER = sql`period_start, campaign_id, channel, period`;
+
+/**
+ * Spend periods that end after `from`: per period, `period_start > from −
+ * length`, the bound computed here so the comparison stays on the stored
+ * column. Whole seconds: a fractional bound rounds down, which keeps `>` exact.
+ */
+function spendEndsAfter(from: string): SqlFragment {
+  const fromMs = Date.parse(from);
+  const parts = SPEND_PERIODS.map(
+    (period) =>
+      sql`(period = ${period} AND period_start > ${time(new Date(fromMs - PERIOD_MS[period]).toISOString(), 'floor')})`,
+  );
+  return sql`(${join(parts, ' OR ')})`;
+}
+
+/** The start of a campaignActivity bucket, in UTC (the column's time zone). */
+const BUCKET_STARTS = {
+  minute: raw('toStartOfMinute(minute)'),
+  hour: raw('toStartOfHour(minute)'),
+  day: raw('toStartOfDay(minute)'),
+} as const;
+
+function bucketStart(bucket: 'minute' | 'hour' | 'day'): SqlFragment {
+  const start = (BUCKET_STARTS as Partial<Record<string, SqlFragment>>)[bucket];
+  if (start === undefined) throw new RangeError(`bucket must be minute, hour or day, got ${String(bucket)}`);
+  return start;
+}
 const REJECTED_COLUMNS = sql`brand_id, rejection_id, source, received_at, reason, detail, payload`;
 
 export const queries = {
@@ -84,12 +125,69 @@ export const queries = {
       WHERE brand_id = ${brandId} AND minute >= ${time(from, 'ceil')} AND minute < ${time(to, 'ceil')}
       ORDER BY minute`,
 
-  /** Firing alerts first, then the most recently updated. */
-  alerts: (brandId: string, limit: number): SqlFragment =>
-    sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+  /** Newest updated first, of the given states (callers answer an empty list themselves) or all. */
+  alerts: (brandId: string, limit: number, states?: readonly string[]): SqlFragment =>
+    states
+      ? sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+          WHERE brand_id = ${brandId} AND state IN ${list(states)}
+          ORDER BY ${ALERT_ORDER}
+          LIMIT ${count(limit)}`
+      : sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+          WHERE brand_id = ${brandId}
+          ORDER BY ${ALERT_ORDER}
+          LIMIT ${count(limit)}`,
+
+  alert: (brandId: string, alertId: string): SqlFragment =>
+    sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL WHERE brand_id = ${brandId} AND alert_id = ${alertId}`,
+
+  /** Not cancelled and ending after `activeAt` (whole seconds: rounding down keeps `>` exact). */
+  activeSilences: (brandId: string, activeAt: string): SqlFragment =>
+    sql`SELECT ${SILENCE_COLUMNS} FROM alert_silences FINAL
+      WHERE brand_id = ${brandId} AND cancelled_at IS NULL AND ends_at > ${time(activeAt, 'floor')}
+      ORDER BY ends_at, silence_id`,
+
+  /** Every silence, cancelled too, latest ending first. */
+  allSilences: (brandId: string, limit: number): SqlFragment =>
+    sql`SELECT ${SILENCE_COLUMNS} FROM alert_silences FINAL
       WHERE brand_id = ${brandId}
-      ORDER BY (state = 'firing') DESC, updated_at DESC, alert_id
+      ORDER BY ends_at DESC, silence_id
       LIMIT ${count(limit)}`,
+
+  /** Of one alert, or of every alert of the brand when `alertId` is undefined. */
+  alertDeliveries: (brandId: string, alertId: string | undefined, limit: number): SqlFragment =>
+    alertId === undefined
+      ? sql`SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries FINAL
+          WHERE brand_id = ${brandId}
+          ORDER BY ${DELIVERY_ORDER}
+          LIMIT ${count(limit)}`
+      : sql`SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries FINAL
+          WHERE brand_id = ${brandId} AND alert_id = ${alertId}
+          ORDER BY ${DELIVERY_ORDER}
+          LIMIT ${count(limit)}`,
+
+  /** Periods overlapping [from, to): starting before `to` (rounded up, like kpis), ending after `from`. */
+  adSpend: (brandId: string, from: string, to: string): SqlFragment =>
+    sql`SELECT ${SPEND_COLUMNS} FROM ad_spend FINAL
+      WHERE brand_id = ${brandId} AND ${spendEndsAfter(from)} AND period_start < ${time(to, 'ceil')}
+      ORDER BY ${SPEND_ORDER}`,
+
+  /**
+   * Sums per bucket, campaign and channel of minutes with `from <= minute < to`.
+   * The sums have their own names: `sum(visits) AS visits` would be read as an
+   * aggregate inside itself.
+   */
+  campaignActivity: (
+    brandId: string,
+    from: string,
+    to: string,
+    bucket: 'minute' | 'hour' | 'day',
+  ): SqlFragment =>
+    sql`SELECT brand_id, ${bucketStart(bucket)} AS bucket, campaign_id, channel,
+        sum(visits) AS total_visits, sum(orders) AS total_orders, sum(revenue) AS total_revenue
+      FROM campaign_minute FINAL
+      WHERE brand_id = ${brandId} AND minute >= ${time(from, 'ceil')} AND minute < ${time(to, 'ceil')}
+      GROUP BY brand_id, bucket, campaign_id, channel
+      ORDER BY bucket, campaign_id, channel`,
 
   rejected: (brandId: string, limit: number): SqlFragment =>
     sql`SELECT ${REJECTED_COLUMNS} FROM rejected_events FINAL
@@ -135,10 +233,43 @@ export const queries = {
       WHERE brand_id = ${brandId} AND minute >= ${time(since, 'ceil')}
       ORDER BY minute`,
 
-  firingAlerts: (brandId: string): SqlFragment =>
+  /** Pending and firing alerts, any age. */
+  openAlerts: (brandId: string): SqlFragment =>
     sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
-      WHERE brand_id = ${brandId} AND state = 'firing'
+      WHERE brand_id = ${brandId} AND state IN ('pending', 'firing')
       ORDER BY started_at, alert_id`,
+
+  /** Spend reports whose period ends after `since`. */
+  spendSince: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT ${SPEND_COLUMNS} FROM ad_spend FINAL
+      WHERE brand_id = ${brandId} AND ${spendEndsAfter(since)}
+      ORDER BY ${SPEND_ORDER}`,
+
+  campaignMinutesSince: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT ${CAMPAIGN_COLUMNS} FROM campaign_minute FINAL
+      WHERE brand_id = ${brandId} AND minute >= ${time(since, 'ceil')}
+      ORDER BY minute, campaign_id, channel`,
+
+  /** One row per profile (the table's key), touched from `since` on. */
+  touchesSince: (brandId: string, since: string): SqlFragment =>
+    sql`SELECT ${TOUCH_COLUMNS} FROM campaign_touches FINAL
+      WHERE brand_id = ${brandId} AND touched_at >= ${time(since, 'ceil')}
+      ORDER BY touched_at, profile_id`,
+
+  /**
+   * Every brand's notified alerts updated from `since` on (recentNotifications).
+   * Rounded down: one alert too many is re-checked, none is missed.
+   */
+  notifiedAlerts: (since: string): SqlFragment =>
+    sql`SELECT ${ALERT_COLUMNS} FROM alerts FINAL
+      WHERE notified = 1 AND updated_at >= ${time(since, 'floor')}
+      ORDER BY updated_at, brand_id, alert_id`,
+
+  /** Every brand's delivery log from `since` on, oldest first (rounded down like notifiedAlerts). */
+  deliveriesSince: (since: string): SqlFragment =>
+    sql`SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries FINAL
+      WHERE at >= ${time(since, 'floor')}
+      ORDER BY at, brand_id, alert_id, receiver_id, state, attempt, outcome`,
 
   /** Every record of the given actions, all time, oldest first (BrandSnapshot.decisions). */
   brandDecisions: (brandId: string, actions: readonly string[]): SqlFragment =>

@@ -2,9 +2,13 @@
 // ordering (tests/contract/warehouse.contract.ts decides). Merge chains are
 // followed here, one small query per hop: ClickHouse 18.16 has no recursive
 // CTEs, and chains are one or two steps in practice.
+import type { AdSpend, CampaignMinute } from '../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../src/lib/shared/events';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
+  AlertState,
   BrandCounters,
   Identifier,
   KpiMinute,
@@ -21,7 +25,13 @@ import { queries } from './queries';
 import {
   num,
   text,
+  toAdSpend,
   toAlert,
+  toCampaignBucket,
+  toCampaignMinute,
+  toDelivery,
+  toSilence,
+  toTouch,
   toCounters,
   toKpiMinute,
   toLink,
@@ -131,9 +141,70 @@ export async function kpis(db: Connection, brandId: string, from: string, to: st
   return rows.map(toKpiMinute);
 }
 
-export async function alerts(db: Connection, brandId: string, limit: number): Promise<Alert[]> {
-  const rows = await db.rows(queries.alerts(brandId, checkLimit(limit)), 'read alerts');
+export async function alerts(
+  db: Connection,
+  brandId: string,
+  limit: number,
+  states?: readonly AlertState[],
+): Promise<Alert[]> {
+  if (states?.length === 0) return [];
+  const rows = await db.rows(queries.alerts(brandId, checkLimit(limit), states), 'read alerts');
   return rows.map(toAlert);
+}
+
+export async function alert(db: Connection, brandId: string, alertId: string): Promise<Alert | null> {
+  const [row] = await db.rows(queries.alert(brandId, alertId), 'read alerts');
+  return row ? toAlert(row) : null;
+}
+
+/** How many silences a listing without `activeAt` returns at most (the seam's contract). */
+const ALL_SILENCES_LIMIT = 200;
+
+export async function silences(db: Connection, brandId: string, activeAt?: string): Promise<AlertSilence[]> {
+  const query =
+    activeAt === undefined
+      ? queries.allSilences(brandId, ALL_SILENCES_LIMIT)
+      : queries.activeSilences(brandId, activeAt);
+  return (await db.rows(query, 'read alert_silences')).map(toSilence);
+}
+
+export async function alertDeliveries(
+  db: Connection,
+  brandId: string,
+  alertId: string | undefined,
+  limit: number,
+): Promise<AlertDelivery[]> {
+  const rows = await db.rows(
+    queries.alertDeliveries(brandId, alertId, checkLimit(limit)),
+    'read alert_deliveries',
+  );
+  return rows.map(toDelivery);
+}
+
+export async function adSpend(db: Connection, brandId: string, from: string, to: string): Promise<AdSpend[]> {
+  return (await db.rows(queries.adSpend(brandId, from, to), 'read ad_spend')).map(toAdSpend);
+}
+
+export async function campaignActivity(
+  db: Connection,
+  brandId: string,
+  from: string,
+  to: string,
+  bucket: 'minute' | 'hour' | 'day',
+): Promise<CampaignMinute[]> {
+  const rows = await db.rows(queries.campaignActivity(brandId, from, to, bucket), 'read campaign_minute');
+  return rows.map(toCampaignBucket);
+}
+
+export async function recentNotifications(
+  db: Connection,
+  since: string,
+): Promise<{ alerts: Alert[]; deliveries: AlertDelivery[] }> {
+  const [alertRows, deliveryRows] = await Promise.all([
+    db.rows(queries.notifiedAlerts(since), 'read alerts'),
+    db.rows(queries.deliveriesSince(since), 'read alert_deliveries'),
+  ]);
+  return { alerts: alertRows.map(toAlert), deliveries: deliveryRows.map(toDelivery) };
 }
 
 export async function rejected(db: Connection, brandId: string, limit: number): Promise<RejectedEvent[]> {
@@ -161,24 +232,49 @@ export async function checkpoint(db: Connection, consumer: string, partition: nu
   return row ? num(row, 'next_offset') : undefined;
 }
 
-export async function loadBrand(db: Connection, brandId: string, since: string): Promise<BrandSnapshot> {
-  const [profileRows, linkRows, kpiRows, alertRows, seenRows, decisionRows, brandCounters] =
+export async function loadBrand(
+  db: Connection,
+  brandId: string,
+  since: string,
+  touchesSince: string,
+): Promise<BrandSnapshot> {
+  const [profileRows, linkRows, kpiRows, seenRows, decisionRows, brandCounters, campaignsAndAlerts] =
     await Promise.all([
       db.rows(queries.brandProfiles(brandId), 'read profiles'),
       db.rows(queries.brandLinks(brandId), 'read identity_links'),
       db.rows(queries.kpisSince(brandId, since), 'read kpi_minute'),
-      db.rows(queries.firingAlerts(brandId), 'read alerts'),
       db.rows(queries.seenSourceIds(brandId, since), 'read events'),
       db.rows(queries.brandDecisions(brandId, DECISION_ACTIONS), 'read merge_history'),
       counters(db, brandId),
+      loadCampaignsAndAlerts(db, brandId, since, touchesSince),
     ]);
   return {
     profiles: profileRows.map(toProfile),
     links: linkRows.map(toLink),
     counters: brandCounters,
     kpis: kpiRows.map(toKpiMinute),
-    firingAlerts: alertRows.map(toAlert),
+    ...campaignsAndAlerts,
     seenSourceIds: seenRows.map((row) => text(row, 'seen')),
     decisions: decisionRows.map(toMergeRecord),
+  };
+}
+
+/** The campaign and alert parts of a snapshot (loadBrand). */
+async function loadCampaignsAndAlerts(db: Connection, brandId: string, since: string, touchesSince: string) {
+  const [alertRows, spendRows, minuteRows, touchRows, silenceRows, lastRows] = await Promise.all([
+    db.rows(queries.openAlerts(brandId), 'read alerts'),
+    db.rows(queries.spendSince(brandId, since), 'read ad_spend'),
+    db.rows(queries.campaignMinutesSince(brandId, since), 'read campaign_minute'),
+    db.rows(queries.touchesSince(brandId, touchesSince), 'read campaign_touches'),
+    db.rows(queries.activeSilences(brandId, since), 'read alert_silences'),
+    db.rows(queries.sourceLastEvents(brandId), 'read events'),
+  ]);
+  return {
+    openAlerts: alertRows.map(toAlert),
+    spend: spendRows.map(toAdSpend),
+    campaigns: minuteRows.map(toCampaignMinute),
+    touches: touchRows.map(toTouch),
+    silences: silenceRows.map(toSilence),
+    sourceLastSeen: lastRows.map(toSourceLast),
   };
 }

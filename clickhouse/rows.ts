@@ -40,6 +40,13 @@ function strings(row: Row, column: string): string[] {
   return value;
 }
 
+/** UInt8 0/1. */
+function flag(row: Row, column: string): boolean {
+  const value = row[column];
+  if (value !== 0 && value !== 1) throw wrongType(row, column, 'UInt8 0 or 1');
+  return value === 1;
+}
+
 export const {
   toProfile,
   toStoredEvent,
@@ -47,8 +54,14 @@ export const {
   toMergeRecord,
   toKpiMinute,
   toAlert,
+  toSilence,
+  toDelivery,
+  toAdSpend,
+  toCampaignMinute,
+  toCampaignBucket,
+  toTouch,
   toRejected,
   toCounters,
   toSourceHour,
   toSourceLast,
-} = createRowDecoders<Row>({ text, num, time, strings });
+} = createRowDecoders<Row>({ text, num, time, strings, flag });

@@ -4,7 +4,7 @@
 // the checkpoint last instead of transactional, and logged first so a cut one
 // is finished before anyone resumes: commit.ts says how.
 import { WarehouseUnavailableError, type Warehouse } from '../ingest/warehouse/types';
-import { createWriteVersions, finishLoggedCommit, writeCommit } from './commit';
+import { createWriteVersions, finishLoggedCommit, writeCommit, writeDeliveries } from './commit';
 import { openConnection, type Connection } from './connection';
 import { createReadWriteLock } from './lock';
 import { loadMigrations, migrate } from './migrations';
@@ -68,7 +68,11 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
         return reads.checkpoint(c, consumer, partition);
       }),
     // Under the read lock: the snapshot is consistent with one checkpoint of this handle's commits.
-    loadBrand: (brandId, since) => read((c) => reads.loadBrand(c, brandId, since)),
+    loadBrand: (brandId, since, touchesSince) =>
+      read((c) => reads.loadBrand(c, brandId, since, touchesSince)),
+    // Outside the commit log: a delivery line is one idempotent upsert (alert_deliveries' key).
+    recordDeliveries: (rows) => write((c) => writeDeliveries(c, rows, nextWriteVersion())),
+    recentNotifications: (since) => read((c) => reads.recentNotifications(c, since)),
     lookupProfile: (brandId, identifier) => read((c) => reads.lookupProfile(c, brandId, identifier)),
     getProfile: (brandId, profileId) => read((c) => reads.survivorOf(c, brandId, profileId)),
     recentEvents: (brandId, profileIds, limit) =>
@@ -80,7 +84,14 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     findMerge: (brandId, mergeId) => read((c) => reads.findMerge(c, brandId, mergeId)),
     highIntent: (brandId, limit) => read((c) => reads.highIntent(c, brandId, limit)),
     kpis: (brandId, from, to) => read((c) => reads.kpis(c, brandId, from, to)),
-    alerts: (brandId, limit) => read((c) => reads.alerts(c, brandId, limit)),
+    alerts: (brandId, limit, states) => read((c) => reads.alerts(c, brandId, limit, states)),
+    alert: (brandId, alertId) => read((c) => reads.alert(c, brandId, alertId)),
+    silences: (brandId, activeAt) => read((c) => reads.silences(c, brandId, activeAt)),
+    alertDeliveries: (brandId, alertId, limit) =>
+      read((c) => reads.alertDeliveries(c, brandId, alertId, limit)),
+    adSpend: (brandId, from, to) => read((c) => reads.adSpend(c, brandId, from, to)),
+    campaignActivity: (brandId, from, to, bucket) =>
+      read((c) => reads.campaignActivity(c, brandId, from, to, bucket)),
     rejected: (brandId, limit) => read((c) => reads.rejected(c, brandId, limit)),
     counters: (brandId) => read((c) => reads.counters(c, brandId)),
     sourceActivity: (brandId, since) => read((c) => reads.sourceActivity(c, brandId, since)),

@@ -21,8 +21,10 @@ import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import {
   alert,
   at,
+  campaignMinute,
   commit,
   counters,
+  delivery,
   event,
   kpi,
   link,
@@ -30,6 +32,9 @@ import {
   parts,
   profile,
   rejection,
+  silence,
+  spend,
+  touch,
 } from './warehouse-records';
 
 const url = process.env.CLICKHOUSE_URL;
@@ -98,6 +103,10 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       alerts: [alert('brand-a', 'a1')],
       rejected: [rejection('brand-a', 'r1')],
       counters: [counters('brand-a', { processed: 40 })],
+      spend: [spend('brand-a', 'c1')],
+      campaigns: [campaignMinute('brand-a', at(1), 'c1')],
+      touches: [touch('brand-a', 'p1')],
+      silences: [silence('brand-a', 's1')],
     },
   );
 
@@ -112,6 +121,10 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       'alerts',
       'rejected_events',
       'brand_counters',
+      'ad_spend',
+      'campaign_minute',
+      'campaign_touches',
+      'alert_silences',
       'processor_checkpoints',
     ]);
     expect(planned.every((insert) => insert.statement.text.match(/INSERT INTO/g)?.length === 1)).toBe(true);
@@ -139,7 +152,15 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
         expect(await warehouse.alerts('brand-a', 10)).toEqual(batch.alerts);
         expect(await warehouse.rejected('brand-a', 10)).toEqual(batch.rejected);
         expect(await warehouse.counters('brand-a')).toEqual(batch.counters[0]);
-        expect((await warehouse.loadBrand('brand-a', at(-60))).links).toEqual(batch.links);
+        const snapshot = await warehouse.loadBrand('brand-a', at(-60), at(-60));
+        expect(snapshot.links).toEqual(batch.links);
+        expect(snapshot).toMatchObject({
+          spend: batch.spend,
+          campaigns: batch.campaigns,
+          touches: batch.touches,
+          silences: batch.silences,
+          openAlerts: batch.alerts,
+        });
         expect(await warehouse.counters('brand-b')).toMatchObject({ processed: 0 });
       });
     }
@@ -243,7 +264,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       expect(await warehouse.checkpoint('processor', 0)).toBe(5); // finishes the logged commit
       expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(stored);
       expect(await warehouse.getProfile('brand-a', 'cut')).toEqual(profile('brand-a', 'cut', { version: 2 }));
-      expect((await warehouse.loadBrand('brand-a', at(-60))).profiles.map((p) => p.own)).toEqual([
+      expect((await warehouse.loadBrand('brand-a', at(-60), at(-60))).profiles.map((p) => p.own)).toEqual([
         null,
         null,
       ]);
@@ -254,6 +275,120 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       await server.close();
       await dropDatabase(database);
     }
+  });
+
+  it('upgrades to migration 004: older alert rows and a commit logged before it read as low-conversion alerts', async () => {
+    const database = uniqueDatabase();
+    const server = openConnection({ url: serverUrl });
+    const old = openConnection({ url: serverUrl, database });
+    const warehouse = await createClickHouseWarehouse({ url: serverUrl, database });
+    try {
+      // A database as the release before migration 004 left it, with one alert of its shape.
+      await server.run(migrationQueries.createDatabase(database), 'create database');
+      await migrate(
+        old,
+        (await loadMigrations()).filter((migration) => migration.version < 4),
+        () => at(0),
+      );
+      await old.run(
+        sql`INSERT INTO alerts (brand_id, alert_id, rule, state, severity, message, value, baseline, started_at,
+            updated_at, resolved_at, version)
+          VALUES ('brand-a', 'stored', 'conversion_drop', 'firing', 'warning', 'Conversion fell', 0.01, 0.04,
+            '2024-05-01 10:03:00', '2024-05-01 10:04:00', NULL, 1)`,
+        'old alert',
+      );
+      // A commit that release logged and a crash cut short: its alerts have `rule` and `baseline`,
+      // and it has no spend, campaigns, touches or silences at all.
+      const {
+        spend: _s,
+        campaigns: _c,
+        touches: _t,
+        silences: _x,
+        ...oldShape
+      } = commit(
+        { consumer: 'processor', partition: 0, next_offset: 5 },
+        { counters: [counters('brand-a', { processed: 5 })] },
+      );
+      const cut = {
+        ...oldShape,
+        alerts: [
+          {
+            brand_id: 'brand-a',
+            alert_id: 'cut',
+            rule: 'conversion_drop',
+            state: 'resolved',
+            severity: 'critical',
+            message: 'Conversion recovered',
+            value: 0.05,
+            baseline: 0.03,
+            started_at: at(1),
+            updated_at: at(6),
+            resolved_at: at(6),
+          },
+        ],
+      } as unknown as ProcessorCommit;
+      const logged = { consumer: 'processor', partition: 0, next_offset: 5, commit: cut };
+      await old.run(tables.insertRows(tables.commitLog, [logged], 2)!, 'old redo row');
+
+      await warehouse.migrate();
+      expect(await warehouse.checkpoint('processor', 0)).toBe(5); // finishes the logged commit
+      const legacy = {
+        rule_id: 'conversion_drop',
+        rule_type: 'low_conversion',
+        subject: 'brand',
+        notified: false,
+        acknowledged_by: null,
+        acknowledged_at: null,
+      } as const;
+      const stored = alert('brand-a', 'stored', {
+        ...legacy,
+        message: 'Conversion fell',
+        threshold: 0.04,
+        started_at: at(3),
+        fired_at: at(3),
+        updated_at: at(4),
+      });
+      expect(await warehouse.alert('brand-a', 'stored')).toEqual(stored);
+      expect(await warehouse.alert('brand-a', 'cut')).toEqual(
+        alert('brand-a', 'cut', {
+          ...legacy,
+          state: 'resolved',
+          severity: 'critical',
+          message: 'Conversion recovered',
+          value: 0.05,
+          threshold: 0.03,
+          started_at: at(1),
+          fired_at: at(1),
+          updated_at: at(6),
+          resolved_at: at(6),
+        }),
+      );
+      expect((await warehouse.loadBrand('brand-a', at(60), at(60))).openAlerts).toEqual([stored]);
+      expect(await warehouse.counters('brand-a')).toMatchObject({ processed: 5 });
+      expect(await warehouse.alert('brand-b', 'stored')).toBeNull();
+    } finally {
+      await warehouse.close();
+      await old.close();
+      await server.close();
+      await dropDatabase(database);
+    }
+  });
+
+  it('keeps one delivery-log line per key after the server merges a retried write', async () => {
+    await withWarehouse(async (warehouse, database) => {
+      const line = delivery('brand-a', 'a1', { outcome: 'failed', status: 502, error: 'Bad Gateway' });
+      await warehouse.recordDeliveries([line]);
+      await warehouse.recordDeliveries([line]);
+      const admin = openConnection({ url: serverUrl, database });
+      try {
+        await admin.run(sql`OPTIMIZE TABLE alert_deliveries FINAL`, 'optimize');
+        const rows = await admin.rows(sql`SELECT count() AS n FROM alert_deliveries`, 'count');
+        expect(Number(rows[0]?.n)).toBe(1);
+      } finally {
+        await admin.close();
+      }
+      expect(await warehouse.alertDeliveries('brand-a', 'a1', 10)).toEqual([line]);
+    });
   });
 
   it('takes only a lone ADD COLUMN refused for that very column as already applied', () => {

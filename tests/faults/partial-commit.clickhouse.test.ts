@@ -98,7 +98,10 @@ function diesMidCommit(real: Warehouse, database: string, k: number) {
     },
     checkpoint: (consumer, partition) =>
       alive ? real.checkpoint(consumer, partition) : Promise.reject(gone()),
-    loadBrand: (brandId, since) => (alive ? real.loadBrand(brandId, since) : Promise.reject(gone())),
+    loadBrand: (brandId, since, touchesSince) =>
+      alive ? real.loadBrand(brandId, since, touchesSince) : Promise.reject(gone()),
+    recordDeliveries: (rows) => (alive ? real.recordDeliveries(rows) : Promise.reject(gone())),
+    recentNotifications: (since) => (alive ? real.recentNotifications(since) : Promise.reject(gone())),
   };
   return { writer, dead };
 }
@@ -170,7 +173,9 @@ async function insertsOfSecondCommit(): Promise<number> {
       await warehouse.commit(...batches);
     },
     checkpoint: (consumer, partition) => warehouse.checkpoint(consumer, partition),
-    loadBrand: (brandId, since) => warehouse.loadBrand(brandId, since),
+    loadBrand: (brandId, since, touchesSince) => warehouse.loadBrand(brandId, since, touchesSince),
+    recordDeliveries: (rows) => warehouse.recordDeliveries(rows),
+    recentNotifications: (since) => warehouse.recentNotifications(since),
   };
   const second = await runOnce(dir, counting, brandId, PER_PHASE, PER_PHASE * 2);
   await waitFor('the second batch', checkpointIs(warehouse, PER_PHASE * 2));

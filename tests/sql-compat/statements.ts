@@ -5,14 +5,17 @@
 // strings, and every query builder. check.py runs them in order on current
 // ClickHouse (chdb); the contract test runs the same builders on 18.16.
 import { planWrite } from '../../clickhouse/commit';
+import { deliveries, insertRows } from '../../clickhouse/inserts';
 import { addedColumn, duplicateColumnError, loadMigrations } from '../../clickhouse/migrations';
 import { migrationQueries, queries } from '../../clickhouse/queries';
 import { identifier, raw, type SqlFragment } from '../../clickhouse/sql';
 import {
   alert,
   at,
+  campaignMinute,
   commit,
   counters,
+  delivery,
   event,
   kpi,
   link,
@@ -20,6 +23,9 @@ import {
   parts,
   profile,
   rejection,
+  silence,
+  spend,
+  touch,
 } from '../contract/warehouse-records';
 
 export interface CompatStatement {
@@ -49,6 +55,7 @@ const BRAND = `brand-'; DROP TABLE profiles; --`;
 const OTHER_BRAND = 'brand-b';
 
 const DECISIONS = ['review', 'approve', 'reject', 'unmerge'] as const;
+const DAY = '2024-05-01T00:00:00.000Z';
 
 /** Two commits: hostile strings in every text column, then upserts of some of the same keys. */
 function sampleCommits() {
@@ -86,11 +93,49 @@ function sampleCommits() {
         merge(OTHER_BRAND, 'decision-unmerge', { action: 'unmerge' }),
       ],
       kpis: [kpi(BRAND, at(0)), kpi(BRAND, at(1), { revenue: 0.1, conversion_rate: 1e-7 })],
-      alerts: HOSTILE.map((text, i) => alert(BRAND, text, { message: text, rule: text, updated_at: at(i) })),
+      // Even ones notified; HOSTILE[1] acknowledged; the last one pending.
+      alerts: HOSTILE.map((text, i) =>
+        alert(BRAND, text, {
+          message: text,
+          rule_id: text,
+          subject: text,
+          updated_at: at(i),
+          notified: i % 2 === 0,
+          acknowledged_by: i === 1 ? text : null,
+          acknowledged_at: i === 1 ? at(2) : null,
+          state: i === HOSTILE.length - 1 ? 'pending' : 'firing',
+          fired_at: i === HOSTILE.length - 1 ? null : at(3),
+        }),
+      ),
       rejected: HOSTILE.map((text, i) =>
         rejection(BRAND, text, { payload: text, detail: text, reason: text, received_at: at(i) }),
       ),
       counters: [counters(BRAND), counters(OTHER_BRAND)],
+      // An hour of every campaign at 10:00, and one day of HOSTILE[0].
+      spend: [
+        ...HOSTILE.map((text, i) =>
+          spend(BRAND, text, { campaign_name: text, currency: i % 2 === 0 ? text : null, source: 'csv' }),
+        ),
+        spend(BRAND, HOSTILE[0]!, { period: 'day', period_start: DAY }),
+        spend(OTHER_BRAND, 'c1'),
+      ],
+      // 10:01 for every campaign, and 11:01 for HOSTILE[0].
+      campaigns: [
+        ...HOSTILE.map((text) => campaignMinute(BRAND, at(1), text, { revenue: 0.1 })),
+        campaignMinute(BRAND, at(61), HOSTILE[0]!),
+        campaignMinute(OTHER_BRAND, at(1), 'c1'),
+      ],
+      touches: HOSTILE.map((text) => touch(BRAND, text, { campaign_id: text, touched_at: at(2) })),
+      // All end at 11:00; HOSTILE[0]'s was cancelled.
+      silences: HOSTILE.map((text, i) =>
+        silence(BRAND, text, {
+          rule_id: i % 2 === 0 ? text : null,
+          subject: i % 2 === 0 ? null : text,
+          reason: text,
+          created_by: text,
+          cancelled_at: i === 0 ? at(5) : null,
+        }),
+      ),
     },
   );
   const second = commit(
@@ -100,10 +145,28 @@ function sampleCommits() {
       kpis: [kpi(BRAND, at(1), { events: 99 })],
       alerts: [alert(BRAND, HOSTILE[3]!, { state: 'resolved', resolved_at: at(9), updated_at: at(9) })],
       counters: [counters(BRAND, { processed: 20 })],
+      spend: [spend(BRAND, HOSTILE[1]!, { campaign_name: HOSTILE[1]!, cost: 99 })],
+      campaigns: [campaignMinute(BRAND, at(1), HOSTILE[1]!, { visits: 50 })],
+      touches: [touch(BRAND, HOSTILE[0]!, { campaign_id: HOSTILE[2]!, touched_at: at(10) })],
+      silences: [silence(BRAND, HOSTILE[1]!, { cancelled_at: at(6) })],
     },
   );
   return [first, second];
 }
+
+/** The delivery log, written twice as a retrying notifier would: one row per line after FINAL. */
+const sampleDeliveries = () => [
+  ...HOSTILE.map((text) =>
+    delivery(BRAND, text, {
+      receiver_id: text,
+      error: text,
+      status: null,
+      outcome: 'gave_up',
+      give_up_reason: 'expired',
+    }),
+  ),
+  delivery(BRAND, HOSTILE[0]!, { attempt: 2, next_attempt_at: at(9) }),
+];
 
 /** Sample arguments for every query builder; the type makes a new builder without a sample a compile error. */
 const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[K]>[] } = {
@@ -134,7 +197,42 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, at(-60), at(60)],
     [BRAND, '2024-05-01T10:00:00.250Z', '2024-05-01T10:01:00.500Z'],
   ],
-  alerts: [[BRAND, 20]],
+  alerts: [
+    [BRAND, 20],
+    [BRAND, 20, ['pending', 'firing']],
+    [BRAND, 20, ['resolved']],
+  ],
+  alert: [
+    [BRAND, HOSTILE[0]!],
+    [OTHER_BRAND, HOSTILE[0]!],
+  ],
+  activeSilences: [
+    [BRAND, at(0)],
+    [BRAND, at(60)],
+    [OTHER_BRAND, at(0)],
+  ],
+  allSilences: [
+    [BRAND, 200],
+    [BRAND, 2],
+  ],
+  alertDeliveries: [
+    [BRAND, undefined, 100],
+    [BRAND, HOSTILE[0]!, 10],
+    [OTHER_BRAND, undefined, 10],
+  ],
+  adSpend: [
+    [BRAND, at(0), at(60)],
+    [BRAND, at(60), at(120)],
+    [BRAND, '2024-05-01T10:59:59.500Z', '2024-05-01T10:00:00.250Z'],
+    [OTHER_BRAND, at(0), at(60)],
+  ],
+  campaignActivity: [
+    [BRAND, at(0), at(120), 'minute'],
+    [BRAND, at(0), at(120), 'hour'],
+    [BRAND, at(0), at(120), 'day'],
+    [BRAND, '2024-05-01T10:01:00.500Z', at(120), 'minute'],
+    [OTHER_BRAND, at(0), at(120), 'day'],
+  ],
   rejected: [[BRAND, 20]],
   sourceHours: [
     [BRAND, at(-60)],
@@ -154,7 +252,21 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
   brandProfiles: [[BRAND]],
   brandLinks: [[BRAND]],
   kpisSince: [[BRAND, at(1)]],
-  firingAlerts: [[BRAND]],
+  openAlerts: [[BRAND], [OTHER_BRAND]],
+  spendSince: [
+    [BRAND, at(-60)],
+    [BRAND, at(60)],
+  ],
+  campaignMinutesSince: [
+    [BRAND, at(0)],
+    [BRAND, at(60)],
+  ],
+  touchesSince: [
+    [BRAND, at(0)],
+    [BRAND, at(3)],
+  ],
+  notifiedAlerts: [[at(-60)], [at(60)]],
+  deliveriesSince: [[at(-60)], [at(60)]],
   seenSourceIds: [[BRAND, at(-60)]],
   brandDecisions: [
     [BRAND, DECISIONS],
@@ -175,7 +287,18 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.
   highIntent: [HOSTILE.length - 2],
   kpis: [2, 1],
-  alerts: [HOSTILE.length],
+  // HOSTILE[3]'s alert was resolved in the second commit.
+  alerts: [HOSTILE.length, HOSTILE.length - 1, 1],
+  alert: [1, 0],
+  // HOSTILE[0]'s and HOSTILE[1]'s silences were cancelled; all end at 11:00.
+  activeSilences: [HOSTILE.length - 2, 0, 0],
+  allSilences: [HOSTILE.length, 2],
+  alertDeliveries: [HOSTILE.length + 1, 2, 0],
+  // Restating HOSTILE[1]'s hour added no row; HOSTILE[0]'s day runs all day; the third range starts
+  // inside the hour and ends (rounded up) just after it begins.
+  adSpend: [HOSTILE.length + 1, 1, HOSTILE.length + 1, 1],
+  // Minute and hour: every campaign at 10:01, HOSTILE[0] again at 11:01; a day holds both.
+  campaignActivity: [HOSTILE.length + 1, HOSTILE.length + 1, HOSTILE.length, 1, 1],
   rejected: [HOSTILE.length],
   // Every sample event is from one source, received within one hour.
   sourceHours: [1, 0, 0],
@@ -186,8 +309,13 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   brandProfiles: [HOSTILE.length],
   brandLinks: [HOSTILE.length],
   kpisSince: [1],
-  // HOSTILE[3]'s alert was resolved in the second commit.
-  firingAlerts: [HOSTILE.length - 1],
+  openAlerts: [HOSTILE.length - 1, 0],
+  spendSince: [HOSTILE.length + 1, 1],
+  campaignMinutesSince: [HOSTILE.length + 1, 1],
+  // HOSTILE[0] was touched again at 10:10.
+  touchesSince: [HOSTILE.length, 1],
+  notifiedAlerts: [HOSTILE.length / 2, 0],
+  deliveriesSince: [HOSTILE.length + 1, 0],
   seenSourceIds: [HOSTILE.length],
   brandDecisions: [DECISIONS.length, 1, 1],
 };
@@ -242,6 +370,11 @@ export async function compatStatements(): Promise<CompatStatement[]> {
       out.push(statement(`commit ${n + 1}: insert into ${insert.table}`, insert.statement));
     }
   });
+
+  for (const version of [3, 4]) {
+    const insert = insertRows(deliveries, sampleDeliveries(), version)!;
+    out.push(statement(`recordDeliveries ${version}: insert into alert_deliveries`, insert));
+  }
 
   for (const name of Object.keys(QUERY_SAMPLES) as (keyof typeof queries)[]) {
     const build = queries[name] as (...args: unknown[]) => SqlFragment;

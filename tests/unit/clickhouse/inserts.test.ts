@@ -1,7 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { createWriteVersions, planCommit, planWrite } from '../../../clickhouse/commit';
-import { insertRows, kpis, onePerKey, profiles } from '../../../clickhouse/inserts';
-import { alert, at, commit, counters, event, kpi, profile } from '../../contract/warehouse-records';
+import { createWriteVersions, planCommit, planWrite, upgradeLoggedCommit } from '../../../clickhouse/commit';
+import {
+  alerts,
+  deliveries,
+  insertRows,
+  kpis,
+  onePerKey,
+  profiles,
+  spend as spendTable,
+} from '../../../clickhouse/inserts';
+import type { ProcessorCommit } from '../../../ingest/warehouse/types';
+import {
+  alert,
+  at,
+  campaignMinute,
+  commit,
+  counters,
+  delivery,
+  event,
+  kpi,
+  profile,
+  silence,
+  spend,
+  touch,
+} from '../../contract/warehouse-records';
 
 const checkpoint = { consumer: 'processor', partition: 0, next_offset: 5 };
 
@@ -37,6 +59,11 @@ describe('planCommit', () => {
       { profiles: [profile('brand-a', 'p1', { orders: 1.5 })] },
       { profiles: [profile('brand-a', 'p1', { last_seen: 'yesterday' })] },
       { alerts: [alert('brand-a', 'a1', { resolved_at: 'soon' })] },
+      { alerts: [alert('brand-a', 'a1', { notified: 1 as unknown as boolean })] },
+      { spend: [spend('brand-a', 'c1', { impressions: 2.5 })] },
+      { campaigns: [campaignMinute('brand-a', at(0), 'c1', { revenue: Number.POSITIVE_INFINITY })] },
+      { touches: [touch('brand-a', 'p1', { touched_at: 'never' })] },
+      { silences: [silence('brand-a', 's1', { reason: null as unknown as string })] },
       { counters: [counters('brand-a', { processed: -1 })] },
       {
         events: [
@@ -81,6 +108,105 @@ describe('planCommit', () => {
     expect(() => planWrite([commit(checkpoint), commit({ ...checkpoint, next_offset: 99 })], 1)).toThrow(
       /one batch per partition/,
     );
+  });
+});
+
+describe('campaign and alert rows', () => {
+  it('plans their INSERTs after the counters and before the checkpoint', () => {
+    const planned = planCommit(
+      [
+        commit(checkpoint, {
+          spend: [spend('brand-a', 'c1')],
+          campaigns: [campaignMinute('brand-a', at(0), 'c1')],
+          touches: [touch('brand-a', 'p1')],
+          silences: [silence('brand-a', 's1')],
+          counters: [counters('brand-a')],
+        }),
+      ],
+      3,
+    );
+    expect(planned.map((insert) => insert.table)).toEqual([
+      'brand_counters',
+      'ad_spend',
+      'campaign_minute',
+      'campaign_touches',
+      'alert_silences',
+      'processor_checkpoints',
+    ]);
+  });
+
+  it('keeps the last spend report of a key in a batch (a restatement)', () => {
+    const rows = [
+      spend('brand-a', 'c1', { cost: 1 }),
+      spend('brand-a', 'c1', { cost: 2 }),
+      spend('brand-a', 'c2'),
+    ];
+    expect(onePerKey(spendTable, rows).map((r) => [r.campaign_id, r.cost])).toEqual([
+      ['c1', 2],
+      ['c2', 12.5],
+    ]);
+  });
+
+  it('writes notified as 0/1, rule_id into rule and threshold into baseline too', () => {
+    const text = insertRows(alerts, [alert('brand-a', 'a1', { notified: true, threshold: 0.5 })], 1)!.text;
+    expect(text).toMatch(/`rule`, `rule_type`, `subject`/);
+    expect(text).toContain("'low-conversion', 'low_conversion', 'brand'");
+    expect(text).toContain('0.5, 0.5');
+    expect(text).toMatch(/, 1, NULL, NULL, 1\)$/);
+  });
+
+  it('writes a delivery without an HTTP status as NULL', () => {
+    const text = insertRows(deliveries, [delivery('brand-a', 'a1', { status: null })], 1)!.text;
+    expect(text).toContain("'delivered', NULL, NULL, NULL, NULL, 1)");
+  });
+
+  it('redoes a commit logged by an older release as that release would have written it', () => {
+    const legacy = {
+      ...commit(checkpoint),
+      spend: undefined,
+      campaigns: undefined,
+      touches: undefined,
+      silences: undefined,
+      alerts: [
+        {
+          brand_id: 'brand-a',
+          alert_id: 'a1',
+          rule: 'conversion_drop',
+          state: 'firing',
+          severity: 'warning',
+          message: 'fell',
+          value: 0.01,
+          baseline: 0.04,
+          started_at: at(1),
+          updated_at: at(2),
+          resolved_at: null,
+        },
+      ],
+    } as unknown as ProcessorCommit;
+    const upgraded = upgradeLoggedCommit(legacy);
+    expect(upgraded.alerts).toEqual([
+      alert('brand-a', 'a1', {
+        rule_id: 'conversion_drop',
+        message: 'fell',
+        threshold: 0.04,
+        started_at: at(1),
+        fired_at: at(1),
+        updated_at: at(2),
+      }),
+    ]);
+    expect([upgraded.spend, upgraded.campaigns, upgraded.touches, upgraded.silences]).toEqual([
+      [],
+      [],
+      [],
+      [],
+    ]);
+    expect(planCommit([upgraded], 1).map((insert) => insert.table)).toEqual([
+      'alerts',
+      'processor_checkpoints',
+    ]);
+    // Today's commits pass through unchanged.
+    const current = commit(checkpoint, { alerts: [alert('brand-a', 'a2')] });
+    expect(upgradeLoggedCommit(current)).toEqual(current);
   });
 });
 

@@ -10,11 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Config } from '../src/lib/shared/config';
-import type { IdentityCommand, RawEnvelope } from '../src/lib/shared/events';
+import type { RawEnvelope } from '../src/lib/shared/events';
 import { TOPICS } from '../src/lib/shared/topics';
 import { createReadApi } from '../src/lib/server/api/app';
 import { provideDashboardContext } from '../src/lib/server/context';
 import { attachLiveSocket } from '../src/lib/server/live-socket';
+import { createAlertDispatch, createDeliveryLog } from './alerts/dispatch';
+import { createNotifier, defaultSchedule } from './alerts/notifier';
 import { openBus, openWarehouse } from './backends';
 import { createBrandRegistry } from './brands/registry';
 import type { BrandRegistry } from './brands/types';
@@ -67,10 +69,22 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const warehouse = has('processor') || has('dashboard') ? await openWarehouse(config, dataDir) : undefined;
   await warehouse?.migrate();
 
+  const alerting = has('processor') ? createAlerting(warehouse!, bus, brands, config, clock, log) : undefined;
   const processor = has('processor')
-    ? createProcessor({ bus, warehouse: warehouse!, brands, clock, batchSize: config.PROCESSOR_BATCH_SIZE })
+    ? createProcessor({
+        bus,
+        warehouse: warehouse!,
+        brands,
+        clock,
+        batchSize: config.PROCESSOR_BATCH_SIZE,
+        notify: alerting?.dispatch.notify,
+      })
     : undefined;
   await processor?.start();
+  if (alerting) {
+    const resent = await alerting.dispatch.resendUnfinished(warehouse!, clock().getTime());
+    if (resent > 0) log.info('alert notifications sent again after a restart', { notifications: resent });
+  }
 
   // The client already got the 5xx; the server's log gets the cause.
   const report = (where: string) => (error: unknown) =>
@@ -80,7 +94,12 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 
   const edge = new Hono();
   edge.get('/healthz', (c) =>
-    c.json({ status: 'ok', role: config.role, ...(processor && { processor: processor.stats() }) }),
+    c.json({
+      status: 'ok',
+      role: config.role,
+      ...(processor && { processor: processor.stats() }),
+      ...(alerting && { alerts: alerting.stats() }),
+    }),
   );
   if (has('ingest'))
     edge.route(
@@ -137,7 +156,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     provideDashboardContext({
       warehouse: warehouse!,
       brands,
-      commands: { send: (command) => publishCommand(bus, command) },
+      commands: { send: (command) => publishEnvelope(bus, command.brand_id, { kind: 'command', command }) },
+      alertCommands: {
+        send: (command) => publishEnvelope(bus, command.brand_id, { kind: 'alert_command', command }),
+      },
       importer,
       sessionSecret,
       publicUrl: config.publicUrl,
@@ -201,6 +223,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       // Running imports stop at their next row and resume on the next start.
       await importer?.close();
       await processor?.stop();
+      await alerting?.close();
       await bus.close();
       await warehouse?.close();
     },
@@ -208,13 +231,65 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 }
 
 /**
- * An operator's identity decision goes on events.raw keyed by its brand, like
- * the brand's events: the processor that owns the brand applies it in order
- * with them and commits it with its batch.
+ * An operator's identity or alert decision goes on events.raw keyed by its
+ * brand, like the brand's events: the processor that owns the brand applies
+ * it in order with them and commits it with its batch.
  */
-async function publishCommand(bus: Bus, command: IdentityCommand): Promise<void> {
-  const envelope: RawEnvelope = { kind: 'command', command };
-  await bus.publish(TOPICS.eventsRaw, [{ key: command.brand_id, value: JSON.stringify(envelope) }]);
+async function publishEnvelope(bus: Bus, brandId: string, envelope: RawEnvelope): Promise<void> {
+  await bus.publish(TOPICS.eventsRaw, [{ key: brandId, value: JSON.stringify(envelope) }]);
+}
+
+/**
+ * The processor's notifications: the notifier (one lane per receiver,
+ * retries), its delivery log (warehouse + live), and the dispatch the
+ * processor hands committed alert changes to.
+ */
+function createAlerting(
+  warehouse: Warehouse,
+  bus: Bus,
+  brands: BrandRegistry,
+  config: Config,
+  clock: () => Date,
+  log: Logger,
+) {
+  let logErrors = 0;
+  const deliveryLog = createDeliveryLog({
+    warehouse,
+    publish: async (messages) => {
+      await bus
+        .publish(
+          TOPICS.liveUpdates,
+          messages.map((message) => ({ key: message.brand_id, value: JSON.stringify(message) })),
+        )
+        .catch(() => {
+          logErrors += 1; // the log is in the warehouse; dashboards see it on their next load
+        });
+    },
+    onError: (error) => {
+      logErrors += 1;
+      log.warn('alert delivery log not written yet; kept and retried', { error: String(error) });
+    },
+  });
+  const notifier = createNotifier({
+    fetch: globalThis.fetch,
+    clock,
+    schedule: defaultSchedule,
+    onDelivery: (record) => deliveryLog.record(record),
+  });
+  const dispatch = createAlertDispatch(notifier, { brands, publicUrl: config.publicUrl });
+  return {
+    dispatch,
+    stats: () => ({ delivery_log_errors: logErrors, delivery_log_dropped: deliveryLog.dropped() }),
+    async close() {
+      // Not delivered yet: the next start sends these again (dispatch.ts says how it finds them).
+      const undelivered = notifier.close();
+      await deliveryLog.flush();
+      if (undelivered.length > 0)
+        log.info('alert notifications left undelivered until the next start', {
+          notifications: undelivered.length,
+        });
+    },
+  };
 }
 
 const notFound: NodeListener = (_req, res) => {

@@ -17,6 +17,7 @@
 // returns what is still undelivered, and persisting and re-notifying it is
 // the caller's job.
 import type { AlertNotification, AlertReceiver } from '../../src/lib/shared/alert-rules';
+import type { AlertDelivery } from '../../src/lib/shared/model';
 import { payloadFor } from './payloads';
 import {
   DEFAULT_BACKOFF,
@@ -36,25 +37,8 @@ export type GiveUpReason =
   /** notify() after close(). */
   | 'closed';
 
-/** One line of the delivery log. */
-export interface DeliveryRecord {
-  brand_id: string;
-  alert_id: string;
-  receiver_id: string;
-  state: AlertNotification['state'];
-  /** The attempt this is about, from 1; for a give-up without an attempt, the attempts made before it. */
-  attempt: number;
-  /** ISO-8601. */
-  at: string;
-  outcome: 'delivered' | 'failed' | 'gave_up';
-  /** The receiver's HTTP status, or null when there was no answer. */
-  status: number | null;
-  /** What went wrong, or null when delivered. */
-  error: string | null;
-  give_up_reason: GiveUpReason | null;
-  /** When the next attempt is due (outcome `failed`), ISO-8601. */
-  next_attempt_at: string | null;
-}
+/** One line of the delivery log (stored as the brand's alert_deliveries). */
+export type DeliveryRecord = AlertDelivery;
 
 /** A notification close() found undelivered. */
 export interface Undelivered {

@@ -2,6 +2,7 @@
 // reader of the brands file (DATA_DIR/brands.json); ingest, processor and
 // dashboard receive it from the composition root.
 import { z } from 'zod';
+import { alertSettingsSchema } from '../../src/lib/shared/alert-rules';
 
 /** Lower-case letters, digits and dashes; 2–40 characters; used in URLs and keys. */
 export const brandIdSchema = z
@@ -26,16 +27,13 @@ export const brandSettingsSchema = z.object({
       high_threshold: z.number().positive().default(50),
     })
     .default({ half_life_minutes: 60, medium_threshold: 20, high_threshold: 50 }),
-  /** The conversion-drop rule: fires when the last `window_minutes` convert below
-   *  (1 - drop_ratio) × the trailing hour, with at least `min_active_users` in the window. */
-  conversion_drop: z
-    .object({
-      window_minutes: z.number().int().min(1).max(30).default(5),
-      drop_ratio: z.number().gt(0).lt(1).default(0.5),
-      recovery_ratio: z.number().gt(0).lt(1).default(0.3),
-      min_active_users: z.number().int().min(1).default(20),
-    })
-    .default({ window_minutes: 5, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 20 }),
+  /** Alert rules and receivers (src/lib/shared/alert-rules.ts); a brand starts with DEFAULT_ALERT_RULES. */
+  alerts: alertSettingsSchema.default(() => alertSettingsSchema.parse({})),
+  /** Last-touch attribution: an order counts for the last campaign its buyer came from
+   *  within this many days before it (docs/campaigns.md). */
+  attribution: z
+    .object({ window_days: z.number().int().min(1).max(90).default(7) })
+    .default({ window_days: 7 }),
   /** Ingest flow control: a token bucket refilled at `events_per_second` up to `burst` events.
    *  A request costs its number of events; one that does not fit is answered 429 + Retry-After.
    *  The burst is what one brand can queue at once ahead of the brands sharing its partition:

@@ -74,6 +74,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       subscriptions.add(tracked);
       return tracked;
     },
+    partitionForKey: async () => 0,
     async pendingForKey(topic, group, key) {
       const partition = partitionOf(topic);
       await partition.ready;

@@ -92,6 +92,8 @@ export interface Bus {
    * each with its `pendingForKey` bound; use `pendingForKey` to wait on a key.
    */
   pendingByKey(topic: Topic, group: string): Promise<Map<string, number>>;
+  /** The partition `key`'s messages go to (the in-process bus has one, 0). */
+  partitionForKey(topic: Topic, key: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,12 +1,12 @@
 // Time passing for one brand: decayed profiles drop a level, and minutes that
-// ended are closed and judged by the alert rule. Runs before every event (at
+// ended are closed and judged by the brand's alert rules. Runs before every event (at
 // its received_at) and on the consumer's timer tick (at the clock).
 import type { BrandState } from './brand-state';
 import type { Changes } from './changes';
-import { evaluateConversionDrop } from './alerts/conversion-drop';
+import { evaluateRules } from './alerts/evaluate';
 import { relevelDue } from './intent/levels';
 import { MINUTE_MS, minuteStart } from './kpi/minutes';
-import { STATE_HORIZON_MS } from './brand-state';
+import { STATE_HORIZON_MS, attributionWindowMs } from './brand-state';
 
 /** Minutes evaluated at most in one go (after a long idle gap only the recent ones matter). */
 const MAX_MINUTES_CLOSED_AT_ONCE = 60;
@@ -39,24 +39,13 @@ export function advanceTime(
           state.lastClosedMinuteMs + MINUTE_MS,
           lastClosable - (MAX_MINUTES_CLOSED_AT_ONCE - 1) * MINUTE_MS,
         );
-  for (let minute = first; minute <= lastClosable; minute += MINUTE_MS) {
-    const alert = evaluateConversionDrop({
-      brandId: state.brand.brand_id,
-      closedMinuteMs: minute,
-      settings: state.brand.settings.conversion_drop,
-      firing: state.firing,
-      totals: state.kpis.totals,
-    });
-    if (alert) {
-      state.firing = alert.state === 'firing' ? alert : undefined;
-      changes.alert(state, alert);
-    }
-  }
+  for (let minute = first; minute <= lastClosable; minute += MINUTE_MS) evaluateRules(state, minute, changes);
   state.lastClosedMinuteMs = Math.max(state.lastClosedMinuteMs ?? lastClosable, lastClosable);
 
   if (options.tick) {
     state.kpiHorizonMs = Math.max(state.kpiHorizonMs, minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS);
     state.kpis.prune(state.kpiHorizonMs);
     state.dedupe.prune(nowMs - STATE_HORIZON_MS);
+    state.campaigns.prune(state.kpiHorizonMs, nowMs - attributionWindowMs(state.brand));
   }
 }

@@ -1,8 +1,9 @@
 // One accepted, non-duplicate event through the brand's state:
-// identity → intent → Customer-360 → KPIs, recording every change.
+// identity → intent → Customer-360 → campaigns → KPIs, recording every change.
 import type { StoredEvent } from '../../src/lib/shared/model';
 import { reviewKey } from '../../src/lib/shared/reviews';
 import type { BrandState } from './brand-state';
+import { attributeEvent } from './campaigns/attribute';
 import type { Changes } from './changes';
 import { applyResolution } from './identity/apply';
 import { isSharedProfile } from './identity/graph';
@@ -68,6 +69,10 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   }
   syncLevel(state, profile);
   changes.profile(state, part);
+
+  attributeEvent(state, normalized, profile, merged, changes);
+  const lastSeen = state.sourceLastSeen.get(event.source);
+  if (lastSeen === undefined || lastSeen < receivedAtMs) state.sourceLastSeen.set(event.source, receivedAtMs);
 
   if (live && receivedAtMs >= state.kpiHorizonMs) {
     const row = state.kpis.record({

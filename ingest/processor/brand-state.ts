@@ -1,10 +1,11 @@
 // Everything the processor holds in memory for one brand, built from the
 // warehouse's snapshot (the last committed truth) on the brand's first
 // message, and dropped whenever the warehouse might not have what memory has.
-import type { Alert, BrandCounters } from '../../src/lib/shared/model';
+import type { Alert, AlertSilence, BrandCounters } from '../../src/lib/shared/model';
 import type { Brand, BrandRegistry } from '../brands/types';
 import { WarehouseUnavailableError, type BrandSnapshot, type WarehouseWriter } from '../warehouse/types';
-import { CONVERSION_DROP_RULE } from './alerts/conversion-drop';
+import { openAlertKey } from './alerts/evaluate';
+import { createCampaignBook, type CampaignBook } from './campaigns/book';
 import { DEDUPE_WINDOW_MS, createDedupe, type Dedupe } from './dedupe';
 import { createIdentityDecisions, type IdentityDecisions } from './identity/decisions';
 import { createIdentityGraph, type IdentityGraph } from './identity/graph';
@@ -25,8 +26,14 @@ export interface BrandState {
   high: Set<string>;
   /** When each medium/high profile next decays a level. */
   levels: LevelSchedule;
-  /** The conversion-drop alert while it fires. */
-  firing: Alert | undefined;
+  /** Spend, campaign minutes and profiles' last touches. */
+  campaigns: CampaignBook;
+  /** Open (pending or firing) alerts by rule and subject (openAlertKey). */
+  openAlerts: Map<string, Alert>;
+  /** Silences not yet ended, by id (cancelled ones until their end). */
+  silences: Map<string, AlertSilence>;
+  /** Each source's last event, by received_at (source_silent). */
+  sourceLastSeen: Map<string, number>;
   counters: BrandCounters;
   /** Start of the last minute the alert rule evaluated; undefined after a load. */
   lastClosedMinuteMs: number | undefined;
@@ -68,12 +75,26 @@ export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: nu
     kpis: createKpiMinutes(brand.brand_id, snapshot.kpis, graph.profiles()),
     high,
     levels,
-    firing: snapshot.firingAlerts.find((a) => a.rule === CONVERSION_DROP_RULE && a.state === 'firing'),
+    campaigns: createCampaignBook(brand.brand_id, snapshot),
+    openAlerts: new Map(
+      snapshot.openAlerts.map((alert) => [openAlertKey(alert.rule_id, alert.subject), { ...alert }]),
+    ),
+    silences: new Map(snapshot.silences.map((silence) => [silence.silence_id, { ...silence }])),
+    sourceLastSeen: new Map(
+      snapshot.sourceLastSeen.map((last) => [last.source, Date.parse(last.received_at)]),
+    ),
     counters: { ...snapshot.counters, brand_id: brand.brand_id },
     lastClosedMinuteMs: undefined,
     kpiHorizonMs: minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS,
     restored: true,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** How far back a profile's last touch still attributes an order. */
+export function attributionWindowMs(brand: Brand): number {
+  return brand.settings.attribution.window_days * DAY_MS;
 }
 
 /** The warehouse could not give a brand's snapshot: the batch is retried, never dead-lettered. */
@@ -113,11 +134,14 @@ export function createBrandStates(deps: BrandStatesDeps): BrandStates {
       if (!state) {
         const nowMs = deps.clock().getTime();
         const since = new Date(nowMs - STATE_HORIZON_MS).toISOString();
-        const snapshot = await deps.warehouse.loadBrand(brandId, since).catch((error: unknown) => {
-          throw error instanceof WarehouseUnavailableError
-            ? error
-            : new BrandLoadError(brandId, { cause: error });
-        });
+        const touchesSince = new Date(nowMs - attributionWindowMs(brand)).toISOString();
+        const snapshot = await deps.warehouse
+          .loadBrand(brandId, since, touchesSince)
+          .catch((error: unknown) => {
+            throw error instanceof WarehouseUnavailableError
+              ? error
+              : new BrandLoadError(brandId, { cause: error });
+          });
         state = buildBrandState(brand, snapshot, nowMs);
         states.set(brandId, state);
       }

@@ -3,11 +3,20 @@
 // row and alert appears once, in its latest version.
 import type { RejectedEvent } from '../../src/lib/shared/events';
 import type { LiveMessage } from '../../src/lib/shared/live';
-import type { Alert, KpiMinute, MergeRecord, Profile, StoredEvent } from '../../src/lib/shared/model';
+import type { AdSpend, CampaignMinute, CampaignTouch } from '../../src/lib/shared/campaigns';
+import type {
+  Alert,
+  AlertSilence,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+  StoredEvent,
+} from '../../src/lib/shared/model';
 import type { Checkpoint, IdentityLink, ProcessorCommit } from '../warehouse/types';
 import type { BrandState } from './brand-state';
 import { highIntentEntry } from '../../src/lib/shared/profile-display';
 import { partsOf } from './profile/aggregates';
+import { spendKey } from '../../src/lib/shared/campaigns';
 
 export interface Changes {
   /** Brands whose in-memory state this batch changed (dropped if the commit fails). */
@@ -28,7 +37,19 @@ export interface Changes {
   merge(record: MergeRecord): void;
   kpi(state: BrandState, row: KpiMinute): void;
   alert(state: BrandState, row: Alert): void;
-  finish(checkpoint: Checkpoint): { commit: ProcessorCommit; live: LiveMessage[] };
+  /** Receivers are to be told of this alert's firing or resolve, once the batch is committed. */
+  notify(alert: Alert, state: AlertNotice['state']): void;
+  silence(state: BrandState, row: AlertSilence): void;
+  spend(state: BrandState, row: AdSpend): void;
+  campaign(state: BrandState, row: CampaignMinute): void;
+  touch(state: BrandState, row: CampaignTouch): void;
+  finish(checkpoint: Checkpoint): { commit: ProcessorCommit; live: LiveMessage[]; notices: AlertNotice[] };
+}
+
+/** An alert's firing or resolve to tell the brand's receivers (after the commit that stored it). */
+export interface AlertNotice {
+  alert: Alert;
+  state: 'firing' | 'resolved';
 }
 
 const keyOf = (brandId: string, id: string) => `${brandId}\u0000${id}`;
@@ -61,6 +82,11 @@ export function createChanges(): Changes {
   const merges: MergeRecord[] = [];
   const kpis = new Map<string, KpiMinute>();
   const alerts = new Map<string, Alert>();
+  const notices: AlertNotice[] = [];
+  const silences = new Map<string, AlertSilence>();
+  const spend = new Map<string, AdSpend>();
+  const campaigns = new Map<string, CampaignMinute>();
+  const touches = new Map<string, CampaignTouch>();
 
   const touch = (state: BrandState) => {
     brands.add(state.brand.brand_id);
@@ -118,11 +144,34 @@ export function createChanges(): Changes {
       alerts.set(keyOf(row.brand_id, row.alert_id), row);
       touch(state);
     },
+    notify(alert, state) {
+      notices.push({ alert: { ...alert }, state });
+    },
+    silence(state, row) {
+      silences.set(keyOf(row.brand_id, row.silence_id), row);
+      touch(state);
+    },
+    spend(state, row) {
+      spend.set(keyOf(row.brand_id, spendKey(row)), row);
+      touch(state);
+    },
+    campaign(state, row) {
+      campaigns.set(keyOf(row.brand_id, `${row.minute}\u0000${row.campaign_id}\u0000${row.channel}`), row);
+      touch(state);
+    },
+    touch(state, row) {
+      touches.set(keyOf(row.brand_id, row.profile_id), row);
+      touch(state);
+    },
     finish(checkpoint) {
       // Copies: the next batch keeps mutating the in-memory rows.
       const profileRows = [...profiles.values()].map(copyProfile);
       const kpiRows = [...kpis.values()].map((row) => ({ ...row }));
       const alertRows = [...alerts.values()].map((row) => ({ ...row }));
+      const silenceRows = [...silences.values()].map((row) => ({ ...row }));
+      const spendRows = [...spend.values()].map((row) => ({ ...row }));
+      const campaignRows = [...campaigns.values()].map((row) => ({ ...row }));
+      const touchRows = [...touches.values()].map((row) => ({ ...row }));
       const counters = [...states.values()].map((s) => ({ ...s.counters }));
 
       const live: LiveMessage[] = [];
@@ -140,6 +189,9 @@ export function createChanges(): Changes {
         });
       }
       for (const row of alertRows) live.push({ brand_id: row.brand_id, event: 'alert', payload: row });
+      for (const row of silenceRows) live.push({ brand_id: row.brand_id, event: 'silence', payload: row });
+      for (const row of spendRows) live.push({ brand_id: row.brand_id, event: 'spend', payload: row });
+      for (const row of campaignRows) live.push({ brand_id: row.brand_id, event: 'campaign', payload: row });
       for (const record of merges) live.push({ brand_id: record.brand_id, event: 'merge', payload: record });
       for (const c of counters) {
         live.push({
@@ -159,8 +211,13 @@ export function createChanges(): Changes {
           alerts: alertRows,
           rejected,
           counters,
+          spend: spendRows,
+          campaigns: campaignRows,
+          touches: touchRows,
+          silences: silenceRows,
         },
         live,
+        notices,
       };
     },
   };

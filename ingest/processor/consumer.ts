@@ -20,6 +20,7 @@ import { TOPICS } from '../../src/lib/shared/topics';
 import type { BrandRegistry } from '../brands/types';
 import type { Bus, ConsumedBatch, Subscription } from '../bus/types';
 import type { WarehouseWriter } from '../warehouse/types';
+import type { AlertNotice } from './changes';
 import { createBrandStates } from './brand-state';
 import {
   DEFAULT_GROUP,
@@ -45,6 +46,12 @@ export interface ProcessorDeps {
   group?: string;
   batchSize: number;
   tickMs?: number;
+  /**
+   * Hands alert firings and resolves to the notifier once their batch is
+   * committed; must not wait on the network or throw (notifier.ts). A crash
+   * before it runs is covered by re-notifying at start (ingest/alerts/outbox.ts).
+   */
+  notify?: (notices: readonly AlertNotice[]) => void;
 }
 
 export interface ProcessorStats {
@@ -198,6 +205,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       counts.unknownBrand += result.commit.rejected.filter((r) => r.reason === 'unknown_brand').length;
       counts.duplicates += result.duplicates;
     }
+    deps.notify?.(group.members.flatMap((member) => member.result.notices));
     await publishLive(group.members.flatMap((member) => member.result.live));
     group.settle();
   }
@@ -253,9 +261,33 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
   }
 
+  /**
+   * A brand is loaded by its first message, so after a start a brand whose
+   * sources went quiet would never be judged: one with a source_silent rule is
+   * loaded here if this processor owns its partition (and is then ticked like
+   * the rest). Other rules need the brand's own messages to change anything.
+   */
+  async function loadQuietBrands(): Promise<void> {
+    const loaded = new Set(states.loaded().map((state) => state.brand.brand_id));
+    for (const brand of deps.brands.list()) {
+      if (loaded.has(brand.brand_id)) continue;
+      if (!brand.settings.alerts.rules.some((rule) => rule.enabled && rule.type === 'source_silent'))
+        continue;
+      try {
+        const partition = await deps.bus.partitionForKey(TOPICS.eventsRaw, brand.brand_id);
+        if (!owned.has(partition) || !checkpoints.has(partition)) continue;
+        const state = await states.get(brand.brand_id);
+        if (state) state.partition = partition;
+      } catch (error) {
+        countError(error); // the next tick tries again
+      }
+    }
+  }
+
   async function handleTick(): Promise<void> {
     // Batches still open would be committed by the tick's checkpoint-less write: write them first.
     await flushOpen();
+    await loadQuietBrands();
     let results: PipelineResult[];
     try {
       results = processTick({ states, group }, deps.clock().getTime(), checkpoints, TICK_GRACE_MS);
@@ -269,6 +301,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     try {
       await commit(results);
       counts.tickCommits += 1;
+      deps.notify?.(results.flatMap((result) => result.notices));
       await publishLive(results.flatMap((result) => result.live));
     } catch (error) {
       countError(error);

@@ -20,15 +20,18 @@ import {
   type RejectedEvent,
   type Source,
 } from '../../src/lib/shared/events';
+import type { AlertCommand } from '../../src/lib/shared/alert-rules';
+import type { AdSpend } from '../../src/lib/shared/campaigns';
 import type { LiveMessage } from '../../src/lib/shared/live';
 import type { ConsumedBatch, ConsumedMessage } from '../bus/types';
 import type { ProcessorCommit } from '../warehouse/types';
 import { WarehouseUnavailableError } from '../warehouse/types';
 import { advanceTime } from './advance-time';
-import { applyCommand } from './apply-command';
+import { applyAlertCommand } from './apply-alert-command';
+import { applyCommand, type CommandResult } from './apply-command';
 import { applyEvent } from './apply-event';
 import { BrandLoadError, type BrandState, type BrandStates } from './brand-state';
-import { createChanges, type Changes } from './changes';
+import { createChanges, type AlertNotice, type Changes } from './changes';
 import { sourceKey } from './dedupe';
 import { shortHash } from './ids';
 import { junkListFor, normalizeEvent } from './normalize';
@@ -61,6 +64,8 @@ export interface PipelineResult {
   brands: string[];
   /** Events ignored as duplicates of an earlier delivery by their source. */
   duplicates: number;
+  /** Alerts to tell the brands' receivers about, once `commit` is stored. */
+  notices: AlertNotice[];
 }
 
 /** Processing one message threw, and retrying cannot help. The consumer dead-letters it. */
@@ -86,12 +91,12 @@ export async function processBatch(batch: ConsumedBatch, deps: PipelineDeps): Pr
       throw new PoisonMessageError(message.offset, { cause: error });
     }
   }
-  const { commit, live } = changes.finish({
+  const { commit, live, notices } = changes.finish({
     consumer: deps.group,
     partition: batch.partition,
     next_offset: batch.nextOffset,
   });
-  return { commit, live, brands: [...changes.brands], duplicates: changes.duplicates() };
+  return { commit, live, notices, brands: [...changes.brands], duplicates: changes.duplicates() };
 }
 
 /**
@@ -117,12 +122,12 @@ export function processTick(
     const changes = createChanges();
     for (const state of states) advanceTime(state, nowMs, changes, { graceMs, tick: true });
     if (changes.brands.size === 0) continue;
-    const { commit, live } = changes.finish({
+    const { commit, live, notices } = changes.finish({
       consumer: deps.group,
       partition,
       next_offset: checkpoints.get(partition)!,
     });
-    results.push({ commit, live, brands: [...changes.brands], duplicates: 0 });
+    results.push({ commit, live, notices, brands: [...changes.brands], duplicates: 0 });
   }
   return results;
 }
@@ -179,7 +184,19 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   }
 
   if (envelope.kind === 'command') {
-    await processCommand(envelope.command, message, stateOf, changes, now);
+    await processCommand(envelope.command, message, stateOf, changes, now, (state, atMs) =>
+      applyCommand(state, envelope.command, atMs, changes),
+    );
+    return;
+  }
+  if (envelope.kind === 'alert_command') {
+    await processCommand(envelope.command, message, stateOf, changes, now, (state, atMs) =>
+      applyAlertCommand(state, envelope.command, atMs, changes),
+    );
+    return;
+  }
+  if (envelope.kind === 'spend') {
+    await processSpend(envelope.spend, message, stateOf, changes, now);
     return;
   }
 
@@ -218,12 +235,58 @@ async function processMessage(message: ConsumedMessage, deps: PipelineDeps, chan
   applyEvent(state, normalized.value, changes);
 }
 
-async function processCommand(
-  command: IdentityCommand,
+/**
+ * A spend report: stored (replacing the report with its key). Time advances
+ * to its arrival first, like for an event, so the minutes it closes are
+ * judged without it. Reports are not deduplicated by id: the same report
+ * again replaces itself with itself.
+ */
+async function processSpend(
+  spend: AdSpend,
   message: ConsumedMessage,
   stateOf: (brandId: string) => Promise<BrandState | undefined>,
   changes: Changes,
   nowIso: string,
+): Promise<void> {
+  const state = await stateOf(spend.brand_id);
+  const refuse = (reason: string, detail: string) =>
+    changes.rejected(
+      {
+        brand_id: spend.brand_id,
+        rejection_id: `r_${shortHash(message.topic, String(message.partition), String(message.offset), reason)}`,
+        source: spend.source,
+        received_at: Number.isFinite(Date.parse(spend.received_at)) ? spend.received_at : nowIso,
+        reason,
+        detail,
+        payload: JSON.stringify(spend).slice(0, MAX_PAYLOAD_CHARS),
+      },
+      state,
+    );
+  if (spend.brand_id !== message.key) {
+    refuse('brand_mismatch', `message key "${message.key}" is not the spend report's brand`);
+    return;
+  }
+  if (!state) {
+    refuse('unknown_brand', `brand "${spend.brand_id}" does not exist`);
+    return;
+  }
+  const receivedAtMs = Date.parse(spend.received_at);
+  if (!Number.isFinite(receivedAtMs) || !Number.isFinite(Date.parse(spend.period_start))) {
+    refuse('invalid_spend', 'received_at and period_start must be times');
+    return;
+  }
+  advanceTime(state, receivedAtMs, changes, { graceMs: 0, tick: false });
+  changes.spend(state, state.campaigns.spend(spend));
+  changes.processed(state);
+}
+
+async function processCommand(
+  command: IdentityCommand | AlertCommand,
+  message: ConsumedMessage,
+  stateOf: (brandId: string) => Promise<BrandState | undefined>,
+  changes: Changes,
+  nowIso: string,
+  apply: (state: BrandState, atMs: number) => CommandResult,
 ): Promise<void> {
   const state = await stateOf(command.brand_id);
   const refuse = (detail: string) =>
@@ -253,7 +316,7 @@ async function processCommand(
     refuse(`issued_at "${command.issued_at}" is not a time`);
     return;
   }
-  const result = applyCommand(state, command, atMs, changes);
+  const result = apply(state, atMs);
   if (!result.ok) refuse(result.detail);
 }
 
@@ -296,7 +359,10 @@ function sourceOf(envelope: z.infer<typeof rawEnvelopeSchema>): Source {
     case 'rejected':
       return envelope.rejected.source;
     case 'command':
+    case 'alert_command':
       return 'dashboard';
+    case 'spend':
+      return envelope.spend.source;
   }
 }
 
@@ -307,7 +373,10 @@ function brandOf(envelope: z.infer<typeof rawEnvelopeSchema>): string {
     case 'rejected':
       return envelope.rejected.brand_id;
     case 'command':
+    case 'alert_command':
       return envelope.command.brand_id;
+    case 'spend':
+      return envelope.spend.brand_id;
   }
 }
 

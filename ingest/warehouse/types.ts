@@ -6,8 +6,12 @@
 // transactions, idempotently with the checkpoint last), so that state and
 // offsets always agree after a crash.
 import type { IdentifierType, RejectedEvent } from '../../src/lib/shared/events';
+import type { AdSpend, CampaignMinute, CampaignTouch } from '../../src/lib/shared/campaigns';
 import type {
   Alert,
+  AlertDelivery,
+  AlertSilence,
+  AlertState,
   Identifier,
   BrandCounters,
   KpiMinute,
@@ -46,6 +50,14 @@ export interface ProcessorCommit {
   rejected: RejectedEvent[];
   /** Absolute counter values per brand after the batch. */
   counters: BrandCounters[];
+  /** Spend reports; one with the key of a stored one (spendKey) replaces it. */
+  spend: AdSpend[];
+  /** Upserts by brand, minute, campaign and channel. */
+  campaigns: CampaignMinute[];
+  /** Upserts by brand and profile: the profile's last campaign touch. */
+  touches: CampaignTouch[];
+  /** Upserts by brand and silence_id (a cancelled silence is written again with cancelled_at). */
+  silences: AlertSilence[];
 }
 
 /** What the processor needs to rebuild one brand's in-memory state. */
@@ -55,8 +67,18 @@ export interface BrandSnapshot {
   counters: BrandCounters;
   /** KPI rows from `since` on, for windows and alert baselines. */
   kpis: KpiMinute[];
-  /** Alerts still firing. */
-  firingAlerts: Alert[];
+  /** Alerts still open (pending or firing), any age. */
+  openAlerts: Alert[];
+  /** Spend reports whose period ends after `since`. */
+  spend: AdSpend[];
+  /** Campaign minutes from `since` on. */
+  campaigns: CampaignMinute[];
+  /** Profiles' last campaign touches from `touchesSince` on. */
+  touches: CampaignTouch[];
+  /** Silences neither cancelled nor ended before `since`. */
+  silences: AlertSilence[];
+  /** Each source's last event (by received_at) of all time. */
+  sourceLastSeen: SourceActivity['last'];
   /** `source:source_event_id` of events received from `since` on, for deduplication. */
   seenSourceIds: string[];
   /**
@@ -77,7 +99,16 @@ export interface WarehouseWriter {
    */
   commit(...batches: ProcessorCommit[]): Promise<void>;
   checkpoint(consumer: string, partition: number): Promise<number | undefined>;
-  loadBrand(brandId: string, since: string): Promise<BrandSnapshot>;
+  /** `touchesSince`: campaign touches reach back as far as the brand's attribution window. */
+  loadBrand(brandId: string, since: string, touchesSince: string): Promise<BrandSnapshot>;
+  /** Appends to the alert delivery log (outside batch commits: the notifier writes it as it goes). */
+  recordDeliveries(rows: AlertDelivery[]): Promise<void>;
+  /**
+   * For re-notifying after a restart: alerts of every brand notified (or
+   * resolved after being notified) with updated_at from `since` on, and the
+   * delivery log from `since` on.
+   */
+  recentNotifications(since: string): Promise<{ alerts: Alert[]; deliveries: AlertDelivery[] }>;
 }
 
 /** Reads for the dashboard and the read API. Every one is scoped by brand. */
@@ -103,7 +134,26 @@ export interface WarehouseReader {
   highIntent(brandId: string, limit: number): Promise<Profile[]>;
   /** KPI rows with `from <= minute < to`, oldest first. */
   kpis(brandId: string, from: string, to: string): Promise<KpiMinute[]>;
-  alerts(brandId: string, limit: number): Promise<Alert[]>;
+  /** Alerts newest first (by updated_at), of the given states or all. */
+  alerts(brandId: string, limit: number, states?: readonly AlertState[]): Promise<Alert[]>;
+  /** One alert by id, or null (also for another brand's id). */
+  alert(brandId: string, alertId: string): Promise<Alert | null>;
+  /** Silences not cancelled whose ends_at is after `activeAt`, soonest ending first; all recent ones when absent (limit 200). */
+  silences(brandId: string, activeAt?: string): Promise<AlertSilence[]>;
+  /** The delivery log, newest first: of one alert, or of all the brand's alerts. */
+  alertDeliveries(brandId: string, alertId: string | undefined, limit: number): Promise<AlertDelivery[]>;
+  /** Spend reports whose period overlaps [from, to), by period_start. */
+  adSpend(brandId: string, from: string, to: string): Promise<AdSpend[]>;
+  /**
+   * Campaign minutes with `from <= minute < to`, summed per bucket, campaign
+   * and channel; `minute` holds the bucket's start (UTC hour or day).
+   */
+  campaignActivity(
+    brandId: string,
+    from: string,
+    to: string,
+    bucket: 'minute' | 'hour' | 'day',
+  ): Promise<CampaignMinute[]>;
   rejected(brandId: string, limit: number): Promise<RejectedEvent[]>;
   counters(brandId: string): Promise<BrandCounters>;
   /** Events received per source and hour from `since` on, and each source's last event of all time. */

@@ -14,6 +14,7 @@ import { createKafkaClient, QUICK_RETRY } from './client';
 import { deadlineAfter } from './deadline';
 import { toUnavailable } from './errors';
 import { lagForKey, partitionLags } from './lag';
+import { partitionForKey } from './partition-for-key';
 import { createPublisher } from './publisher';
 import { startKafkaSubscription, type GroupTimings } from './subscription';
 import { brokerTopicName, createTopicEnsurer, type TopicSettings } from './topics';
@@ -130,6 +131,21 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     }
   }
 
+  /** Partitions per topic, read once: a topic's partitions only grow by an operator's hand, and keys move then anyway. */
+  const partitionCounts = new Map<Topic, Promise<number>>();
+  function partitionCount(topic: Topic): Promise<number> {
+    let count = partitionCounts.get(topic);
+    if (!count) {
+      count = (async () => {
+        await topics.ensure(topic);
+        return (await (await connectedAdmin()).fetchTopicOffsets(brokerTopic(topic))).length;
+      })();
+      count.catch(() => partitionCounts.delete(topic)); // asked again next time
+      partitionCounts.set(topic, count);
+    }
+    return count;
+  }
+
   return {
     async publish(topic, messages) {
       await publisher.publish(topic, messages);
@@ -182,6 +198,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     },
     async pendingForKey(topic, group, key) {
       return lagForKey(await lags(topic, group), key);
+    },
+    async partitionForKey(topic, key) {
+      return partitionForKey(key, await partitionCount(topic));
     },
     async pendingByKey(topic, group) {
       const partitionLag = await lags(topic, group);

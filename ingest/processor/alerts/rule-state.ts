@@ -19,7 +19,8 @@
 // Pure: the open alert is the whole state, so a restart that restores it
 // from the warehouse continues exactly where it was (a pending alert fires at
 // the same minute as without the restart).
-import { RULE_DIRECTION, type AlertRule, type AlertRuleType } from '../../../src/lib/shared/alert-rules';
+import { RULE_DIRECTION, type AlertRule } from '../../../src/lib/shared/alert-rules';
+import type { Alert } from '../../../src/lib/shared/model';
 import { alertIdFor } from '../ids';
 
 export type Measurement =
@@ -33,30 +34,8 @@ export type Measurement =
     }
   | { kind: 'no_data' };
 
-export const RULE_ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
-export type RuleAlertState = (typeof RULE_ALERT_STATES)[number];
-
-export interface RuleAlert {
-  brand_id: string;
-  alert_id: string;
-  rule_id: string;
-  rule_type: AlertRuleType;
-  subject: string;
-  severity: AlertRule['severity'];
-  state: RuleAlertState;
-  message: string;
-  value: number;
-  threshold: number;
-  /** When the breach began (the alert went pending). */
-  started_at: string;
-  fired_at: string | null;
-  resolved_at: string | null;
-  updated_at: string;
-  /** Whether the firing was notified (not while silenced). */
-  notified: boolean;
-  acknowledged_by: string | null;
-  acknowledged_at: string | null;
-}
+/** An alert as the state machine sees it: the stored record (model.ts). */
+export type RuleAlert = Alert;
 
 export interface RuleStep {
   /** The alert still open after the step (pending or firing), or null. */

@@ -79,6 +79,121 @@ export const alertReceiverSchema = z.object({
 });
 export type AlertReceiver = z.infer<typeof alertReceiverSchema>;
 
+/** The subject of a rule that watches the whole brand (conversion, intent; spend rules without a campaign). */
+export const BRAND_SUBJECT = 'brand';
+
+/** What a rule's alerts are about: its subject (a campaign id, a source), or the whole brand. */
+export function subjectOf(rule: Pick<AlertRule, 'subject'>): string {
+  return rule.subject ?? BRAND_SUBJECT;
+}
+
+/**
+ * The rules a brand starts with (its settings may replace them). Spend rules
+ * judge nothing until spend is reported; `source_silent` needs a source, so
+ * none is on by default.
+ */
+export const DEFAULT_ALERT_RULES: readonly z.input<typeof alertRuleSchema>[] = [
+  {
+    rule_id: 'low-conversion',
+    type: 'low_conversion',
+    severity: 'warning',
+    threshold: 0.01,
+    recovery: 0.015,
+    window_minutes: 30,
+    pending_minutes: 5,
+    min_sample: 50,
+  },
+  {
+    rule_id: 'intent-spike',
+    type: 'intent_spike',
+    severity: 'info',
+    threshold: 3,
+    recovery: 1.5,
+    window_minutes: 15,
+    pending_minutes: 5,
+    min_sample: 10,
+  },
+  {
+    rule_id: 'cost-spike',
+    type: 'cost_spike',
+    severity: 'critical',
+    threshold: 2,
+    recovery: 1.3,
+    window_minutes: 60,
+    pending_minutes: 15,
+    min_sample: 1,
+  },
+  {
+    rule_id: 'roi-drop',
+    type: 'roi_drop',
+    severity: 'critical',
+    threshold: 0,
+    recovery: 0.2,
+    window_minutes: 360,
+    pending_minutes: 30,
+    min_sample: 50,
+  },
+];
+
+function uniqueBy<T>(key: (item: T) => string, what: string) {
+  return (items: T[], context: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const id = key(item);
+      if (seen.has(id))
+        context.addIssue({ code: 'custom', path: [index], message: `${what} "${id}" appears twice` });
+      seen.add(id);
+    });
+  };
+}
+
+/** A brand's alerting: its rules and where notifications go (brand settings `alerts`). */
+export const alertSettingsSchema = z.object({
+  rules: z
+    .array(alertRuleSchema)
+    .max(100)
+    .superRefine(uniqueBy((rule: AlertRule) => rule.rule_id, 'rule_id'))
+    .default(() => DEFAULT_ALERT_RULES.map((rule) => alertRuleSchema.parse(rule))),
+  receivers: z
+    .array(alertReceiverSchema)
+    .max(10)
+    .superRefine(uniqueBy((receiver: AlertReceiver) => receiver.receiver_id, 'receiver_id'))
+    .default([]),
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+/**
+ * An operator's decision on alerts, sent by the dashboard through events.raw
+ * (keyed by brand) like identity commands, so the processor applies it in
+ * order with the brand's events and commits it with its batch:
+ * - `acknowledge`: someone is on it (an open alert; its state is unchanged);
+ * - `silence`: hold back notifications of a rule and/or subject (or all) until `ends_at`;
+ * - `unsilence`: end a silence early.
+ */
+export const ALERT_COMMANDS = ['acknowledge', 'silence', 'unsilence'] as const;
+
+const commandBase = {
+  brand_id: z.string(),
+  /** Unique per command; a silence's id derives from it. */
+  command_id: z.string().min(1).max(100),
+  issued_by: z.string(),
+  issued_at: z.string(),
+};
+
+export const alertCommandSchema = z.discriminatedUnion('type', [
+  z.object({ ...commandBase, type: z.literal('acknowledge'), alert_id: z.string().min(1) }),
+  z.object({
+    ...commandBase,
+    type: z.literal('silence'),
+    rule_id: z.string().nullable(),
+    subject: z.string().nullable(),
+    ends_at: z.iso.datetime({ offset: true }),
+    reason: z.string().max(500),
+  }),
+  z.object({ ...commandBase, type: z.literal('unsilence'), silence_id: z.string().min(1) }),
+]);
+export type AlertCommand = z.infer<typeof alertCommandSchema>;
+
 /** One notification: an alert fired or resolved. */
 export interface AlertNotification {
   brand_id: string;

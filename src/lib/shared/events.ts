@@ -2,6 +2,8 @@
 // Sources (tracking API, Shopify, later WooCommerce/WhatsApp/POS/CSV) each map
 // their payload to `InboundEvent`; the processor never sees a source's format.
 import { z } from 'zod';
+import { alertCommandSchema } from './alert-rules';
+import { adSpendSchema } from './campaigns';
 
 /**
  * Where an event came from; also the namespace of its `source_event_id`.
@@ -163,10 +165,15 @@ export const identityCommandSchema = z.object({
 });
 export type IdentityCommand = z.infer<typeof identityCommandSchema>;
 
-/** What `events.raw` carries, keyed by brand: accepted events, rejections and operators' commands. */
+/**
+ * What `events.raw` carries, keyed by brand: accepted events, rejections,
+ * operators' identity and alert commands, and ad spend reports.
+ */
 export const rawEnvelopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event'), event: inboundEventSchema }),
   z.object({ kind: z.literal('rejected'), rejected: rejectedEventSchema }),
   z.object({ kind: z.literal('command'), command: identityCommandSchema }),
+  z.object({ kind: z.literal('alert_command'), command: alertCommandSchema }),
+  z.object({ kind: z.literal('spend'), spend: adSpendSchema }),
 ]);
 export type RawEnvelope = z.infer<typeof rawEnvelopeSchema>;

@@ -1,7 +1,8 @@
 // The typed map of everything the server pushes to browsers. One Socket.IO room
 // per brand; the processor (and the CSV importer) publish these on `live.updates` keyed by brand.
 import type { ImportJob } from './imports';
-import type { Alert, KpiMinute, MergeRecord, Profile } from './model';
+import type { AdSpend, CampaignMinute } from './campaigns';
+import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord, Profile } from './model';
 
 export interface HighIntentEntry {
   profile_id: string;
@@ -18,8 +19,16 @@ export interface LiveEvents {
   kpi: KpiMinute;
   /** A profile entered, moved within or left the high-intent list. */
   intent: { entry: HighIntentEntry; left: boolean };
-  /** An alert fired or resolved. */
+  /** An alert went pending, fired, changed, was acknowledged or resolved. */
   alert: Alert;
+  /** A silence was created or ended. */
+  silence: AlertSilence;
+  /** A notification was delivered, failed or given up (published by the notifier). */
+  delivery: AlertDelivery;
+  /** Upsert of what a campaign's touches earned in one minute. */
+  campaign: CampaignMinute;
+  /** A spend report, as stored (a restatement replaces the earlier one). */
+  spend: AdSpend;
   /** A merge, refusal, review request or demotion (identity resolution's record). */
   merge: MergeRecord;
   /** Processing counters after a batch. */

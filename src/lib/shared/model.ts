@@ -1,5 +1,6 @@
 // Domain records shared by the processor (which writes them), the warehouse
 // (which stores them) and the dashboard (which reads them). No I/O here.
+import { RULE_SEVERITIES, type AlertRuleType } from './alert-rules';
 import type { Channel, EventType, IdentifierType, InboundEvent, Source } from './events';
 
 export const INTENT_LEVELS = ['low', 'medium', 'high'] as const;
@@ -114,24 +115,78 @@ export interface KpiMinute {
   high_intent_profiles: number;
 }
 
-export const ALERT_STATES = ['firing', 'resolved'] as const;
+/**
+ * An alert's life (ingest/processor/alerts/rule-state.ts): `pending` while a
+ * breach has not yet lasted the rule's pending time, `firing` after, and
+ * `resolved` when the value recovered (or a pending breach cleared, never fired).
+ */
+export const ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const ALERT_SEVERITIES = RULE_SEVERITIES;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
+/** One alert: a rule's breach for one subject, from pending to resolved. Upserted whole. */
 export interface Alert {
   brand_id: string;
+  /** Derived from brand, rule, subject and the minute the breach began. */
   alert_id: string;
-  rule: string;
-  state: AlertState;
+  rule_id: string;
+  rule_type: AlertRuleType;
+  /** What it is about: a campaign id, a source, or `brand`. */
+  subject: string;
   severity: AlertSeverity;
+  state: AlertState;
   message: string;
-  /** The measured value and what it was compared with. */
+  /** The measured value, and the threshold it was compared with. */
   value: number;
-  baseline: number;
+  threshold: number;
+  /** When the breach began (the alert went pending). */
   started_at: string;
-  updated_at: string;
+  fired_at: string | null;
   resolved_at: string | null;
+  updated_at: string;
+  /** Whether its firing was notified (not while silenced). */
+  notified: boolean;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+/** Holds back notifications of a brand's alerts, of one rule and/or subject or all, until `ends_at`. */
+export interface AlertSilence {
+  brand_id: string;
+  silence_id: string;
+  /** null: every rule. */
+  rule_id: string | null;
+  /** null: every subject. */
+  subject: string | null;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  created_by: string;
+  /** Set when an operator ended it early. */
+  cancelled_at: string | null;
+}
+
+/** One line of the alert delivery log: an attempt to tell a receiver, or giving up. */
+export interface AlertDelivery {
+  brand_id: string;
+  alert_id: string;
+  receiver_id: string;
+  /** Which notification: the firing or the resolve. */
+  state: 'firing' | 'resolved';
+  /** The attempt this is about, from 1; for a give-up without an attempt, the attempts made before it. */
+  attempt: number;
+  /** ISO-8601. */
+  at: string;
+  outcome: 'delivered' | 'failed' | 'gave_up';
+  /** The receiver's HTTP status, or null when there was no answer. */
+  status: number | null;
+  /** What went wrong, or null when delivered. */
+  error: string | null;
+  /** rejected (a permanent 4xx), expired (retried for too long), queue_full, closed. */
+  give_up_reason: 'rejected' | 'expired' | 'queue_full' | 'closed' | null;
+  /** When the next attempt is due (outcome `failed`), ISO-8601. */
+  next_attempt_at: string | null;
 }
 
 /** Per-brand processing counters, committed with every batch. */

@@ -2,18 +2,16 @@
 // real fetch; backoff and timeouts run on simulated time through the
 // schedule/clock seams, so no test sleeps. Each scenario asserts the exact
 // delivery log and what the receiver got.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createNotifier,
-  type Cancel,
   type DeliveryRecord,
   type Notifier,
   type NotifierOptions,
 } from '../../../ingest/alerts/notifier';
 import { slackPayload } from '../../../ingest/alerts/payloads';
 import type { AlertNotification, AlertReceiver } from '../../../src/lib/shared/alert-rules';
+import { simulatedTime, startReceiver, type Reply } from './receiver';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const t = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -35,91 +33,6 @@ const firing: AlertNotification = {
 const resolved: AlertNotification = { ...firing, state: 'resolved', value: 0.31, at: t(1) };
 const other = (alert_id: string): AlertNotification => ({ ...firing, alert_id });
 
-// ── a real receiver ──────────────────────────────────────────────────────────
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: AlertNotification & Record<string, unknown>;
-}
-type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
-
-/** Answers each request with `reply(path, nth request on that path)`; 'hang' never answers. */
-async function startReceiver(reply: (path: string, nth: number) => Reply) {
-  const received: Received[] = [];
-  const abandoned: string[] = [];
-  const counts = new Map<string, number>();
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '';
-      const nth = (counts.get(path) ?? 0) + 1;
-      counts.set(path, nth);
-      received.push({ path, headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString()) });
-      const answer = reply(path, nth);
-      if (answer === 'hang') {
-        response.on('close', () => abandoned.push(path));
-        return;
-      }
-      response.writeHead(answer.status, answer.headers ?? {});
-      response.end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    receiver: (receiver_id: string, format: AlertReceiver['format'] = 'json'): AlertReceiver => ({
-      receiver_id,
-      url: `http://127.0.0.1:${port}/${receiver_id}`,
-      format,
-    }),
-    received,
-    /** Paths whose hanging request the client gave up on. */
-    abandoned,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-// ── simulated time ───────────────────────────────────────────────────────────
-
-function simulatedTime() {
-  let now = T0;
-  let seq = 0;
-  let timers: { due: number; seq: number; fn: () => void }[] = [];
-  return {
-    clock: () => new Date(now),
-    schedule: (ms: number, fn: () => void): Cancel => {
-      const timer = { due: now + ms, seq: seq++, fn };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((other) => other !== timer);
-      };
-    },
-    /** Moves time on by `ms`, running each timer that falls due on the way at its own time. */
-    advance(ms: number) {
-      const target = now + ms;
-      for (;;) {
-        const next = timers
-          .filter((timer) => timer.due <= target)
-          .sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
-        if (!next) break;
-        timers = timers.filter((timer) => timer !== next);
-        now = next.due;
-        next.fn();
-      }
-      now = target;
-    },
-    /** When the timers still set are due. */
-    pending: () => timers.map((timer) => new Date(timer.due).toISOString()).sort(),
-  };
-}
-
 // ── a notifier wired to both ─────────────────────────────────────────────────
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -129,7 +42,7 @@ afterEach(async () => {
 
 async function setup(reply: (path: string, nth: number) => Reply, options: Partial<NotifierOptions> = {}) {
   const server = await startReceiver(reply);
-  const time = simulatedTime();
+  const time = simulatedTime(T0);
   const log: DeliveryRecord[] = [];
   const notifier: Notifier = createNotifier(
     { fetch: globalThis.fetch, clock: time.clock, schedule: time.schedule, onDelivery: (r) => log.push(r) },
@@ -445,7 +358,7 @@ describe('the alert notifier', () => {
   it('returns from notify() at once, without throwing, when every receiver is down', async () => {
     const gone = await startReceiver(() => OK);
     await gone.close(); // nothing listens on its port now
-    const time = simulatedTime();
+    const time = simulatedTime(T0);
     const log: DeliveryRecord[] = [];
     const notifier = createNotifier({
       fetch: globalThis.fetch,
@@ -471,7 +384,7 @@ describe('the alert notifier', () => {
 
   it('keeps delivering when the delivery log itself throws', async () => {
     const server = await startReceiver(() => OK);
-    const time = simulatedTime();
+    const time = simulatedTime(T0);
     let calls = 0;
     const notifier = createNotifier({
       fetch: globalThis.fetch,

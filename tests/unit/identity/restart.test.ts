@@ -56,7 +56,7 @@ function unmergesOf(merges: readonly MergeRecord[]) {
 }
 
 async function identityState(warehouse: Warehouse, brandId: string) {
-  const snapshot = await warehouse.loadBrand(brandId, new Date(0).toISOString());
+  const snapshot = await warehouse.loadBrand(brandId, new Date(0).toISOString(), new Date(0).toISOString());
   return {
     profiles: snapshot.profiles
       .map(({ version: _version, ...profile }) => profile)
@@ -154,6 +154,6 @@ describe('identity resolution across restarts', () => {
 
     expect(await identityState(restarted, BRAND)).toEqual(expected);
     expect(await restarted.mergeLog('brand-b', undefined, 10)).toEqual([]);
-    expect((await restarted.loadBrand('brand-b', new Date(0).toISOString())).profiles).toEqual([]);
+    expect((await restarted.loadBrand('brand-b', new Date(0).toISOString(), new Date(0).toISOString())).profiles).toEqual([]);
   }, 120_000);
 });

@@ -18,7 +18,19 @@ import { dyingWarehouse, eventMessages, makeRegistry, openWarehouse, tempDir } f
 const SETTINGS = {
   default_country: 'IN',
   intent: { half_life_minutes: 30, medium_threshold: 10, high_threshold: 25 },
-  conversion_drop: { window_minutes: 1, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 2 },
+  alerts: {
+    rules: [
+      {
+        rule_id: 'low-conversion',
+        type: 'low_conversion',
+        threshold: 0.1,
+        recovery: 0.2,
+        window_minutes: 1,
+        pending_minutes: 0,
+        min_sample: 2,
+      },
+    ],
+  },
 };
 const BRANDS = ['acme', 'other'];
 const clock = () => new Date(T0 + 15 * MINUTE);
@@ -301,7 +313,9 @@ describe('createProcessor', () => {
         await warehouse.commit(...batches);
       },
       checkpoint: (consumer, partition) => warehouse.checkpoint(consumer, partition),
-      loadBrand: (brandId, since) => warehouse.loadBrand(brandId, since),
+      loadBrand: (brandId, since, touchesSince) => warehouse.loadBrand(brandId, since, touchesSince),
+      recordDeliveries: (rows) => warehouse.recordDeliveries(rows),
+      recentNotifications: (since) => warehouse.recentNotifications(since),
     };
     const processor = await startProcessor(bus, flaky, brands);
     cleanup.push(() => processor.stop());
@@ -395,5 +409,65 @@ describe('createProcessor', () => {
     expect(row).toMatchObject({ events: 0, high_intent_profiles: 0 });
     expect(processor.stats().tickCommits).toBe(1);
     expect(await warehouse.kpis('other', at(0), at(60 * MINUTE))).toEqual([]);
+  });
+
+  it('after a restart, a quiet brand with a source_silent rule is judged on ticks without any new message', async () => {
+    const quiet = {
+      alerts: {
+        rules: [
+          {
+            rule_id: 'pos-quiet',
+            type: 'source_silent',
+            subject: 'pos',
+            threshold: 5,
+            recovery: 1,
+            pending_minutes: 0,
+          },
+        ],
+      },
+    };
+    const brands = await makeRegistry(await tempDir(), [
+      { id: 'acme', settings: quiet },
+      { id: 'other', settings: quiet },
+    ]);
+    const bus = createInProcessBus();
+    const warehouse = await openWarehouse();
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
+    let now = T0;
+    const clock = () => new Date(now);
+    const first = createProcessor({ bus, warehouse, brands, clock, batchSize: 10, tickMs: 3_600_000 });
+    await first.start();
+    await bus.publish(
+      TOPICS.eventsRaw,
+      eventMessages([
+        makeEvent({ event_id: 'sale', source: 'pos', channel: 'store', identifiers: { loyalty_id: 'L1' } }),
+      ]),
+    );
+    await waitFor(processedUpTo(warehouse, 1), 'the sale');
+    await first.stop();
+
+    const told: string[] = [];
+    const second = createProcessor({
+      bus,
+      warehouse,
+      brands,
+      clock,
+      batchSize: 10,
+      tickMs: 3_600_000,
+      notify: (notices) =>
+        told.push(...notices.map((n) => `${n.alert.brand_id} ${n.state} ${n.alert.subject}`)),
+    });
+    await second.start();
+    cleanup.push(() => second.stop());
+    now = T0 + 10 * MINUTE + 6 * SECOND; // minute 10:09 closed, its end judged
+    await second.tick();
+    expect(told).toEqual(['acme firing pos']);
+    const [alert] = await warehouse.alerts('acme', 10, ['firing']);
+    expect(alert).toMatchObject({ rule_id: 'pos-quiet', subject: 'pos', fired_at: at(10 * MINUTE) });
+    // The other brand never heard from its store: nothing to judge, nothing fired.
+    expect(await warehouse.alerts('other', 10)).toEqual([]);
   });
 });

@@ -88,9 +88,17 @@ export function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'befo
       alive();
       return real.checkpoint(consumer, partition);
     },
-    async loadBrand(brandId, since) {
+    async loadBrand(brandId, since, touchesSince) {
       alive();
-      return real.loadBrand(brandId, since);
+      return real.loadBrand(brandId, since, touchesSince);
+    },
+    async recordDeliveries(rows) {
+      alive();
+      return real.recordDeliveries(rows);
+    },
+    async recentNotifications(since) {
+      alive();
+      return real.recentNotifications(since);
     },
   };
   return { writer, death };

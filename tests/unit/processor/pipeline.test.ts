@@ -18,7 +18,19 @@ const ACME_SETTINGS = {
     phone_national_numbers: ['90000 12345'],
   },
   intent: { half_life_minutes: 60, medium_threshold: 10, high_threshold: 25 },
-  conversion_drop: { window_minutes: 1, drop_ratio: 0.5, recovery_ratio: 0.3, min_active_users: 3 },
+  alerts: {
+    rules: [
+      {
+        rule_id: 'low-conversion',
+        type: 'low_conversion',
+        threshold: 0.1,
+        recovery: 0.2,
+        window_minutes: 1,
+        pending_minutes: 0,
+        min_sample: 3,
+      },
+    ],
+  },
 };
 
 let warehouse: Warehouse;
@@ -339,7 +351,7 @@ describe('processBatch', () => {
     expect(history.map((m) => m.action)).toContain('merge');
   });
 
-  it('on a tick, decay moves a profile out of high intent and a conversion drop fires an alert', async () => {
+  it('on a tick, decay moves a profile out of high intent and a low-conversion rule fires an alert', async () => {
     // Baseline: minutes 0..59, 3 users each, 1 buyer (33%). Window (minute 60): 4 users, no buyer.
     const events: InboundEvent[] = [];
     for (let m = 0; m < 60; m++) {
@@ -391,14 +403,21 @@ describe('processBatch', () => {
     expect(tick?.commit.alerts).toEqual([
       expect.objectContaining({
         brand_id: 'acme',
+        rule_id: 'low-conversion',
+        rule_type: 'low_conversion',
+        subject: 'brand',
         state: 'firing',
         severity: 'warning',
         value: 0,
-        baseline: 1 / 3,
+        threshold: 0.1,
+        started_at: new Date(T0 + 61 * MINUTE).toISOString(),
+        fired_at: new Date(T0 + 61 * MINUTE).toISOString(),
+        notified: true,
       }),
     ]);
-    expect(tick?.commit.alerts[0]?.message).toContain(
-      'conversion 0.0% over the last 1 min vs 33.3% in the trailing hour',
+    expect(tick?.notices).toEqual([{ alert: tick?.commit.alerts[0], state: 'firing' }]);
+    expect(tick?.commit.alerts[0]?.message).toBe(
+      'Conversion is 0.0% over the last 1 min vs 33.3% before (fires below 10.0%)',
     );
     await warehouse.commit(tick!.commit);
     expect(await warehouse.alerts('other', 10)).toEqual([]);

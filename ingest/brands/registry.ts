@@ -13,6 +13,7 @@ import {
   type FileStamp,
   type StoredBrand,
 } from './brands-file';
+import { alertSettingsSchema } from '../../src/lib/shared/alert-rules';
 import { adminUsername, hashKey, newPassword, newReadKey, newWebhookSecrets, newWriteKey } from './keys';
 import { hashPassword, verifyPassword } from './password';
 import {
@@ -30,7 +31,7 @@ export { BrandsFileError } from './brands-file';
 export class BrandRegistryError extends Error {
   override name = 'BrandRegistryError';
   constructor(
-    readonly code: 'invalid_brand_id' | 'duplicate_brand_id',
+    readonly code: 'invalid_brand_id' | 'duplicate_brand_id' | 'unknown_brand' | 'invalid_alert_settings',
     message: string,
   ) {
     super(message);
@@ -183,6 +184,27 @@ export async function createBrandRegistry(options: BrandRegistryOptions): Promis
       await writeBrandsFile(file, next);
       install(next, stampOf(file));
       return credentials;
+    },
+    updateAlertSettings: async (brandId, settings) => {
+      const parsed = alertSettingsSchema.safeParse(settings);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+        throw new BrandRegistryError(
+          'invalid_alert_settings',
+          `invalid alert settings: ${problems.join('; ')}`,
+        );
+      }
+      // Re-read first, as create does, so what another process just wrote is kept.
+      install(await readBrandsFile(file), stampOf(file));
+      const current = index.byId.get(brandId);
+      if (!current) throw new BrandRegistryError('unknown_brand', `no brand "${brandId}"`);
+      const updated: StoredBrand = { ...current, settings: { ...current.settings, alerts: parsed.data } };
+      const next: BrandsFile = {
+        version: 1,
+        brands: contents.brands.map((brand) => (brand.brand_id === brandId ? updated : brand)),
+      };
+      await writeBrandsFile(file, next);
+      install(next, stampOf(file));
     },
   };
 }

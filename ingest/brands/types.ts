@@ -2,7 +2,7 @@
 // reader of the brands file (DATA_DIR/brands.json); ingest, processor and
 // dashboard receive it from the composition root.
 import { z } from 'zod';
-import { alertSettingsSchema } from '../../src/lib/shared/alert-rules';
+import { alertSettingsSchema, type AlertSettings } from '../../src/lib/shared/alert-rules';
 
 /** Lower-case letters, digits and dashes; 2–40 characters; used in URLs and keys. */
 export const brandIdSchema = z
@@ -121,4 +121,10 @@ export interface BrandRegistry {
   verifyUser(username: string, password: string): Promise<Brand | undefined>;
   /** Creates a brand with fresh credentials and saves the file; throws if the id exists. */
   create(brandId: string, name?: string, settings?: BrandSettingsInput): Promise<BrandCredentials>;
+  /**
+   * Replaces a brand's alert rules and receivers and saves the file atomically.
+   * Throws a BrandRegistryError for an unknown brand or settings that
+   * alertSettingsSchema refuses (the file is then left as it was).
+   */
+  updateAlertSettings(brandId: string, settings: AlertSettings): Promise<void>;
 }

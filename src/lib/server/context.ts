@@ -5,6 +5,7 @@
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import type { Importer } from '../../../ingest/import/importer';
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
+import type { AlertCommand } from '../shared/alert-rules';
 import type { IdentityCommand } from '../shared/events';
 
 /** Where operators' identity decisions go: the processor applies them in order with the brand's events. */
@@ -13,10 +14,17 @@ export interface IdentityCommandSender {
   send(command: IdentityCommand): Promise<void>;
 }
 
+/** Where operators' alert decisions (acknowledge, silence, unsilence) go, like identity commands. */
+export interface AlertCommandSender {
+  /** Resolves once the bus has the command; rejects when it could not take it (retrying may help). */
+  send(command: AlertCommand): Promise<void>;
+}
+
 export interface DashboardContext {
   warehouse: WarehouseReader;
   brands: BrandRegistry;
   commands: IdentityCommandSender;
+  alertCommands: AlertCommandSender;
   /** CSV imports: the Imports page lists them; uploads go through /api/v1/imports. */
   importer: Importer;
   /** Signs and verifies session cookies. */

@@ -43,6 +43,10 @@ const LIVE_EVENT_NAMES: Record<LiveEventName, true> = {
   kpi: true,
   intent: true,
   alert: true,
+  silence: true,
+  delivery: true,
+  campaign: true,
+  spend: true,
   merge: true,
   status: true,
   import: true,
@@ -119,6 +123,14 @@ function pushToBrand(io: LiveServer, message: LiveMessage): void {
       return void room.emit('intent', message.payload);
     case 'alert':
       return void room.emit('alert', message.payload);
+    case 'silence':
+      return void room.emit('silence', message.payload);
+    case 'delivery':
+      return void room.emit('delivery', message.payload);
+    case 'campaign':
+      return void room.emit('campaign', message.payload);
+    case 'spend':
+      return void room.emit('spend', message.payload);
     case 'merge':
       return void room.emit('merge', message.payload);
     case 'status':

@@ -9,6 +9,8 @@
 // by brands), so waits ask for pending === 0 and processed >= N; ClickHouse
 // keeps times to whole seconds, so nothing compares times finer than that.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -609,6 +611,115 @@ export function pipelineSuite(name: string, makeBackend: () => Promise<PipelineB
         expect(kind.status).toBe(400);
         expect(await kind.json()).toEqual({ error: 'kind must be one of customers, orders, events, spend' });
       });
+    });
+
+    describe('campaigns and alerts, end to end', () => {
+      const HOUR = 3_600_000;
+      const lastHour = new Date(Math.floor(Date.now() / HOUR) * HOUR - HOUR).toISOString();
+      const report = (cost: number) => ({
+        campaign_id: 'spring-24',
+        campaign_name: 'Spring sale',
+        channel: 'facebook',
+        period: 'hour',
+        period_start: lastHour,
+        impressions: 1000,
+        clicks: 20,
+        cost,
+        currency: 'EUR',
+      });
+      const sendSpend = (credentials: BrandCredentials, body: unknown) =>
+        postJson(`${system.url}/v1/spend`, body, { authorization: basicAuth(credentials.write_key) });
+
+      it('stores spend by key, attributes a campaign visitor order, and shows neither to the other brand', async () => {
+        const before = await status(brandA);
+        expect((await sendSpend(brandA, report(40))).status).toBe(200);
+        // The platform restates the hour: the later report replaces the first.
+        expect((await sendSpend(brandA, { reports: [report(60)] })).status).toBe(200);
+        const refused = await sendSpend(brandA, { ...report(1), channel: 'myspace' });
+        expect(refused.status).toBe(400);
+        expect(JSON.stringify(refused.body)).toContain('channel');
+        const utm = { campaign: { name: 'Spring', source: 'fb', medium: 'paid_social', id: 'spring-24' } };
+        const response = await sendBatch(brandA, [
+          track('Product Viewed', { anonymousId: 'ad-visitor', messageId: 'ad-1', context: utm }),
+          track('Order Completed', {
+            anonymousId: 'ad-visitor',
+            messageId: 'ad-2',
+            properties: { order_id: 'ad-order', revenue: 90 },
+          }),
+        ]);
+        expect(response.status).toBe(200);
+        await caughtUp(brandA, before.processed + 4); // two spend reports, two events
+
+        const warehouse = system.warehouse!;
+        const from = new Date(Date.parse(lastHour) - HOUR).toISOString();
+        const to = new Date(Date.now() + HOUR).toISOString();
+        expect(await warehouse.adSpend('brand-a', from, to)).toEqual([
+          expect.objectContaining({ campaign_id: 'spring-24', channel: 'facebook', cost: 60, clicks: 20 }),
+        ]);
+        const activity = await warehouse.campaignActivity('brand-a', from, to, 'day');
+        const totals = activity.filter((row) => row.campaign_id === 'spring-24');
+        expect(totals.reduce((sum, row) => sum + row.visits, 0)).toBe(1);
+        expect(totals.reduce((sum, row) => sum + row.orders, 0)).toBe(1);
+        expect(totals.reduce((sum, row) => sum + row.revenue, 0)).toBe(90);
+        expect(await warehouse.adSpend('brand-b', from, to)).toEqual([]);
+        expect(await warehouse.campaignActivity('brand-b', from, to, 'day')).toEqual([]);
+      });
+
+      it('fires a source_silent alert on the processor tick and tells the brand receiver, nobody else', async () => {
+        const received: Array<{ brand_id: string; state: string; rule_id: string; alert_id: string }> = [];
+        const receiver = createServer((request, reply) => {
+          const chunks: Buffer[] = [];
+          request.on('data', (chunk: Buffer) => chunks.push(chunk));
+          request.on('end', () => {
+            received.push(JSON.parse(Buffer.concat(chunks).toString()));
+            reply.writeHead(200).end();
+          });
+        });
+        await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+        try {
+          const { port } = receiver.address() as AddressInfo;
+          const watched = await system.brands.create('brand-c', 'Brand C', {
+            alerts: {
+              rules: [
+                {
+                  rule_id: 'web-quiet',
+                  type: 'source_silent',
+                  subject: 'track',
+                  threshold: 0,
+                  recovery: 0,
+                  pending_minutes: 0,
+                  severity: 'critical',
+                },
+              ],
+              receivers: [{ receiver_id: 'pager', url: `http://127.0.0.1:${port}/hook`, format: 'json' }],
+            },
+          });
+          const sent = await sendBatch(watched, [
+            track('Page Viewed', { anonymousId: 'c-1', messageId: 'c-1' }),
+          ]);
+          expect(sent.status).toBe(200);
+          await caughtUp(watched, 1);
+          // Judged when the minute after the event closes (the tick, 5 s past its end): within ~80 s.
+          const fired = await poll(
+            'the source_silent alert to reach the receiver',
+            async () => received.find((n) => n.state === 'firing'),
+            120_000,
+          );
+          expect(fired).toMatchObject({ brand_id: 'brand-c', rule_id: 'web-quiet' });
+          const stored = await system.warehouse!.alert('brand-c', fired.alert_id);
+          expect(stored).toMatchObject({ state: 'firing', subject: 'track', notified: true });
+          const log = await poll('the delivery log', async () => {
+            const rows = await system.warehouse!.alertDeliveries('brand-c', fired.alert_id, 10);
+            return rows.length > 0 ? rows : undefined;
+          });
+          expect(log[0]).toMatchObject({ receiver_id: 'pager', outcome: 'delivered', status: 200 });
+          expect(received.every((n) => n.brand_id === 'brand-c')).toBe(true);
+          expect(await system.warehouse!.alert('brand-a', fired.alert_id)).toBeNull();
+          expect(await system.warehouse!.alertDeliveries('brand-a', fired.alert_id, 10)).toEqual([]);
+        } finally {
+          await new Promise<void>((done) => receiver.close(() => done()));
+        }
+      }, 180_000);
     });
 
     describe('restart', () => {

@@ -41,7 +41,8 @@ function checked(fromMs: number, toMs: number): KpiRangeQuery {
 // A time without a zone would be read in the server's local time, so one is required.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
-function parseIso(value: string): number | null {
+/** Milliseconds of an ISO-8601 date or date-time with a zone, or null for anything else. */
+export function parseIso(value: string): number | null {
   if (!ISO_DATE_TIME.test(value) || !isCalendarDate(value.slice(0, 10))) return null;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : ms;

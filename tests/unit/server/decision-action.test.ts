@@ -78,6 +78,10 @@ beforeAll(async () => {
       kpis: [],
       alerts: [],
       rejected: [],
+      spend: [],
+      campaigns: [],
+      touches: [],
+      silences: [],
       counters: [{ brand_id: brandId, processed: 0, duplicates: 0, rejected: 0 }],
     });
   }
@@ -85,6 +89,7 @@ beforeAll(async () => {
     warehouse,
     brands,
     commands: { send: (command) => send(command) },
+    alertCommands: { send: async () => {} },
     // Not used by decisions; a real one, so the context is whole.
     importer: createImporter({
       bus: createInProcessBus(),

@@ -68,6 +68,10 @@ function commit(
     kpis: [],
     alerts: [],
     rejected: [],
+    spend: [],
+    campaigns: [],
+    touches: [],
+    silences: [],
     counters: [{ brand_id: brandId, processed: 0, duplicates: 0, rejected: 0 }],
   };
 }

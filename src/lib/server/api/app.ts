@@ -7,6 +7,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { BrandRegistry } from '../../../../ingest/brands/types';
 import { ImportRequestError, type Importer } from '../../../../ingest/import/importer';
 import { WarehouseUnavailableError, type WarehouseReader } from '../../../../ingest/warehouse/types';
+import { parseAlertStates, parseSilenceFilter } from '../alert-query';
+import { loadCampaignSeries, loadCampaignSummary } from '../campaign-data';
+import { parseBucket, parseCampaignId, parseCampaignRange, parseChannel } from '../campaign-query';
 import { identifyCaller, type Caller } from '../caller';
 import { loadHighIntent } from '../high-intent';
 import { parseIdentifierQuery } from '../identifier-query';
@@ -18,12 +21,16 @@ import { createImportsApi, IMPORT_ERROR_STATUS } from './imports';
 import { LIMITS } from './limits';
 import { openApiDocument } from './openapi';
 import type {
+  AlertDeliveriesBody,
   AlertsBody,
+  CampaignSeriesBody,
+  CampaignsBody,
   ErrorBody,
   HighIntentBody,
   KpisBody,
   MergesBody,
   RejectedBody,
+  SilencesBody,
   StatusBody,
 } from './responses';
 
@@ -124,7 +131,63 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
   app.get('/v1/alerts', async (c) => {
     const { brand } = c.get('caller');
     const limit = parseLimit(c.req.query('limit'), LIMITS.alerts);
-    return c.json<AlertsBody>({ alerts: await warehouse.alerts(brand.brand_id, limit) });
+    const query = parseAlertStates(c.req.query('state'));
+    if (!query.ok) throw badRequest(query.problem);
+    return c.json<AlertsBody>({ alerts: await warehouse.alerts(brand.brand_id, limit, query.states) });
+  });
+
+  app.get('/v1/alerts/:alert_id', async (c) => {
+    const { brand } = c.get('caller');
+    const alert = await findAlert(brand.brand_id, c.req.param('alert_id'));
+    return c.json(alert);
+  });
+
+  app.get('/v1/alerts/:alert_id/deliveries', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.deliveries);
+    const alert = await findAlert(brand.brand_id, c.req.param('alert_id'));
+    return c.json<AlertDeliveriesBody>({
+      alert_id: alert.alert_id,
+      deliveries: await warehouse.alertDeliveries(brand.brand_id, alert.alert_id, limit),
+    });
+  });
+
+  app.get('/v1/silences', async (c) => {
+    const { brand } = c.get('caller');
+    const query = parseSilenceFilter(c.req.query('state'));
+    if (!query.ok) throw badRequest(query.problem);
+    const activeAt = query.filter === 'active' ? clock().toISOString() : undefined;
+    return c.json<SilencesBody>({ silences: await warehouse.silences(brand.brand_id, activeAt) });
+  });
+
+  app.get('/v1/campaigns', async (c) => {
+    const { brand } = c.get('caller');
+    const range = parseCampaignRange(c.req.query('from'), c.req.query('to'), clock());
+    if (!range.ok) throw badRequest(range.problem);
+    const summary = await loadCampaignSummary(warehouse, brand.brand_id, range.value);
+    return c.json<CampaignsBody>({ ...range.value, ...summary });
+  });
+
+  app.get('/v1/campaigns/series', async (c) => {
+    const { brand } = c.get('caller');
+    const range = parseCampaignRange(c.req.query('from'), c.req.query('to'), clock());
+    if (!range.ok) throw badRequest(range.problem);
+    const bucket = parseBucket(c.req.query('bucket'), range.value);
+    if (!bucket.ok) throw badRequest(bucket.problem);
+    const campaignId = parseCampaignId(c.req.query('campaign_id'));
+    if (!campaignId.ok) throw badRequest(campaignId.problem);
+    const channel = parseChannel(c.req.query('channel'));
+    if (!channel.ok) throw badRequest(channel.problem);
+    const series = await loadCampaignSeries(warehouse, brand.brand_id, range.value, bucket.value, {
+      campaignId: campaignId.value,
+      channel: channel.value,
+    });
+    return c.json<CampaignSeriesBody>({
+      ...series,
+      bucket: bucket.value,
+      campaign_id: campaignId.value ?? null,
+      channel: channel.value ?? null,
+    });
   });
 
   app.get('/v1/merges', async (c) => {
@@ -160,6 +223,13 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
   app.all('*', (c) => {
     throw notFound(`no route ${c.req.method} ${c.req.path}`);
   });
+
+  /** The brand's alert, or a 404 (also for another brand's id). */
+  async function findAlert(brandId: string, alertId: string) {
+    const alert = alertId.length <= 200 ? await warehouse.alert(brandId, alertId) : null;
+    if (!alert) throw notFound(`no alert ${alertId.slice(0, 200)}`);
+    return alert;
+  }
 
   function loadView(brandId: string, halfLifeMinutes: number, profileId: string) {
     return loadProfileView({ warehouse, halfLifeMinutes, now: clock() }, brandId, profileId);

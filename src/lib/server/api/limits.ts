@@ -2,6 +2,7 @@
 export const LIMITS = {
   highIntent: { default: 20, max: 200 },
   alerts: { default: 50, max: 500 },
+  deliveries: { default: 100, max: 500 },
   rejected: { default: 100, max: 500 },
   merges: { default: 100, max: 500 },
 } as const;

@@ -5,7 +5,9 @@
 import { AD_CHANNELS, SPEND_PERIODS } from '../../shared/campaigns';
 import { EVENT_TYPES, IDENTIFIER_TYPES, SOURCES } from '../../shared/events';
 import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/imports';
+import { ALERT_RULE_TYPES } from '../../shared/alert-rules';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
+import { CAMPAIGN_BUCKETS, MAX_BUCKET_RANGE_DAYS, MAX_CAMPAIGN_RANGE_DAYS } from '../campaign-query';
 import { LIMITS } from './limits';
 
 type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -100,6 +102,17 @@ const importId: Parameter = {
   description: 'An import id.',
   schema: str,
 };
+const alertId: Parameter = {
+  name: 'alert_id',
+  in: 'path',
+  required: true,
+  description: 'An alert id.',
+  schema: str,
+};
+const rangeParameters: Parameter[] = [
+  { name: 'from', in: 'query', description: 'ISO-8601 with a time zone.', schema: time },
+  { name: 'to', in: 'query', description: 'ISO-8601 with a time zone.', schema: time },
+];
 const limit = (bounds: { default: number; max: number }): Parameter => ({
   name: 'limit',
   in: 'query',
@@ -685,11 +698,136 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/alerts': {
       get: {
         operationId: 'alerts',
-        summary: 'Alerts, newest first.',
+        summary: 'Alerts, most recently changed first: one per rule and subject from pending to resolved.',
         tags: ['read'],
         security: readSecurity,
-        parameters: [limit(LIMITS.alerts)],
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            description: `Only these states, comma-separated: ${ALERT_STATES.join(', ')}, or open (pending and firing). Absent: all.`,
+            schema: str,
+          },
+          limit(LIMITS.alerts),
+        ],
         responses: { '200': json('The alerts.', object({ alerts: arrayOf(ref('Alert')) })), ...errors },
+      },
+    },
+    '/api/v1/alerts/{alert_id}': {
+      get: {
+        operationId: 'getAlert',
+        summary: 'One alert.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [alertId],
+        responses: {
+          '200': json('The alert.', ref('Alert')),
+          ...errors,
+          '404': json('No such alert for this brand.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/alerts/{alert_id}/deliveries': {
+      get: {
+        operationId: 'alertDeliveries',
+        summary:
+          "The alert's notification log: every attempt to tell a receiver, and every give-up, newest first.",
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [alertId, limit(LIMITS.deliveries)],
+        responses: {
+          '200': json(
+            'The delivery log.',
+            object({ alert_id: str, deliveries: arrayOf(ref('AlertDelivery')) }),
+          ),
+          ...errors,
+          '404': json('No such alert for this brand.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/silences': {
+      get: {
+        operationId: 'silences',
+        summary: 'Silences: notifications of a rule and/or subject held back until they end.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            description:
+              'active (default): not ended nor cancelled, soonest ending first; all: the latest 200, ended and cancelled too.',
+            schema: { type: 'string', enum: ['active', 'all'] },
+          },
+        ],
+        responses: {
+          '200': json('The silences.', object({ silences: arrayOf(ref('AlertSilence')) })),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/campaigns': {
+      get: {
+        operationId: 'campaigns',
+        summary:
+          'Spend against what it earned, per campaign and channel over from <= t < to (default: the last 24 hours; ' +
+          `at most ${MAX_CAMPAIGN_RANGE_DAYS} days). Spend is prorated by the part of its period inside the range; ` +
+          'orders and revenue are attributed by last touch.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: rangeParameters,
+        responses: {
+          '200': json(
+            'Rows, highest cost first, and the brand totals.',
+            object({
+              from: time,
+              to: time,
+              campaigns: arrayOf(ref('CampaignRow')),
+              totals: ref('CampaignMetrics'),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/campaigns/series': {
+      get: {
+        operationId: 'campaignSeries',
+        summary:
+          'Spend, clicks, visits, orders and revenue per UTC hour or day, every bucket present, for the brand, a ' +
+          'campaign, a channel or both.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [
+          ...rangeParameters,
+          {
+            name: 'bucket',
+            in: 'query',
+            description: `${CAMPAIGN_BUCKETS.map((bucket) => `${bucket}: at most ${MAX_BUCKET_RANGE_DAYS[bucket]} days`).join('; ')}. Default: hour up to 3 days, else day.`,
+            schema: { type: 'string', enum: CAMPAIGN_BUCKETS },
+          },
+          { name: 'campaign_id', in: 'query', description: 'Only this campaign.', schema: str },
+          {
+            name: 'channel',
+            in: 'query',
+            description: 'Only this channel.',
+            schema: { type: 'string', enum: AD_CHANNELS },
+          },
+        ],
+        responses: {
+          '200': json(
+            'The points, oldest first; from and to are aligned to the bucket.',
+            object({
+              from: time,
+              to: time,
+              bucket: { type: 'string', enum: CAMPAIGN_BUCKETS },
+              campaign_id: { type: ['string', 'null'] },
+              channel: { type: ['string', 'null'], enum: AD_CHANNELS },
+              points: arrayOf(ref('CampaignPoint')),
+            }),
+          ),
+          ...errors,
+        },
       },
     },
     '/api/v1/merges': {
@@ -1110,15 +1248,76 @@ export const openApiDocument: OpenApiDocument = {
       Alert: object({
         brand_id: str,
         alert_id: str,
-        rule: str,
+        rule_id: str,
+        rule_type: { type: 'string', enum: ALERT_RULE_TYPES },
+        subject: { type: 'string', description: 'A campaign id, a source, or brand.' },
         state: { type: 'string', enum: ALERT_STATES },
         severity: { type: 'string', enum: ALERT_SEVERITIES },
         message: str,
-        value: num,
-        baseline: num,
-        started_at: time,
+        value: { type: 'number', description: 'The measured value, in the rule’s unit.' },
+        threshold: num,
+        started_at: { ...time, description: 'When the breach began (pending).' },
+        fired_at: { type: ['string', 'null'], format: 'date-time' },
+        resolved_at: { type: ['string', 'null'], format: 'date-time' },
         updated_at: time,
-        resolved_at: { type: ['string', 'null'] },
+        notified: { type: 'boolean', description: 'Whether its firing was notified (not while silenced).' },
+        acknowledged_by: { type: ['string', 'null'] },
+        acknowledged_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      AlertSilence: object({
+        brand_id: str,
+        silence_id: str,
+        rule_id: { type: ['string', 'null'], description: 'null: every rule.' },
+        subject: { type: ['string', 'null'], description: 'null: every subject.' },
+        starts_at: time,
+        ends_at: time,
+        reason: str,
+        created_by: str,
+        cancelled_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      AlertDelivery: object({
+        brand_id: str,
+        alert_id: str,
+        receiver_id: str,
+        state: { type: 'string', enum: ['firing', 'resolved'] },
+        attempt: int,
+        at: time,
+        outcome: { type: 'string', enum: ['delivered', 'failed', 'gave_up'] },
+        status: { type: ['integer', 'null'], description: 'The receiver’s HTTP status.' },
+        error: { type: ['string', 'null'] },
+        give_up_reason: {
+          type: ['string', 'null'],
+          enum: ['rejected', 'expired', 'queue_full', 'closed'],
+        },
+        next_attempt_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      CampaignMetrics: object({
+        impressions: num,
+        clicks: num,
+        cost: num,
+        visits: int,
+        orders: int,
+        revenue: num,
+        roas: { type: ['number', 'null'], description: 'revenue ÷ cost; null without cost.' },
+        roi: { type: ['number', 'null'], description: '(revenue − cost) ÷ cost.' },
+        cpa: { type: ['number', 'null'], description: 'cost ÷ orders.' },
+        ctr: { type: ['number', 'null'], description: 'clicks ÷ impressions.' },
+        conversion_rate: { type: ['number', 'null'], description: 'orders ÷ clicks.' },
+      }),
+      CampaignRow: {
+        allOf: [
+          ref('CampaignMetrics'),
+          object({ campaign_id: str, campaign_name: str, channel: { type: 'string', enum: AD_CHANNELS } }),
+        ],
+      },
+      CampaignPoint: object({
+        at: { ...time, description: 'Start of the bucket (UTC).' },
+        impressions: num,
+        clicks: num,
+        cost: num,
+        visits: int,
+        orders: int,
+        revenue: num,
       }),
       RejectedEvent: object({
         brand_id: str,

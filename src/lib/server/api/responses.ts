@@ -1,8 +1,10 @@
 // The read API's response bodies. The client imports these as types only; the
 // OpenAPI document in ./openapi.ts describes the same shapes.
+import type { AdChannel, CampaignMetrics, CampaignPoint, CampaignRow } from '../../shared/campaigns';
 import type { RejectedEvent } from '../../shared/events';
 import type { HighIntentEntry } from '../../shared/live';
-import type { Alert, KpiMinute, MergeRecord } from '../../shared/model';
+import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord } from '../../shared/model';
+import type { CampaignBucket } from '../campaign-query';
 
 export type { ProfileView } from '../profile-view';
 
@@ -23,6 +25,36 @@ export interface KpisBody {
 
 export interface AlertsBody {
   alerts: Alert[];
+}
+
+export interface AlertDeliveriesBody {
+  alert_id: string;
+  /** Newest first. */
+  deliveries: AlertDelivery[];
+}
+
+export interface SilencesBody {
+  silences: AlertSilence[];
+}
+
+export interface CampaignsBody {
+  from: string;
+  to: string;
+  /** Per campaign and channel, highest cost first. */
+  campaigns: CampaignRow[];
+  /** The brand over the range. */
+  totals: CampaignMetrics;
+}
+
+export interface CampaignSeriesBody {
+  /** Aligned to the bucket (UTC), covering the range asked. */
+  from: string;
+  to: string;
+  bucket: CampaignBucket;
+  campaign_id: string | null;
+  channel: AdChannel | null;
+  /** Every bucket, oldest first, zeros included. */
+  points: CampaignPoint[];
 }
 
 export interface MergesBody {

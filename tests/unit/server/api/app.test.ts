@@ -21,6 +21,11 @@ const ROUTES = [
   '/api/v1/profiles/a-ana',
   '/api/v1/kpis',
   '/api/v1/alerts',
+  '/api/v1/alerts/a-alert-1',
+  '/api/v1/alerts/a-alert-1/deliveries',
+  '/api/v1/silences',
+  '/api/v1/campaigns',
+  '/api/v1/campaigns/series',
   '/api/v1/rejected',
   '/api/v1/merges',
   '/api/v1/status',
@@ -248,7 +253,12 @@ describe('KPIs, alerts, rejected events, status', () => {
 
   it('lists alerts and rejected events', async () => {
     const alerts = await get<{ alerts: Array<{ alert_id: string }> }>('/api/v1/alerts', bearer(a.read_key));
-    expect(alerts.body.alerts.map((alert) => alert.alert_id)).toEqual(['a-alert-1']);
+    // Most recently changed first, every state.
+    expect(alerts.body.alerts.map((alert) => alert.alert_id)).toEqual([
+      'a-alert-3',
+      'a-alert-1',
+      'a-alert-2',
+    ]);
     const rejected = await get<{
       rejected: Array<{ rejection_id: string; reason: string; payload: string }>;
     }>('/api/v1/rejected', bearer(a.read_key));

@@ -1,8 +1,17 @@
 // Warehouse contents for the read API tests: two brands whose data overlap on
 // purpose (the same email at both), committed through the real warehouse.
 import type { ProcessorCommit } from '../../../../ingest/warehouse/types';
+import type { AdSpend, CampaignMinute } from '../../../../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../../../../src/lib/shared/events';
-import type { Alert, KpiMinute, MergeRecord, Profile, StoredEvent } from '../../../../src/lib/shared/model';
+import type {
+  Alert,
+  AlertDelivery,
+  AlertSilence,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+  StoredEvent,
+} from '../../../../src/lib/shared/model';
 
 export const NOW = new Date('2026-03-01T10:15:30.000Z');
 const minute = (minutesAgo: number) =>
@@ -70,19 +79,99 @@ function kpi(brandId: string, minutesAgo: number, events: number): KpiMinute {
   };
 }
 
-function alert(brandId: string, alertId: string): Alert {
+export function alert(brandId: string, alertId: string, overrides: Partial<Alert> = {}): Alert {
   return {
     brand_id: brandId,
     alert_id: alertId,
-    rule: 'conversion_drop',
-    state: 'firing',
+    rule_id: 'low-conversion',
+    rule_type: 'low_conversion',
+    subject: 'brand',
     severity: 'warning',
+    state: 'firing',
     message: `conversion dropped at ${brandId}`,
-    value: 0.1,
-    baseline: 0.4,
-    started_at: minute(3),
-    updated_at: minute(2),
+    value: 0.004,
+    threshold: 0.01,
+    started_at: minute(8),
+    fired_at: minute(3),
     resolved_at: null,
+    updated_at: minute(2),
+    notified: true,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    ...overrides,
+  };
+}
+
+function silence(brandId: string, silenceId: string, overrides: Partial<AlertSilence> = {}): AlertSilence {
+  return {
+    brand_id: brandId,
+    silence_id: silenceId,
+    rule_id: 'cost-spike',
+    subject: null,
+    starts_at: minute(30),
+    ends_at: new Date(NOW.getTime() + 3_600_000).toISOString(),
+    reason: `planned sale at ${brandId}`,
+    created_by: `admin@${brandId}`,
+    cancelled_at: null,
+    ...overrides,
+  };
+}
+
+export function delivery(
+  brandId: string,
+  alertId: string,
+  overrides: Partial<AlertDelivery> = {},
+): AlertDelivery {
+  return {
+    brand_id: brandId,
+    alert_id: alertId,
+    receiver_id: 'oncall',
+    state: 'firing',
+    attempt: 1,
+    at: minute(3),
+    outcome: 'delivered',
+    status: 200,
+    error: null,
+    give_up_reason: null,
+    next_attempt_at: null,
+    ...overrides,
+  };
+}
+
+/** An hour of spend starting at 09:00 (received after the hour ended, so whole). */
+function spend(brandId: string, campaignId: string, overrides: Partial<AdSpend> = {}): AdSpend {
+  return {
+    brand_id: brandId,
+    campaign_id: campaignId,
+    campaign_name: campaignId,
+    channel: 'facebook',
+    period: 'hour',
+    period_start: '2026-03-01T09:00:00.000Z',
+    impressions: 1000,
+    clicks: 50,
+    cost: 100,
+    currency: 'EUR',
+    source: 'track',
+    received_at: '2026-03-01T10:05:00.000Z',
+    ...overrides,
+  };
+}
+
+function campaignMinute(
+  brandId: string,
+  campaignId: string,
+  at: string,
+  overrides: Partial<CampaignMinute> = {},
+): CampaignMinute {
+  return {
+    brand_id: brandId,
+    minute: at,
+    campaign_id: campaignId,
+    channel: 'facebook',
+    visits: 10,
+    orders: 2,
+    revenue: 300,
+    ...overrides,
   };
 }
 
@@ -177,9 +266,70 @@ export function brandACommit(brandId: string): Omit<ProcessorCommit, 'checkpoint
     ],
     merges: [merge],
     kpis: [kpi(brandId, 2, 11), kpi(brandId, 1, 13), kpi(brandId, 90, 999)],
-    alerts: [alert(brandId, 'a-alert-1')],
+    alerts: [
+      alert(brandId, 'a-alert-1'),
+      alert(brandId, 'a-alert-2', {
+        rule_id: 'shop-silent',
+        rule_type: 'source_silent',
+        subject: 'shopify',
+        severity: 'critical',
+        state: 'resolved',
+        message: 'Recovered: no events from shopify for 0 min',
+        value: 0,
+        threshold: 10,
+        started_at: minute(40),
+        fired_at: minute(35),
+        resolved_at: minute(20),
+        updated_at: minute(20),
+      }),
+      alert(brandId, 'a-alert-3', {
+        rule_id: 'roi-drop',
+        rule_type: 'roi_drop',
+        subject: 'spring-sale',
+        severity: 'critical',
+        state: 'pending',
+        fired_at: null,
+        notified: false,
+        value: -0.2,
+        threshold: 0,
+        updated_at: minute(1),
+      }),
+    ],
     rejected: [rejected(brandId, 'a-rej-1')],
     counters: [{ brand_id: brandId, processed: 40, duplicates: 3, rejected: 1 }],
+    spend: [
+      spend(brandId, 'spring-sale', { campaign_name: 'Spring sale' }),
+      spend(brandId, 'spring-sale', { channel: 'instagram', cost: 50, impressions: 400, clicks: 8 }),
+      // A day of search spend, reported at 10:00 while the day was running: 30 over 10 hours.
+      spend(brandId, 'brand-search', {
+        channel: 'google_ads',
+        period: 'day',
+        period_start: '2026-03-01T00:00:00.000Z',
+        received_at: '2026-03-01T10:00:00.000Z',
+        cost: 30,
+        impressions: 300,
+        clicks: 30,
+      }),
+    ],
+    campaigns: [
+      campaignMinute(brandId, 'spring-sale', '2026-03-01T09:30:00.000Z'),
+      campaignMinute(brandId, 'spring-sale', '2026-03-01T09:45:00.000Z', {
+        visits: 5,
+        orders: 1,
+        revenue: 100,
+      }),
+      campaignMinute(brandId, 'brand-search', '2026-03-01T08:10:00.000Z', {
+        channel: 'google_ads',
+        visits: 3,
+        orders: 1,
+        revenue: 90,
+      }),
+    ],
+    touches: [],
+    silences: [
+      silence(brandId, 'a-sil-1'),
+      silence(brandId, 'a-sil-2', { cancelled_at: minute(10), rule_id: null, subject: 'shopify' }),
+    ],
   };
 }
 
@@ -203,5 +353,23 @@ export function brandBCommit(brandId: string): Omit<ProcessorCommit, 'checkpoint
     alerts: [alert(brandId, 'b-alert-1')],
     rejected: [rejected(brandId, 'b-rej-1')],
     counters: [{ brand_id: brandId, processed: 1, duplicates: 0, rejected: 1 }],
+    spend: [spend(brandId, 'b-camp', { channel: 'tiktok', cost: 70 })],
+    campaigns: [campaignMinute(brandId, 'b-camp', '2026-03-01T09:10:00.000Z', { channel: 'tiktok' })],
+    touches: [],
+    silences: [silence(brandId, 'b-sil-1')],
   };
+}
+
+/** The delivery log of both brands (written by the notifier, outside commits). */
+export function deliveries(brandA: string, brandB: string): AlertDelivery[] {
+  return [
+    delivery(brandA, 'a-alert-1'),
+    delivery(brandA, 'a-alert-2', { state: 'resolved', at: minute(20), receiver_id: 'slack' }),
+    delivery(brandB, 'b-alert-1', {
+      outcome: 'failed',
+      status: 503,
+      error: 'HTTP 503',
+      next_attempt_at: minute(1),
+    }),
+  ];
 }

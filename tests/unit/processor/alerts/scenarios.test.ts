@@ -107,6 +107,16 @@ const event = (input: Parameters<typeof makeEvent>[0]): RawEnvelope => ({
 });
 const command = (command: AlertCommand): RawEnvelope => ({ kind: 'alert_command', command });
 
+/** A store sale: the POS source speaking (source_silent rules watch it). */
+const posSale = (id: string, ms: number) =>
+  event({
+    event_id: id,
+    source: 'pos',
+    channel: 'store',
+    identifiers: { loyalty_id: 'L-1' },
+    received_at: iso(ms),
+  });
+
 function spend(fields: Partial<AdSpend>): RawEnvelope {
   return {
     kind: 'spend',
@@ -385,14 +395,6 @@ describe('silences and acknowledgement', () => {
       ],
     },
   };
-  const posSale = (id: string, ms: number) =>
-    event({
-      event_id: id,
-      source: 'pos',
-      channel: 'store',
-      identifiers: { loyalty_id: 'L-1' },
-      received_at: iso(ms),
-    });
 
   it('a silenced firing is told when the silence expires, and its resolve after', async () => {
     const p = await processorFor(QUIET);
@@ -547,16 +549,7 @@ describe('a restart in the middle of a pending alert', () => {
 
   async function run(restartAfterMinute: number | undefined) {
     const p = await processorFor(SETTINGS);
-    await p.send(
-      at(0),
-      event({
-        event_id: 'sale',
-        source: 'pos',
-        channel: 'store',
-        identifiers: { loyalty_id: 'L-1' },
-        received_at: iso(at(0)),
-      }),
-    );
+    await p.send(at(0), posSale('sale', at(0)));
     for (let minute = 1; minute <= 10; minute += 1) {
       await p.tick(at(minute, 6));
       if (minute === restartAfterMinute) await p.restart();
@@ -623,6 +616,17 @@ describe('notifications through the notifier to a real receiver', { timeout: 30_
     return { p, receiver, time, log, notifier, dispatch };
   }
 
+  /** A sale, then silence: the rule fires on the tick at 10:03 and the dispatch is told. */
+  async function fireAndNotify(
+    p: Awaited<ReturnType<typeof processorFor>>,
+    dispatch: ReturnType<typeof createAlertDispatch>,
+  ): Promise<PipelineResult> {
+    await p.send(at(0), posSale('sale', at(0)));
+    const [tick] = await p.tick(at(3, 6));
+    dispatch.notify(tick!.notices);
+    return tick!;
+  }
+
   /** Lets the receiver answer and the log write (real sockets, simulated backoff). */
   async function settle(until: () => boolean) {
     for (let i = 0; i < 1000 && !until(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -633,27 +637,18 @@ describe('notifications through the notifier to a real receiver', { timeout: 30_
     const { p, receiver, time, log, dispatch } = await wired((_path, nth) =>
       nth <= 2 ? { status: 503 } : { status: 200 },
     );
-    await p.send(
-      at(0),
-      event({
-        event_id: 'sale',
-        source: 'pos',
-        channel: 'store',
-        identifiers: { loyalty_id: 'L' },
-        received_at: iso(at(0)),
-      }),
-    );
-    const [tick] = await p.tick(at(3, 6));
-    dispatch.notify(tick!.notices);
-    await settle(() => receiver.received.length === 1);
+    const tick = await fireAndNotify(p, dispatch);
+    // Advance only once the notifier has taken the answer and set its retry timer (1 s, then 2 s).
+    const retryAt = (ms: number) => () => time.pending().includes(iso(at(3, 6) + ms));
+    await settle(retryAt(1000));
     time.advance(1000);
-    await settle(() => receiver.received.length === 2);
+    await settle(retryAt(3000));
     time.advance(2000);
-    await settle(() => receiver.received.length === 3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Answered: no request (and so no timeout timer) left.
+    await settle(() => receiver.received.length === 3 && time.pending().length === 0);
     await log.flush();
 
-    const alertId = tick!.notices[0]!.alert.alert_id;
+    const alertId = tick.notices[0]!.alert.alert_id;
     expect(receiver.received.map((r) => [r.path, r.body.state, r.body.alert_id])).toEqual([
       ['/pager', 'firing', alertId],
       ['/pager', 'firing', alertId],
@@ -675,20 +670,9 @@ describe('notifications through the notifier to a real receiver', { timeout: 30_
     const { p, receiver, time, notifier, log, dispatch } = await wired(() =>
       up ? { status: 200 } : { status: 500 },
     );
-    await p.send(
-      at(0),
-      event({
-        event_id: 'sale',
-        source: 'pos',
-        channel: 'store',
-        identifiers: { loyalty_id: 'L' },
-        received_at: iso(at(0)),
-      }),
-    );
-    const [tick] = await p.tick(at(3, 6));
-    dispatch.notify(tick!.notices);
-    await settle(() => receiver.received.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fireAndNotify(p, dispatch);
+    // The 500 taken: its retry is waiting (1 s on the simulated clock, never reached).
+    await settle(() => time.pending().includes(iso(at(3, 6) + 1000)));
     expect(notifier.close()).toHaveLength(1); // the process stops with it undelivered
     await log.flush();
 
@@ -702,8 +686,7 @@ describe('notifications through the notifier to a real receiver', { timeout: 30_
     });
     const again = createAlertDispatch(next, { brands: p.brands, publicUrl: 'https://signalroom.example' });
     expect(await again.resendUnfinished(warehouse, at(4))).toBe(1);
-    await settle(() => receiver.received.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle(() => receiver.received.length === 2 && time.pending().length === 0);
     await log.flush();
     expect((await warehouse.alertDeliveries('acme', undefined, 10)).map((d) => d.outcome)).toEqual([
       'delivered',

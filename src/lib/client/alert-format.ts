@@ -3,6 +3,7 @@ import type { AlertRuleType } from '$lib/shared/alert-rules';
 
 const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
 const times = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const minutes = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 
 export function formatRuleValue(type: AlertRuleType, value: number): string {
   switch (type) {
@@ -13,7 +14,7 @@ export function formatRuleValue(type: AlertRuleType, value: number): string {
     case 'intent_spike':
       return `${times.format(value)}×`;
     case 'source_silent':
-      return `${Math.floor(value)} min`;
+      return `${minutes.format(value)} min`;
   }
 }
 

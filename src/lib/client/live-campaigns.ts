@@ -3,8 +3,8 @@
 // before the snapshot's cut, fixed) and recent minutes (a `campaign` push
 // replaces its minute). The rows and series come from the shared formulas
 // over these, so a push changes the table and charts without a reload; every
-// reconnect loads a fresh snapshot, once for both collections.
-import { createSubscriber } from 'svelte/reactivity';
+// reconnect loads a fresh snapshot, once for both collections. Settled hours
+// are labelled before the cut and minutes from it on, so their keys never meet.
 import type { CampaignSnapshot } from '$lib/server/campaign-data';
 import {
   addTotals,
@@ -27,23 +27,19 @@ export const minuteKey = (row: CampaignMinute) => `${row.minute}\u0000${row.camp
 
 export type SeriesPoint = CampaignMetrics & { at: string };
 
+/** A key no row has: "removing" it leaves the rows as they are. */
+const NO_ROW = '\u0000ignored';
+
 export class LiveCampaigns {
   #spend: LiveCollection<'spend', AdSpend>;
-  #recent: LiveCollection<'campaign', CampaignMinute>;
-  #settled: CampaignMinute[];
+  /** Settled hours and recent minutes together, so a fresh snapshot replaces both at once. */
+  #activity: LiveCollection<'campaign', CampaignMinute>;
   #snapshot: CampaignSnapshot;
   #loading: Promise<CampaignSnapshot> | null = null;
-  #subscribe: () => void;
-  #update: (() => void) | null = null;
 
   constructor(deps: { connection: LiveConnection; snapshot: CampaignSnapshot }) {
     const { connection, snapshot } = deps;
     this.#snapshot = snapshot;
-    this.#settled = snapshot.settled;
-    this.#subscribe = createSubscriber((update) => {
-      this.#update = update;
-      return () => (this.#update = null);
-    });
     this.#spend = new LiveCollection({
       connection,
       event: 'spend',
@@ -52,50 +48,39 @@ export class LiveCampaigns {
       snapshot: () => this.#load().then((fresh) => fresh.spend),
       delta: (row) => ({ upsert: row }),
     });
-    this.#recent = new LiveCollection({
+    this.#activity = new LiveCollection({
       connection,
       event: 'campaign',
-      initial: snapshot.recent,
+      initial: [...snapshot.settled, ...snapshot.recent],
       key: minuteKey,
-      snapshot: () => this.#load().then((fresh) => fresh.recent),
+      snapshot: () => this.#load().then((fresh) => [...fresh.settled, ...fresh.recent]),
       // A minute before the cut is already in the settled hours: counting it again would double it.
-      delta: (row) => (row.minute >= this.#snapshot.cut ? { upsert: row } : { remove: minuteKey(row) }),
+      delta: (row) => (row.minute >= this.#snapshot.cut ? { upsert: row } : { remove: NO_ROW }),
     });
   }
 
-  /** One fetch per reconnect for both collections; the settled hours come with it. */
+  /** One fetch per reconnect for both collections. */
   #load(): Promise<CampaignSnapshot> {
     this.#loading ??= readApi
       .campaignSnapshot(this.#snapshot.from, this.#snapshot.to)
-      .then((fresh) => {
-        this.#snapshot = fresh;
-        this.#settled = fresh.settled;
-        this.#update?.();
-        return fresh;
-      })
+      .then((fresh) => (this.#snapshot = fresh))
       .finally(() => setTimeout(() => (this.#loading = null), 0));
     return this.#loading;
-  }
-
-  get #activity(): CampaignMinute[] {
-    this.#subscribe();
-    return [...this.#settled, ...this.#recent.rows];
   }
 
   /** Per campaign and channel over the range, highest cost first. */
   get rows(): CampaignRow[] {
     const { from, to } = this.#snapshot;
-    return summarizeCampaigns(this.#spend.rows, this.#activity, Date.parse(from), Date.parse(to));
+    return summarizeCampaigns(this.#spend.rows, this.#activity.rows, Date.parse(from), Date.parse(to));
   }
 
   /** Buckets of `bucketMs` over the range (aligned to UTC), for the rows `keep` selects. */
   series(bucketMs: number, keep?: (campaignId: string, channel: AdChannel) => boolean): SeriesPoint[] {
     const fromMs = Math.floor(Date.parse(this.#snapshot.from) / bucketMs) * bucketMs;
     const toMs = Math.ceil(Date.parse(this.#snapshot.to) / bucketMs) * bucketMs;
-    return campaignSeries(this.#spend.rows, this.#activity, fromMs, toMs, bucketMs, keep).map((point) => ({
-      at: point.at,
-      ...campaignMetrics(point),
-    }));
+    return campaignSeries(this.#spend.rows, this.#activity.rows, fromMs, toMs, bucketMs, keep).map(
+      (point) => ({ at: point.at, ...campaignMetrics(point) }),
+    );
   }
 }
 

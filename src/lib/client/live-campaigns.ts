@@ -7,10 +7,8 @@
 // are labelled before the cut and minutes from it on, so their keys never meet.
 import type { CampaignSnapshot } from '$lib/server/campaign-data';
 import {
-  addTotals,
   campaignMetrics,
   campaignSeries,
-  emptyTotals,
   spendKey,
   summarizeCampaigns,
   type AdChannel,
@@ -82,11 +80,4 @@ export class LiveCampaigns {
       (point) => ({ at: point.at, ...campaignMetrics(point) }),
     );
   }
-}
-
-/** Totals of rows with the ratios of the sum. */
-export function totalsOf(rows: readonly CampaignRow[]): CampaignMetrics {
-  const sum = emptyTotals();
-  for (const row of rows) addTotals(sum, row);
-  return campaignMetrics(sum);
 }

@@ -113,6 +113,13 @@ export interface BrandStates {
   /** Forgets a brand's state; the next `get` reloads it from the warehouse. */
   drop(brandId: string): void;
   loaded(): BrandState[];
+  /**
+   * Gives every loaded brand its settings as the brands file has them now
+   * (a rule edited on the Alerts page); a brand gone from the file is dropped.
+   * A message does this for its brand; the tick does it for all, so a quiet
+   * brand's edited rules are judged within a tick too.
+   */
+  refreshSettings(): void;
 }
 
 export interface BrandStatesDeps {
@@ -152,5 +159,12 @@ export function createBrandStates(deps: BrandStatesDeps): BrandStates {
       states.delete(brandId);
     },
     loaded: () => [...states.values()],
+    refreshSettings() {
+      for (const [brandId, state] of states) {
+        const brand = deps.brands.get(brandId);
+        if (brand) state.brand = brand;
+        else states.delete(brandId);
+      }
+    },
   };
 }

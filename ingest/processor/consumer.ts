@@ -287,6 +287,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function handleTick(): Promise<void> {
     // Batches still open would be committed by the tick's checkpoint-less write: write them first.
     await flushOpen();
+    states.refreshSettings();
     await loadQuietBrands();
     let results: PipelineResult[];
     try {

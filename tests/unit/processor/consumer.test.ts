@@ -470,4 +470,60 @@ describe('createProcessor', () => {
     // The other brand never heard from its store: nothing to judge, nothing fired.
     expect(await warehouse.alerts('other', 10)).toEqual([]);
   });
+
+  it('a rule added to a quiet, loaded brand is judged on the next tick, without waiting for an event', async () => {
+    const brands = await makeRegistry(await tempDir(), [{ id: 'acme', settings: { alerts: { rules: [] } } }]);
+    const bus = createInProcessBus();
+    const warehouse = await openWarehouse();
+    cleanup.push(
+      () => warehouse.close(),
+      () => bus.close(),
+    );
+    let now = T0;
+    const processor = createProcessor({
+      bus,
+      warehouse,
+      brands,
+      clock: () => new Date(now),
+      batchSize: 10,
+      tickMs: 3_600_000,
+    });
+    await processor.start();
+    cleanup.push(() => processor.stop());
+    await bus.publish(
+      TOPICS.eventsRaw,
+      eventMessages([
+        makeEvent({ event_id: 'sale', source: 'pos', channel: 'store', identifiers: { loyalty_id: 'L1' } }),
+      ]),
+    );
+    await waitFor(processedUpTo(warehouse, 1), 'the sale');
+    now = T0 + 5 * MINUTE;
+    await processor.tick();
+    expect(await warehouse.alerts('acme', 10)).toEqual([]);
+
+    // Edited on the Alerts page while the store is quiet.
+    await brands.updateAlertSettings('acme', {
+      rules: [
+        {
+          rule_id: 'pos-quiet',
+          type: 'source_silent',
+          subject: 'pos',
+          threshold: 3,
+          recovery: 1,
+          pending_minutes: 0,
+          window_minutes: 15,
+          min_sample: 0,
+          severity: 'warning',
+          enabled: true,
+        },
+      ],
+      receivers: [],
+    });
+    now = T0 + 6 * MINUTE + 6 * SECOND;
+    await processor.tick();
+    expect(await warehouse.alerts('acme', 10)).toEqual([
+      // Minutes 10:04 and 10:05 close on this tick: silent 5 min at the end of 10:04, already past 3.
+      expect.objectContaining({ rule_id: 'pos-quiet', state: 'firing', fired_at: at(5 * MINUTE) }),
+    ]);
+  });
 });

@@ -154,6 +154,8 @@ describe('identity resolution across restarts', () => {
 
     expect(await identityState(restarted, BRAND)).toEqual(expected);
     expect(await restarted.mergeLog('brand-b', undefined, 10)).toEqual([]);
-    expect((await restarted.loadBrand('brand-b', new Date(0).toISOString(), new Date(0).toISOString())).profiles).toEqual([]);
+    expect(
+      (await restarted.loadBrand('brand-b', new Date(0).toISOString(), new Date(0).toISOString())).profiles,
+    ).toEqual([]);
   }, 120_000);
 });

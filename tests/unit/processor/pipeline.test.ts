@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundEvent } from '../../../src/lib/shared/events';
+import type { AlertCommand } from '../../../src/lib/shared/alert-rules';
+import type { AdSpend } from '../../../src/lib/shared/campaigns';
+import type { InboundEvent, RawEnvelope } from '../../../src/lib/shared/events';
 import type { LiveMessage } from '../../../src/lib/shared/live';
 import type { BrandRegistry } from '../../../ingest/brands/types';
 import type { Warehouse } from '../../../ingest/warehouse/types';
@@ -511,5 +513,117 @@ describe('processBatch', () => {
     await expect(attempt).rejects.toBeInstanceOf(BrandLoadError);
     await expect(attempt).rejects.toMatchObject({ retriable: true });
     await expect(attempt).rejects.not.toBeInstanceOf(PoisonMessageError);
+  });
+
+  it('stores spend by key (a restatement replaces, also across batches) and refuses spend it cannot own', async () => {
+    const report = (fields: Partial<AdSpend>): AdSpend => ({
+      brand_id: 'acme',
+      campaign_id: 'spring',
+      campaign_name: 'Spring sale',
+      channel: 'facebook',
+      period: 'hour',
+      period_start: at(0),
+      impressions: 100,
+      clicks: 5,
+      cost: 10,
+      currency: null,
+      source: 'track',
+      received_at: at(61 * MINUTE),
+      ...fields,
+    });
+    const spend = (row: AdSpend, key = row.brand_id) => ({
+      key,
+      value: JSON.stringify({ kind: 'spend', spend: row } satisfies RawEnvelope),
+    });
+    const first = await run([
+      spend(report({})),
+      spend(report({ cost: 12 })),
+      spend(report({ channel: 'instagram' })),
+    ]);
+    expect(first.commit.spend.map((row) => [row.channel, row.cost])).toEqual([
+      ['facebook', 12],
+      ['instagram', 10],
+    ]);
+    expect(live(first.live, 'spend')).toHaveLength(2);
+    await run([spend(report({ cost: 15, received_at: at(62 * MINUTE) }))], 3);
+    expect(
+      (await warehouse.adSpend('acme', at(0), at(60 * MINUTE))).map((row) => [row.channel, row.cost]),
+    ).toEqual([
+      ['facebook', 15],
+      ['instagram', 10],
+    ]);
+
+    const refused = await run(
+      [
+        spend(report({ brand_id: 'ghost' })),
+        spend(report({ brand_id: 'other' }), 'acme'), // keyed to another brand's partition
+        spend(report({ period_start: 'yesterday' })),
+      ],
+      4,
+    );
+    expect(refused.commit.spend).toEqual([]);
+    expect(refused.commit.rejected.map((r) => [r.brand_id, r.reason])).toEqual([
+      ['ghost', 'unknown_brand'],
+      ['other', 'brand_mismatch'],
+      ['acme', 'invalid_spend'],
+    ]);
+    expect(await warehouse.adSpend('other', at(0), at(60 * MINUTE))).toEqual([]);
+  });
+
+  it('refuses alert commands that do not apply, saying why, and changes nothing', async () => {
+    const alertCommand = (command: AlertCommand) => ({
+      key: command.brand_id,
+      value: JSON.stringify({ kind: 'alert_command', command } satisfies RawEnvelope),
+    });
+    const base = { brand_id: 'acme', issued_by: 'oncall@acme', issued_at: at(MINUTE) };
+    const { commit } = await run([
+      alertCommand({ ...base, type: 'acknowledge', command_id: 'c1', alert_id: 'a_missing' }),
+      alertCommand({
+        ...base,
+        type: 'silence',
+        command_id: 'c2',
+        rule_id: null,
+        subject: null,
+        ends_at: at(0),
+        reason: '',
+      }),
+      alertCommand({
+        ...base,
+        type: 'silence',
+        command_id: 'c3',
+        rule_id: null,
+        subject: null,
+        ends_at: at(31 * 24 * 60 * MINUTE),
+        reason: '',
+      }),
+      alertCommand({ ...base, type: 'unsilence', command_id: 'c4', silence_id: 's_missing' }),
+      alertCommand({
+        ...base,
+        type: 'silence',
+        command_id: 'c5',
+        rule_id: 'low-conversion',
+        subject: null,
+        ends_at: at(2 * 60 * MINUTE),
+        reason: 'launch',
+      }),
+    ]);
+    expect(commit.rejected.map((r) => r.detail)).toEqual([
+      expect.stringMatching(/^acknowledge by oncall@acme: alert a_missing is not open/),
+      expect.stringMatching(/^silence by oncall@acme: the silence would end .* before it starts/),
+      'silence by oncall@acme: a silence lasts at most 30 days',
+      expect.stringMatching(/^unsilence by oncall@acme: silence s_missing is not active/),
+    ]);
+    expect(commit.rejected.every((r) => r.reason === 'command_refused' && r.source === 'dashboard')).toBe(
+      true,
+    );
+    expect(commit.silences).toEqual([
+      expect.objectContaining({
+        rule_id: 'low-conversion',
+        starts_at: at(MINUTE),
+        ends_at: at(2 * 60 * MINUTE),
+        reason: 'launch',
+      }),
+    ]);
+    expect(await warehouse.silences('other')).toEqual([]);
   });
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { hyp2f1, logBeta, logGamma } from '../../../../ingest/models/clv/special';
+
+// Reference values: Python's math.lgamma and mpmath.hyp2f1 (30 digits), computed independently.
+describe('logGamma', () => {
+  it.each([
+    [1, 0],
+    [2, 0],
+    [0.5, 0.5 * Math.log(Math.PI)],
+    [10, Math.log(362880)],
+    [100, 359.1342053695754],
+    [1e-5, 11.512919692895824],
+    [0.1, 2.2527126517342055],
+    [1000.5, 5908.674175848678],
+  ])('lnΓ(%d)', (x, expected) => {
+    expect(logGamma(x)).toBeCloseTo(expected, 11);
+  });
+
+  it('uses the reflection formula below ½ (|Γ(−0.5)| = 2√π)', () => {
+    expect(logGamma(-0.5)).toBeCloseTo(Math.log(2 * Math.sqrt(Math.PI)), 12);
+  });
+
+  it('refuses the poles and non-finite input', () => {
+    expect(() => logGamma(0)).toThrow(/pole/);
+    expect(() => logGamma(-3)).toThrow(/pole/);
+    expect(() => logGamma(Number.NaN)).toThrow(/finite/);
+  });
+
+  it('logBeta(2, 3) = ln(1/12)', () => {
+    expect(logBeta(2, 3)).toBeCloseTo(Math.log(1 / 12), 13);
+  });
+});
+
+describe('hyp2f1', () => {
+  it.each([
+    [1, 1, 2, 0.5, 2 * Math.log(2)], // −ln(1−z)/z
+    [0.5, 0.5, 1.5, 0.25, 1.04719755119659774615], // arcsin(√z)/√z = π/3
+    [2.243, 4.426, 5.219, 0.5009, 3.6264847495321245766],
+    [10.5, 3.2, 12.7, 0.9, 172.41106525255523615], // slow series: many terms near z = 1
+    [0.3, -0.7, 1.9, 0.99, 0.87984605518091711156],
+    [52.243, 54.426, 53.219, 0.4, 714429024824.331888], // terms grow a long way before falling
+    [1.5, 2.5, -0.5, 0.3, -23.695494295842203123], // negative non-integer c
+  ])('₂F₁(%d, %d; %d; %d)', (a, b, c, z, expected) => {
+    expect(hyp2f1(a, b, c, z) / expected).toBeCloseTo(1, 12);
+  });
+
+  it('is a polynomial when a is a non-positive integer', () => {
+    expect(hyp2f1(-2, 3, 4, 0.5)).toBeCloseTo(1 - 2 * (3 / 4) * 0.5 + ((3 * 4) / (4 * 5)) * 0.25, 14);
+  });
+
+  it('equals (1 − z)^−a when b = c', () => {
+    expect(hyp2f1(1.7, 2.2, 2.2, -0.6)).toBeCloseTo(Math.pow(1.6, -1.7), 13);
+  });
+
+  it('refuses |z| ≥ 1, c at a pole, and a series it cannot finish', () => {
+    expect(() => hyp2f1(1, 1, 2, 1)).toThrow(/\|z\| < 1/);
+    expect(() => hyp2f1(1, 1, -2, 0.5)).toThrow(/c must not/);
+    expect(() => hyp2f1(1, 1, 2, 0.999999, { maxTerms: 100 })).toThrow(/no convergence/);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createOutcomeTracker } from '../../../../ingest/models/intent/outcomes';
+
+const H = 1000;
+
+describe('outcome tracker', () => {
+  it('labels 1 when the profile orders in the category within the horizon', () => {
+    const tracker = createOutcomeTracker<string>({ horizonMs: H });
+    tracker.predict('ann', 'shoes', 0, 'a');
+    tracker.predict('ann', 'bags', 10, 'b');
+    tracker.predict('bob', 'shoes', 20, 'c');
+    const resolved = tracker.order('ann', ['shoes'], 500);
+    expect(resolved).toEqual([
+      { profileId: 'ann', category: 'shoes', predictedAtMs: 0, resolvedAtMs: 500, outcome: 1, payload: 'a' },
+    ]);
+    expect(tracker.pending).toBe(2);
+  });
+
+  it('labels 0 once the horizon has passed without an order', () => {
+    const tracker = createOutcomeTracker<string>({ horizonMs: H });
+    tracker.predict('ann', 'shoes', 0, 'a');
+    tracker.predict('ann', 'shoes', 600, 'b');
+    expect(tracker.advance(H)).toEqual([]);
+    expect(tracker.advance(H + 1).map((r) => [r.payload, r.outcome, r.resolvedAtMs])).toEqual([['a', 0, H]]);
+    // The order comes too late for the first, in time for the second.
+    expect(tracker.order('ann', ['shoes'], 1500).map((r) => [r.payload, r.outcome])).toEqual([['b', 1]]);
+    expect(tracker.pending).toBe(0);
+  });
+
+  it('does not label a prediction made after the order', () => {
+    const tracker = createOutcomeTracker<string>({ horizonMs: H });
+    tracker.predict('ann', 'shoes', 100, 'a');
+    expect(tracker.order('ann', ['shoes'], 100)).toEqual([]);
+    expect(tracker.order('ann', ['shoes'], 50)).toEqual([]);
+    expect(tracker.pending).toBe(1);
+  });
+
+  it('keeps at most maxPending, dropping the oldest', () => {
+    const tracker = createOutcomeTracker<number>({ horizonMs: H, maxPending: 3 });
+    for (let i = 0; i < 10; i++) tracker.predict(`p${i}`, 'shoes', i, i);
+    expect(tracker.pending).toBe(3);
+    expect(tracker.dropped).toBe(7);
+    expect(tracker.advance(10 * H).map((r) => r.payload)).toEqual([7, 8, 9]);
+  });
+
+  it('skips a prediction too close to the previous one for the same key', () => {
+    const tracker = createOutcomeTracker<number>({ horizonMs: H, minGapMs: 100 });
+    expect(tracker.predict('ann', 'shoes', 0, 1)).toBe(true);
+    expect(tracker.predict('ann', 'shoes', 50, 2)).toBe(false);
+    expect(tracker.predict('ann', 'bags', 50, 3)).toBe(true);
+    expect(tracker.predict('ann', 'shoes', 100, 4)).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@
 // own rows, whatever ids it asks for. WHERE (never PREWHERE) applies after
 // FINAL, so filtering on non-key columns sees the latest row only.
 import { PERIOD_MS, SPEND_PERIODS } from '../src/lib/shared/campaigns';
+import type { ProfilesPlan } from '../ingest/warehouse/types';
 import { count, list, array, sql, time, identifier, join, raw, type SqlFragment } from './sql';
 
 const PROFILE_COLUMNS = sql`brand_id, profile_id, merged_into, identifiers, first_seen, last_seen, event_count,
@@ -61,6 +62,36 @@ function bucketStart(bucket: 'minute' | 'hour' | 'day'): SqlFragment {
   if (start === undefined) throw new RangeError(`bucket must be minute, hour or day, got ${String(bucket)}`);
   return start;
 }
+/** The column each Profiles-list sort orders by. */
+const PROFILES_SORT_COLUMNS = {
+  revenue: raw('revenue'),
+  intent: raw('intent_score'),
+  last_seen: raw('last_seen'),
+} as const;
+
+function profilesSortColumn(sort: ProfilesPlan['sort']): SqlFragment {
+  const column = (PROFILES_SORT_COLUMNS as Partial<Record<string, SqlFragment>>)[sort];
+  if (column === undefined)
+    throw new RangeError(`sort must be revenue, intent or last_seen, got ${String(sort)}`);
+  return column;
+}
+
+/** After the cursor in (key DESC, profile_id ASC) order; last_seen is whole seconds, so its bound is exact. */
+function profilesAfter(plan: ProfilesPlan): SqlFragment {
+  if (!plan.after) return raw('1');
+  const column = profilesSortColumn(plan.sort);
+  const key =
+    plan.sort === 'last_seen' ? time(String(plan.after.value), 'floor') : sql`${Number(plan.after.value)}`;
+  return sql`(${column} < ${key} OR (${column} = ${key} AND profile_id > ${plan.after.profileId}))`;
+}
+
+/** A profile_id prefix (startsWith: no wildcards) or one of the survivors an identifier search found. */
+function profilesSearch(plan: ProfilesPlan, survivors: readonly string[]): SqlFragment {
+  if (plan.search === null) return raw('1');
+  const prefix = sql`startsWith(profile_id, ${plan.search})`;
+  return survivors.length === 0 ? prefix : sql`(${prefix} OR profile_id IN ${list(survivors)})`;
+}
+
 const REJECTED_COLUMNS = sql`brand_id, rejection_id, source, received_at, reason, detail, payload`;
 
 export const queries = {
@@ -109,6 +140,27 @@ export const queries = {
         AND (into_profile_id IN ${list(profileIds)} OR hasAny(from_profile_ids, ${array(profileIds)}))
       ORDER BY at DESC, merge_id DESC
       LIMIT ${count(limit)}`,
+
+  /**
+   * One keyset page of the Profiles list: survivors after the cursor, key
+   * descending then profile_id, limit + 1 rows (the extra one says a next page
+   * exists). FINAL before WHERE, as everywhere, so merged_into and the sort
+   * key are the latest version's. It reads the brand's whole key range
+   * (ORDER BY brand_id, profile_id) and sorts the survivors for the top rows:
+   * no index serves a sort by value; see docs/benchmarks.md for its cost.
+   */
+  profilesPage: (brandId: string, plan: ProfilesPlan, survivors: readonly string[]): SqlFragment =>
+    sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND merged_into IS NULL
+        AND ${profilesAfter(plan)} AND ${profilesSearch(plan, survivors)}
+      ORDER BY ${profilesSortColumn(plan.sort)} DESC, profile_id
+      LIMIT ${count(plan.limit + 1)}`,
+
+  /** Identity links of any type whose value is one of `values` (an identifier search). */
+  linksByValues: (brandId: string, values: readonly string[]): SqlFragment =>
+    sql`SELECT type, value, profile_id FROM identity_links FINAL
+      WHERE brand_id = ${brandId} AND value IN ${list(values)}
+      ORDER BY profile_id`,
 
   highIntent: (brandId: string, limit: number): SqlFragment =>
     sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL

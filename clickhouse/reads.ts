@@ -19,7 +19,15 @@ import type {
   StoredEvent,
 } from '../src/lib/shared/model';
 import { MAX_MERGE_HOPS, followMerges } from '../ingest/warehouse/merge-chain';
-import { DECISION_ACTIONS, type BrandSnapshot } from '../ingest/warehouse/types';
+import {
+  DECISION_ACTIONS,
+  planProfilesPage,
+  profilesPageOf,
+  profilesSearchLinks,
+  type BrandSnapshot,
+  type ProfilesPage,
+  type ProfilesQuery,
+} from '../ingest/warehouse/types';
 import type { Connection } from './connection';
 import { queries } from './queries';
 import {
@@ -277,4 +285,29 @@ async function loadCampaignsAndAlerts(db: Connection, brandId: string, since: st
     silences: silenceRows.map(toSilence),
     sourceLastSeen: lastRows.map(toSourceLast),
   };
+}
+
+/** Survivors of the profiles an identifier search names (see profilesSearchLinks). */
+async function searchedSurvivors(db: Connection, brandId: string, search: string): Promise<string[]> {
+  const pairs = profilesSearchLinks(search);
+  const values = [...new Set(pairs.map((pair) => pair.value))];
+  const rows = await db.rows(queries.linksByValues(brandId, values), 'read identity_links');
+  const wanted = new Set(pairs.map((pair) => `${pair.type}\u0000${pair.value}`));
+  const linked = rows
+    .filter((row) => wanted.has(`${text(row, 'type')}\u0000${text(row, 'value')}`))
+    .map((row) => text(row, 'profile_id'));
+  const survivors = await Promise.all([...new Set(linked)].map((id) => survivorOf(db, brandId, id)));
+  return [...new Set(survivors.flatMap((survivor) => (survivor ? [survivor.profile_id] : [])))];
+}
+
+/** One keyset page of the Profiles list (WarehouseReader.profilesPage). */
+export async function profilesPage(
+  db: Connection,
+  brandId: string,
+  query: ProfilesQuery,
+): Promise<ProfilesPage> {
+  const plan = planProfilesPage(query);
+  const survivors = plan.search === null ? [] : await searchedSurvivors(db, brandId, plan.search);
+  const rows = await db.rows(queries.profilesPage(brandId, plan, survivors), 'read profiles');
+  return profilesPageOf(plan, rows.map(toProfile));
 }

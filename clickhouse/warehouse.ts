@@ -95,6 +95,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     rejected: (brandId, limit) => read((c) => reads.rejected(c, brandId, limit)),
     counters: (brandId) => read((c) => reads.counters(c, brandId)),
     sourceActivity: (brandId, since) => read((c) => reads.sourceActivity(c, brandId, since)),
+    profilesPage: (brandId, query) => read((c) => reads.profilesPage(c, brandId, query)),
     async close() {
       await lock.write(async () => {
         if (closed) return;

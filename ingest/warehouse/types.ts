@@ -174,3 +174,175 @@ export class WarehouseUnavailableError extends Error {
     super(message, options);
   }
 }
+
+// ─── The Profiles list (WarehouseReader.profilesPage) ─────────────────────────
+// (Appended as its own section; the interface below merges into WarehouseReader.)
+//
+// Survivors only (merged_into null), the sort key descending and profile_id
+// ascending as the tiebreak, paged by keyset: the cursor carries the last
+// row's sort value and profile_id, and the next page is the rows strictly
+// after that pair — never OFFSET, so a deep page costs what the first does.
+//
+// `search` (trimmed; empty means none) matches a profile when either
+//   - its profile_id starts with the search text, byte for byte (no wildcards:
+//     `%` and `_` are plain characters), or
+//   - an identity link of the brand has the search as its stored value, in the
+//     form the processor stores (ingest/processor/normalize.ts): an email is
+//     compared lower-cased; a phone is compared with spaces, dots, dashes and
+//     parentheses removed, so `+49 151 1234-5678` finds `+4915112345678`
+//     (a national number without `+` must be put in E.164 by the caller, who
+//     knows the brand's default country: src/lib/server/identifier-query.ts);
+//     every other type is compared as given. The link's profile is followed
+//     through merges to its survivor, as lookupProfile does.
+
+import { IDENTIFIER_TYPES } from '../../src/lib/shared/events';
+
+export type ProfilesSort = 'revenue' | 'intent' | 'last_seen';
+
+export const PROFILES_SORTS: readonly ProfilesSort[] = ['revenue', 'intent', 'last_seen'];
+
+export interface ProfilesQuery {
+  sort: ProfilesSort;
+  /** 1..PROFILES_PAGE_MAX_LIMIT. */
+  limit: number;
+  /** `next` of the previous page of the same sort and search. */
+  cursor?: string;
+  search?: string;
+}
+
+export interface ProfilesPage {
+  profiles: Profile[];
+  /** The cursor of the following page, or null when this is the last one. */
+  next: string | null;
+}
+
+export interface WarehouseReader {
+  /**
+   * One page of the brand's surviving profiles, the sort key descending then
+   * profile_id ascending; see the rules above. RangeError for a bad limit,
+   * sort or search, InvalidCursorError for a cursor this listing did not make.
+   */
+  profilesPage(brandId: string, query: ProfilesQuery): Promise<ProfilesPage>;
+}
+
+export const PROFILES_PAGE_MAX_LIMIT = 200;
+export const PROFILES_SEARCH_MAX_LENGTH = 256;
+
+/** A cursor that is not one this listing handed out (malformed, edited, or of another sort or search). */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+  readonly retriable = false;
+}
+
+/** Where a page starts: strictly after this sort value and profile_id. */
+export interface ProfilesAfter {
+  /** A number for revenue and intent; an ISO-8601 time for last_seen. */
+  value: number | string;
+  profileId: string;
+}
+
+/** A checked query: what the back-ends' SQL builders take. */
+export interface ProfilesPlan {
+  sort: ProfilesSort;
+  limit: number;
+  after: ProfilesAfter | null;
+  /** The trimmed search, or null. */
+  search: string | null;
+}
+
+interface CursorBody {
+  v: 1;
+  s: ProfilesSort;
+  q: string;
+  k: number | string;
+  id: string;
+}
+
+/** The sort key of a profile, as the cursor carries it. */
+export function profilesSortValue(profile: Profile, sort: ProfilesSort): number | string {
+  if (sort === 'revenue') return profile.revenue;
+  if (sort === 'intent') return profile.intent_score;
+  return profile.last_seen;
+}
+
+export function encodeProfilesCursor(plan: ProfilesPlan, last: Profile): string {
+  const body: CursorBody = {
+    v: 1,
+    s: plan.sort,
+    q: plan.search ?? '',
+    k: profilesSortValue(last, plan.sort),
+    id: last.profile_id,
+  };
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: ProfilesSort, search: string | null): ProfilesAfter {
+  const refuse = (why: string) => new InvalidCursorError(`invalid profiles cursor: ${why}`);
+  if (typeof cursor !== 'string' || cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw refuse('not a cursor this listing made');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse('not a cursor this listing made');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse('not an object');
+  // Only the exact text encodeProfilesCursor makes: base64 is lenient about stray characters.
+  if (Buffer.from(JSON.stringify(body)).toString('base64url') !== cursor) throw refuse('altered');
+  const { v, s, q, k, id, ...rest } = body as Record<string, unknown>;
+  if (v !== 1 || Object.keys(rest).length > 0) throw refuse('unknown version or fields');
+  if (s !== sort) throw refuse(`made for sort ${JSON.stringify(s)}, not ${sort}`);
+  if (q !== (search ?? '')) throw refuse('made for another search');
+  if (typeof id !== 'string' || id.length === 0 || id.length > 1024) throw refuse('bad profile id');
+  if (sort === 'last_seen') {
+    if (typeof k !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(k)) {
+      throw refuse('bad last_seen value');
+    }
+    if (Number.isNaN(Date.parse(k))) throw refuse('bad last_seen value');
+  } else if (typeof k !== 'number' || !Number.isFinite(k)) {
+    throw refuse(`bad ${sort} value`);
+  }
+  return { value: k, profileId: id };
+}
+
+/** Validates a query (RangeError for a bad limit, sort or search; InvalidCursorError for a bad cursor). */
+export function planProfilesPage(query: ProfilesQuery): ProfilesPlan {
+  const { sort, limit, cursor } = query;
+  if (!PROFILES_SORTS.includes(sort)) {
+    throw new RangeError(`sort must be one of ${PROFILES_SORTS.join(', ')}, got ${String(sort)}`);
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > PROFILES_PAGE_MAX_LIMIT) {
+    throw new RangeError(`limit must be a whole number from 1 to ${PROFILES_PAGE_MAX_LIMIT}, got ${limit}`);
+  }
+  if (query.search !== undefined && typeof query.search !== 'string') {
+    throw new RangeError('search must be a string');
+  }
+  const trimmed = query.search?.trim() ?? '';
+  if (trimmed.length > PROFILES_SEARCH_MAX_LENGTH) {
+    throw new RangeError(`search is longer than ${PROFILES_SEARCH_MAX_LENGTH} characters`);
+  }
+  const search = trimmed === '' ? null : trimmed;
+  const after = cursor === undefined ? null : decodeCursor(cursor, sort, search);
+  return { sort, limit, after, search };
+}
+
+const PHONE_LIKE = /^\+?[\d\s().-]+$/;
+
+/** The (type, value) pairs an identifier search looks up, per the rules above. */
+export function profilesSearchLinks(search: string): { type: IdentifierType; value: string }[] {
+  const lower = search.toLowerCase();
+  const pairs: { type: IdentifierType; value: string }[] = [{ type: 'email', value: lower }];
+  if (PHONE_LIKE.test(search)) pairs.push({ type: 'phone', value: search.replace(/[\s().-]/g, '') });
+  for (const type of IDENTIFIER_TYPES) {
+    if (type !== 'email' && type !== 'phone') pairs.push({ type, value: search });
+  }
+  return pairs;
+}
+
+/** A page from `limit + 1` rows read: the extra row only says there is a next page. */
+export function profilesPageOf(plan: ProfilesPlan, rows: Profile[]): ProfilesPage {
+  const profiles = rows.slice(0, plan.limit);
+  const last = profiles[profiles.length - 1];
+  return { profiles, next: rows.length > plan.limit && last ? encodeProfilesCursor(plan, last) : null };
+}

@@ -9,6 +9,7 @@ import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract } from './warehouse.contract';
+import { profilesPageContract } from './warehouse-profiles-page.contract';
 import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
 
 warehouseContract("DuckDB ':memory:'", async () => {
@@ -32,6 +33,11 @@ warehouseContract('DuckDB file', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
+});
+
+profilesPageContract("DuckDB ':memory:'", async () => {
+  const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+  return { warehouse, cleanup: () => warehouse.close() };
 });
 
 describe('DuckDB warehouse: upgrade to migration 2', () => {

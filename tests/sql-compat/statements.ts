@@ -193,6 +193,22 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, [HOSTILE[0]!], 5],
   ],
   highIntent: [[BRAND, 10]],
+  profilesPage: [
+    [BRAND, { sort: 'revenue', limit: 50, after: null, search: null }, []],
+    [BRAND, { sort: 'intent', limit: 2, after: { value: 54, profileId: HOSTILE[4]! }, search: null }, []],
+    [
+      BRAND,
+      { sort: 'last_seen', limit: 10, after: { value: at(5), profileId: HOSTILE[0]! }, search: HOSTILE[3]! },
+      [HOSTILE[0]!],
+    ],
+    [BRAND, { sort: 'revenue', limit: 10, after: null, search: `%_\\'` }, []],
+    [OTHER_BRAND, { sort: 'revenue', limit: 10, after: null, search: 'e' }, ['x']],
+  ],
+  linksByValues: [
+    [BRAND, HOSTILE],
+    [OTHER_BRAND, HOSTILE],
+    [BRAND, ['%', '_']],
+  ],
   kpis: [
     [BRAND, at(-60), at(60)],
     [BRAND, '2024-05-01T10:00:00.250Z', '2024-05-01T10:01:00.500Z'],
@@ -286,6 +302,10 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   mergeLog: [1 + DECISIONS.length, 1, 0],
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.
   highIntent: [HOSTILE.length - 2],
+  // Survivors: all but HOSTILE[1]. Intent below 54: HOSTILE[0], [2] (40 after the second commit), [3];
+  // after HOSTILE[0] by id, HOSTILE[3] alone starts with itself; `%` and `_` are no wildcards.
+  profilesPage: [HOSTILE.length - 1, 3, 1, 0, 0],
+  linksByValues: [HOSTILE.length, 0, 0],
   kpis: [2, 1],
   // HOSTILE[3]'s alert was resolved in the second commit.
   alerts: [HOSTILE.length, HOSTILE.length - 1, 1],

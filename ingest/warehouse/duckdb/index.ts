@@ -51,6 +51,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     rejected: (brandId, limit) => read((s) => queries.rejected(s, brandId, limit)),
     counters: (brandId) => read((s) => queries.counters(s, brandId)),
     sourceActivity: (brandId, since) => read((s) => queries.sourceActivity(s, brandId, since)),
+    profilesPage: (brandId, query) => read((s) => queries.profilesPage(s, brandId, query)),
     close: () => db.close(),
   };
 }

@@ -22,7 +22,16 @@ import type {
   StoredEvent,
 } from '../../../src/lib/shared/model';
 import { followMerges } from '../merge-chain';
-import { DECISION_ACTIONS, type BrandSnapshot } from '../types';
+import {
+  DECISION_ACTIONS,
+  planProfilesPage,
+  profilesPageOf,
+  profilesSearchLinks,
+  type BrandSnapshot,
+  type ProfilesPage,
+  type ProfilesPlan,
+  type ProfilesQuery,
+} from '../types';
 import {
   toAdSpend,
   toAlert,
@@ -43,7 +52,8 @@ import {
   text,
 } from './rows';
 import type { Session } from './session';
-import { bigint, timestamp, varchar, varcharList } from './sql-params';
+import { DOUBLE } from '@duckdb/node-api';
+import { bigint, timestamp, varchar, varcharList, type SqlParam } from './sql-params';
 
 function checkLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -442,4 +452,61 @@ export async function loadBrand(
     seenSourceIds: seenRows.map((row) => text(row, 'seen')),
     decisions: decisionRows.map(toMergeRecord),
   };
+}
+
+const PROFILES_SORT_COLUMNS = { revenue: 'revenue', intent: 'intent_score', last_seen: 'last_seen' } as const;
+
+/** Survivors of the profiles an identifier search names (see profilesSearchLinks). */
+async function searchedSurvivors(session: Session, brandId: string, search: string): Promise<string[]> {
+  const pairs = profilesSearchLinks(search);
+  const rows = await session.rows(
+    `SELECT type, value, profile_id FROM identity_links
+     WHERE brand_id = $1 AND value IN (SELECT unnest($2)) ORDER BY profile_id`,
+    [varchar(brandId), varcharList([...new Set(pairs.map((pair) => pair.value))])],
+  );
+  const wanted = new Set(pairs.map((pair) => `${pair.type}\u0000${pair.value}`));
+  const linked = rows
+    .filter((row) => wanted.has(`${text(row, 'type')}\u0000${text(row, 'value')}`))
+    .map((row) => text(row, 'profile_id'));
+  const survivors = await Promise.all([...new Set(linked)].map((id) => survivorOf(session, brandId, id)));
+  return [...new Set(survivors.flatMap((survivor) => (survivor ? [survivor.profile_id] : [])))];
+}
+
+/**
+ * One keyset page (WarehouseReader.profilesPage): the rows strictly after the
+ * cursor's (sort value, profile_id) in (value DESC, profile_id ASC) order,
+ * limit + 1 of them to know whether a next page exists.
+ */
+export async function profilesPage(
+  session: Session,
+  brandId: string,
+  query: ProfilesQuery,
+): Promise<ProfilesPage> {
+  const plan = planProfilesPage(query);
+  const params: SqlParam[] = [varchar(brandId)];
+  const bind = (param: SqlParam) => `$${params.push(param)}`;
+  const column = PROFILES_SORT_COLUMNS[plan.sort];
+  const where = ['brand_id = $1', 'merged_into IS NULL'];
+  if (plan.after) {
+    const key = bind(sortParam(plan, plan.after.value));
+    const id = bind(varchar(plan.after.profileId));
+    where.push(`(${column} < ${key} OR (${column} = ${key} AND profile_id > ${id}))`);
+  }
+  if (plan.search !== null) {
+    const survivors = await searchedSurvivors(session, brandId, plan.search);
+    where.push(
+      `(starts_with(profile_id, ${bind(varchar(plan.search))}) OR list_contains(${bind(varcharList(survivors))}, profile_id))`,
+    );
+  }
+  const rows = await session.rows(
+    `SELECT * FROM profiles WHERE ${where.join(' AND ')}
+     ORDER BY ${column} DESC, profile_id LIMIT ${bind(bigint(plan.limit + 1))}`,
+    params,
+  );
+  return profilesPageOf(plan, rows.map(toProfile));
+}
+
+function sortParam(plan: ProfilesPlan, value: number | string): SqlParam {
+  if (plan.sort === 'last_seen') return timestamp(String(value));
+  return { value: Number(value), type: DOUBLE };
 }

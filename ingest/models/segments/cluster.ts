@@ -62,6 +62,8 @@ export interface Clustering {
   byK: KFit[];
   /** How many points the silhouettes were computed on (all of them when n ≤ silhouetteSample). */
   silhouettePoints: number;
+  /** Wall time of all k-means runs and of all silhouettes, ms (the only non-deterministic field). */
+  timings: { fitMs: number; silhouetteMs: number };
 }
 
 function squared(a: readonly number[], b: readonly number[]): number {
@@ -202,13 +204,18 @@ export function clusterRange(rows: number[][], options: Partial<ClusterOptions> 
   }
   const sample = sampleIndices(n, o.silhouetteSample, o.seed ^ 0x5eed);
   const byK: KFit[] = [];
+  const timings = { fitMs: 0, silhouetteMs: 0 };
   let best: { k: number; run: Run; s: number } | null = null;
   for (let k = o.kMin; k <= kMax; k++) {
+    let t = performance.now();
     const run = fitK(rows, k, o);
+    timings.fitMs += performance.now() - t;
     const sizes = new Array<number>(k).fill(0);
     for (const c of run.clusters) sizes[c] = (sizes[c] as number) + 1;
     const skipped = sizes.some((s) => s === 0);
+    t = performance.now();
     const s = skipped ? NaN : silhouette(rows, run.clusters, k, sample);
+    timings.silhouetteMs += performance.now() - t;
     byK.push({
       k,
       silhouette: s,
@@ -225,5 +232,5 @@ export function clusterRange(rows: number[][], options: Partial<ClusterOptions> 
       `have fewer than ${o.kMin} distinct feature vectors; nothing to segment`,
     );
   }
-  return { k: best.k, ...canonical(best.run, best.k), byK, silhouettePoints: sample.length };
+  return { k: best.k, ...canonical(best.run, best.k), byK, silhouettePoints: sample.length, timings };
 }

@@ -20,7 +20,7 @@ export interface SegmentRun {
   clusters: (NamedCluster & { size: number })[];
   byK: KFit[];
   silhouettePoints: number;
-  timings: { featuresMs: number; clusterMs: number };
+  timings: { featuresMs: number; clusterMs: number; fitMs: number; silhouetteMs: number };
 }
 
 export interface RecomputeOptions {
@@ -51,6 +51,6 @@ export function recomputeSegments(population: BrandPopulation, options: Recomput
     clusters: named.map((nc, i) => ({ ...nc, size: c.sizes[i] as number })),
     byK: c.byK,
     silhouettePoints: c.silhouettePoints,
-    timings: { featuresMs, clusterMs },
+    timings: { featuresMs, clusterMs, ...c.timings },
   };
 }

@@ -43,7 +43,7 @@ describe('clusterRange', () => {
     rows.push(...rows.slice(0, 30).map((r) => r.map((x) => x + 0.01)));
     const a = clusterRange(rows, { seed: 3 });
     const b = clusterRange(rows, { seed: 3 });
-    expect(b).toEqual(a);
+    expect({ ...b, timings: null }).toEqual({ ...a, timings: null });
     expect([...a.sizes].sort((x, y) => y - x)).toEqual(a.sizes);
   });
 

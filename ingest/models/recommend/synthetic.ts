@@ -6,6 +6,7 @@
 // with probability sameOrder, or else with probability nextOrder in the customer's next order
 // (the case bought a week after the phone). Anchors are a random share of the catalogue, so they
 // are spread over best-sellers and the tail alike; complements are picked uniformly.
+import { seededRandom } from '../random';
 
 export interface SyntheticOptions {
   seed: number;
@@ -45,18 +46,6 @@ export interface SyntheticBrand {
   /** anchor → its complements */
   complements: Map<string, string[]>;
   orders: SyntheticOrder[];
-}
-
-/** mulberry32: small, fast, seeded; good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function syntheticBrand(options: Partial<SyntheticOptions> = {}): SyntheticBrand {

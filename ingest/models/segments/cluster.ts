@@ -20,7 +20,7 @@
 
 import { kmeans } from 'ml-kmeans';
 import { SegmentInputError } from './input';
-import { sampleIndices } from './random';
+import { sampleIndices } from '../random';
 
 export interface ClusterOptions {
   kMin: number;

@@ -8,7 +8,7 @@
 // plus, optionally, customers with no orders. Channel mixes are random per customer (noise).
 
 import { DAY_MS, type BrandPopulation, type CustomerActivity } from './input';
-import { seededRandom } from './random';
+import { seededRandom } from '../random';
 
 export const PLANTED = [
   'recent big spenders',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterRange, silhouette } from '../../../../ingest/models/segments/cluster';
-import { seededRandom } from '../../../../ingest/models/segments/random';
+import { seededRandom } from '../../../../ingest/models/random';
 
 /** `groups` well-separated Gaussian blobs in 3-d, `per` points each. */
 function blobs(groups: number, per: number, seed: number): { rows: number[][]; truth: number[] } {

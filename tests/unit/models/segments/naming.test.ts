@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Standardization } from '../../../../ingest/models/segments/features';
 import { nameClusters, PROTOTYPES, SEGMENT_NAMES } from '../../../../ingest/models/segments/naming';
 import { recomputeSegments } from '../../../../ingest/models/segments/recompute';
-import { seededRandom } from '../../../../ingest/models/segments/random';
+import { seededRandom } from '../../../../ingest/models/random';
 import { EXPECTED_NAME, syntheticPopulation } from '../../../../ingest/models/segments/synthetic';
 
 // Identity standardization over 9 columns: a centroid's first four entries are its positions.

@@ -7,8 +7,9 @@
 //   intent_spike    the most profiles at High in the window ÷ their mean in the
 //                   hour before (a mean under 1 counts as 1) (sample: that most)
 //   cost_spike      spend per minute in the window ÷ spend per minute over the
-//                   6 hours before (sample: spend in the window); no baseline
-//                   spend, no judgement
+//                   6 hours before (sample: spend in the window); no judgement
+//                   unless spend was reported from the baseline's start on (a
+//                   first day of spend is no spike), nor with no baseline spend
 //   roi_drop        (attributed revenue − spend) ÷ spend in the window
 //                   (sample: spend in the window)
 //   source_silent   minutes since the source's last event (never sent: no data)
@@ -53,12 +54,13 @@ export function measure(state: BrandState, rule: AlertRule, closedMinuteMs: numb
       return { kind: 'value', value: peak / baseline, baseline, sample: peak };
     }
     case 'cost_spike': {
+      // A baseline is only a baseline if spend was reported all through it: a brand's (or a
+      // campaign's) first hours of spend are no spike against the nothing before them.
+      const baselineStart = windowStart - COST_BASELINE_MINUTES * MINUTE_MS;
+      const earliest = state.campaigns.earliestSpendMs(campaign);
+      if (earliest === undefined || earliest > baselineStart) return noData;
       const window = state.campaigns.totals(windowStart, endMs, campaign);
-      const before = state.campaigns.totals(
-        windowStart - COST_BASELINE_MINUTES * MINUTE_MS,
-        windowStart,
-        campaign,
-      );
+      const before = state.campaigns.totals(baselineStart, windowStart, campaign);
       const baselineRate = before.cost / COST_BASELINE_MINUTES;
       if (baselineRate === 0) return noData;
       const rate = window.cost / rule.window_minutes;

@@ -34,6 +34,8 @@ export interface CampaignBook {
    * campaign, or of all when `campaignId` is undefined.
    */
   totals(fromMs: number, toMs: number, campaignId?: string): WindowTotals;
+  /** The start of the earliest spend kept (of one campaign, or of all), or undefined when none is. */
+  earliestSpendMs(campaignId?: string): number | undefined;
   /** Forgets minutes and reports that end before `beforeMs`, and touches older than `touchesBeforeMs`. */
   prune(beforeMs: number, touchesBeforeMs: number): void;
 }
@@ -124,6 +126,15 @@ export function createCampaignBook(
         }
       }
       return totals;
+    },
+    earliestSpendMs(campaignId) {
+      let earliest: number | undefined;
+      for (const report of reports.values()) {
+        if (campaignId !== undefined && report.campaign_id !== campaignId) continue;
+        const fromMs = spendSpan(report).fromMs;
+        if (earliest === undefined || fromMs < earliest) earliest = fromMs;
+      }
+      return earliest;
     },
     prune(beforeMs, touchesBeforeMs) {
       for (const start of minutes.keys()) if (start < beforeMs) minutes.delete(start);

@@ -337,6 +337,51 @@ describe('roi_drop driven by spend and attributed purchases', () => {
   });
 });
 
+describe('cost_spike against a trailing baseline', () => {
+  it('judges nothing in the first hours of spend, then fires when an hour costs ten times the usual', async () => {
+    const p = await processorFor({
+      alerts: {
+        rules: [
+          {
+            rule_id: 'spend',
+            type: 'cost_spike',
+            threshold: 2,
+            recovery: 1.3,
+            window_minutes: 60,
+            pending_minutes: 0,
+            min_sample: 1,
+          },
+        ],
+      },
+    });
+    // Hours 10:00..17:00 cost 10 each, each reported a minute after it ended.
+    for (let hour = 0; hour < 8; hour += 1) {
+      const start = at(hour * 60);
+      await p.send(
+        at(hour * 60 + 61),
+        spend({ period_start: iso(start), cost: 10, received_at: iso(at(hour * 60 + 61)) }),
+      );
+    }
+    // The first report was sudden spend against nothing before it: no spike, no alert.
+    await p.tick(at(8 * 60 + 30, 6));
+    expect(p.alerts).toEqual([]);
+
+    await p.send(
+      at(9 * 60 + 1),
+      spend({ period_start: iso(at(8 * 60)), cost: 100, received_at: iso(at(9 * 60 + 1)) }),
+    );
+    await p.tick(at(9 * 60 + 2, 6));
+    expect(p.alerts.at(-1)).toMatchObject({
+      rule_id: 'spend',
+      rule_type: 'cost_spike',
+      subject: 'brand',
+      state: 'firing',
+    });
+    expect(p.alerts.at(-1)!.value).toBeGreaterThan(5);
+    expect(told(p.notices)).toEqual([`firing spend/brand @${iso(at(9 * 60 + 2))}`]);
+  });
+});
+
 describe('flapping conversion', () => {
   it('fires once and resolves once while the value wanders between threshold and recovery', async () => {
     const p = await processorFor({

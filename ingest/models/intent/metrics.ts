@@ -63,6 +63,11 @@ export function brierScore(predictions: readonly number[], outcomes: readonly Ou
   return sum / predictions.length;
 }
 
+/** A probability clipped to [ε, 1 − ε], so its log and its logit are finite. */
+export function clampProbability(p: number, epsilon = 1e-15): number {
+  return Math.min(1 - epsilon, Math.max(epsilon, p));
+}
+
 /** Mean negative log-likelihood (natural log); probabilities are clipped to [ε, 1 − ε]. */
 export function logLoss(
   predictions: readonly number[],
@@ -73,7 +78,7 @@ export function logLoss(
   if (predictions.length === 0) return Number.NaN;
   let sum = 0;
   for (let i = 0; i < predictions.length; i++) {
-    const p = Math.min(1 - epsilon, Math.max(epsilon, predictions[i]!));
+    const p = clampProbability(predictions[i]!, epsilon);
     sum -= outcomes[i] === 1 ? Math.log(p) : Math.log(1 - p);
   }
   return sum / predictions.length;

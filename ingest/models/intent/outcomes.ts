@@ -49,6 +49,11 @@ export interface OutcomeTracker<T> {
   order(profileId: string, categories: readonly string[], atMs: number): Resolved<T>[];
   /** Time reached `nowMs`: every prediction whose horizon has passed resolves to 0. */
   advance(nowMs: number): Resolved<T>[];
+  /**
+   * The profile was merged into another: its open predictions become the survivor's, so an order
+   * by the survivor labels them. Their time and payload are unchanged.
+   */
+  reassign(fromProfileId: string, toProfileId: string): void;
   readonly pending: number;
   readonly dropped: number;
 }
@@ -61,6 +66,8 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
   const byId = new Map<number, Pending<T>>();
   const byKey = new Map<string, Set<number>>();
   const lastAt = new Map<string, number>();
+  /** Profile → the categories it has open predictions in (for reassign). */
+  const categoriesOf = new Map<string, Set<string>>();
   let nextId = 0;
   let dropped = 0;
 
@@ -72,6 +79,9 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
       byKey.delete(p.key);
       // No open prediction left for the key: its gap no longer matters.
       lastAt.delete(p.key);
+      const categories = categoriesOf.get(p.profileId);
+      categories?.delete(p.category);
+      if (categories && categories.size === 0) categoriesOf.delete(p.profileId);
     }
   };
 
@@ -95,6 +105,9 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
       if (!ids) byKey.set(key, (ids = new Set()));
       ids.add(id);
       lastAt.set(key, atMs);
+      let categories = categoriesOf.get(profileId);
+      if (!categories) categoriesOf.set(profileId, (categories = new Set()));
+      categories.add(category);
       while (byId.size > maxPending) {
         const oldest = byId.values().next().value;
         if (!oldest) break;
@@ -126,6 +139,32 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
         remove(p);
       }
       return out;
+    },
+    reassign(fromProfileId, toProfileId) {
+      if (fromProfileId === toProfileId) return;
+      const categories = categoriesOf.get(fromProfileId);
+      if (!categories) return;
+      categoriesOf.delete(fromProfileId);
+      let target = categoriesOf.get(toProfileId);
+      if (!target) categoriesOf.set(toProfileId, (target = new Set()));
+      for (const category of categories) {
+        const fromKey = keyOf(fromProfileId, category);
+        const toKey = keyOf(toProfileId, category);
+        const ids = byKey.get(fromKey)!;
+        byKey.delete(fromKey);
+        let toIds = byKey.get(toKey);
+        if (!toIds) byKey.set(toKey, (toIds = new Set()));
+        for (const id of ids) {
+          const p = byId.get(id)!;
+          p.profileId = toProfileId;
+          p.key = toKey;
+          toIds.add(id);
+        }
+        const last = Math.max(lastAt.get(fromKey) ?? -Infinity, lastAt.get(toKey) ?? -Infinity);
+        lastAt.delete(fromKey);
+        lastAt.set(toKey, last);
+        target.add(category);
+      }
     },
     get pending() {
       return byId.size;

@@ -50,4 +50,27 @@ describe('outcome tracker', () => {
     expect(tracker.predict('ann', 'bags', 50, 3)).toBe(true);
     expect(tracker.predict('ann', 'shoes', 100, 4)).toBe(true);
   });
+
+  it("moves a merged profile's open predictions to the survivor, so its order labels them", () => {
+    const tracker = createOutcomeTracker<string>({ horizonMs: H, minGapMs: 100 });
+    tracker.predict('anon', 'shoes', 0, 'a');
+    tracker.predict('anon', 'bags', 10, 'b');
+    tracker.predict('ann', 'shoes', 20, 'c');
+    tracker.reassign('anon', 'ann');
+    // The gap now counts from the survivor's latest prediction in the category.
+    expect(tracker.predict('ann', 'shoes', 60, 'too soon')).toBe(false);
+    expect(tracker.order('anon', ['shoes', 'bags'], 500)).toEqual([]);
+    const labelled = tracker.order('ann', ['shoes'], 500).map((r) => [r.profileId, r.payload]);
+    expect(labelled.sort()).toEqual([
+      ['ann', 'a'],
+      ['ann', 'c'],
+    ]);
+    expect(tracker.advance(H + 11).map((r) => [r.profileId, r.payload, r.outcome])).toEqual([
+      ['ann', 'b', 0],
+    ]);
+    expect(tracker.pending).toBe(0);
+    tracker.reassign('nobody', 'ann');
+    tracker.reassign('ann', 'ann');
+    expect(tracker.pending).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@
 // equal-version rows ClickHouse happens to keep.
 import type { AdSpend, CampaignMinute, CampaignTouch } from '../src/lib/shared/campaigns';
 import type { RejectedEvent } from '../src/lib/shared/events';
+import type { IntentModelRecord } from '../src/lib/shared/intent-model';
 import type {
   Alert,
   AlertDelivery,
@@ -366,6 +367,14 @@ export const checkpoints = spec<Checkpoint>(
 );
 
 /** One row of the redo log (migration 002): a whole commit, before its rows are written. */
+/** Written by saveIntentModels, not by commits: one row per brand, the latest save wins. */
+export const intentModels = spec<IntentModelRecord>('intent_models', ['brand_id'], 'last', true, [
+  { name: 'brand_id', kind: 'String', value: (x) => x.brand_id },
+  { name: 'updated_at', kind: 'DateTime', value: (x) => x.updated_at },
+  { name: 'state', kind: 'String', value: (x) => x.state },
+  { name: 'summary', kind: 'JSON', value: (x) => x.summary },
+]);
+
 export interface LoggedCommit {
   consumer: string;
   partition: number;

@@ -199,6 +199,11 @@ export const queries = {
       ORDER BY ends_at, silence_id`,
 
   /** Every silence, cancelled too, latest ending first. */
+  /** A brand's saved intent model: the learner's state or the dashboard's summary (intent-models.ts). */
+  intentModel: (brandId: string, column: 'state' | 'summary'): SqlFragment =>
+    sql`SELECT ${identifier(column, ['state', 'summary'])} AS value FROM intent_models FINAL
+      WHERE brand_id = ${brandId} LIMIT 1`,
+
   allSilences: (brandId: string, limit: number): SqlFragment =>
     sql`SELECT ${SILENCE_COLUMNS} FROM alert_silences FINAL
       WHERE brand_id = ${brandId}

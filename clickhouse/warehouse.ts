@@ -4,6 +4,7 @@
 // the checkpoint last instead of transactional, and logged first so a cut one
 // is finished before anyone resumes: commit.ts says how.
 import { WarehouseUnavailableError, type Warehouse } from '../ingest/warehouse/types';
+import * as intentModels from './intent-models';
 import { createWriteVersions, finishLoggedCommit, writeCommit, writeDeliveries } from './commit';
 import { openConnection, type Connection } from './connection';
 import { createReadWriteLock } from './lock';
@@ -72,6 +73,11 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
       read((c) => reads.loadBrand(c, brandId, since, touchesSince)),
     // Outside the commit log: a delivery line is one idempotent upsert (alert_deliveries' key).
     recordDeliveries: (rows) => write((c) => writeDeliveries(c, rows, nextWriteVersion())),
+    // Outside the commit log too: a brand's model is one row, and a lost save only costs learning.
+    saveIntentModels: (records) =>
+      write((c) => intentModels.writeIntentModels(c, records, nextWriteVersion())),
+    intentModelState: (brandId) => read((c) => intentModels.intentModelState(c, brandId)),
+    intentModel: (brandId) => read((c) => intentModels.intentModelSummary(c, brandId)),
     recentNotifications: (since) => read((c) => reads.recentNotifications(c, since)),
     lookupProfile: (brandId, identifier) => read((c) => reads.lookupProfile(c, brandId, identifier)),
     getProfile: (brandId, profileId) => read((c) => reads.survivorOf(c, brandId, profileId)),

@@ -7,6 +7,7 @@
 // offsets always agree after a crash.
 import type { IdentifierType, RejectedEvent } from '../../src/lib/shared/events';
 import type { AdSpend, CampaignMinute, CampaignTouch } from '../../src/lib/shared/campaigns';
+import type { IntentModelRecord, IntentModelSummary } from '../../src/lib/shared/intent-model';
 import type {
   Alert,
   AlertDelivery,
@@ -109,6 +110,10 @@ export interface WarehouseWriter {
    * delivery log from `since` on.
    */
   recentNotifications(since: string): Promise<{ alerts: Alert[]; deliveries: AlertDelivery[] }>;
+  /** Saves brands' learned intent models (outside batch commits; the latest save of a brand wins). */
+  saveIntentModels(records: IntentModelRecord[]): Promise<void>;
+  /** A brand's stored learner state (JSON), or null when it has none yet. */
+  intentModelState(brandId: string): Promise<string | null>;
 }
 
 /** Reads for the dashboard and the read API. Every one is scoped by brand. */
@@ -158,6 +163,8 @@ export interface WarehouseReader {
   counters(brandId: string): Promise<BrandCounters>;
   /** Events received per source and hour from `since` on, and each source's last event of all time. */
   sourceActivity(brandId: string, since: string): Promise<SourceActivity>;
+  /** The brand's learned intent model as last saved: quality beside the baseline, weights; or null. */
+  intentModel(brandId: string): Promise<IntentModelSummary | null>;
 }
 
 export interface Warehouse extends WarehouseWriter, WarehouseReader {

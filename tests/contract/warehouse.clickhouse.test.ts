@@ -18,6 +18,7 @@ import {
 } from '../../ingest/warehouse/types';
 import type { Profile } from '../../src/lib/shared/model';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
+import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
 import {
   alert,
@@ -80,6 +81,7 @@ async function clickHouseFixture(): Promise<WarehouseFixture> {
 
 warehouseContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 profilesPageContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
+intentModelsContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 
 describe('ClickHouse warehouse (beyond the contract)', () => {
   async function withWarehouse(test: (warehouse: Warehouse, database: string) => Promise<void>) {

@@ -9,6 +9,7 @@ import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract } from './warehouse.contract';
+import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
 import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
 
@@ -38,6 +39,24 @@ warehouseContract('DuckDB file', async () => {
 profilesPageContract("DuckDB ':memory:'", async () => {
   const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
   return { warehouse, cleanup: () => warehouse.close() };
+});
+
+intentModelsContract('DuckDB file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
+  const path = join(dir, 'warehouse.duckdb');
+  const opened: Warehouse[] = [await createDuckDbWarehouse({ path })];
+  return {
+    warehouse: opened[0]!,
+    reopen: async () => {
+      const warehouse = await createDuckDbWarehouse({ path });
+      opened.push(warehouse);
+      return warehouse;
+    },
+    async cleanup() {
+      for (const warehouse of opened) await warehouse.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 describe('DuckDB warehouse: upgrade to migration 2', () => {

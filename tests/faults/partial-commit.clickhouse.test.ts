@@ -102,6 +102,8 @@ function diesMidCommit(real: Warehouse, database: string, k: number) {
       alive ? real.loadBrand(brandId, since, touchesSince) : Promise.reject(gone()),
     recordDeliveries: (rows) => (alive ? real.recordDeliveries(rows) : Promise.reject(gone())),
     recentNotifications: (since) => (alive ? real.recentNotifications(since) : Promise.reject(gone())),
+    saveIntentModels: (records) => (alive ? real.saveIntentModels(records) : Promise.reject(gone())),
+    intentModelState: (brandId) => (alive ? real.intentModelState(brandId) : Promise.reject(gone())),
   };
   return { writer, dead };
 }
@@ -176,6 +178,8 @@ async function insertsOfSecondCommit(): Promise<number> {
     loadBrand: (brandId, since, touchesSince) => warehouse.loadBrand(brandId, since, touchesSince),
     recordDeliveries: (rows) => warehouse.recordDeliveries(rows),
     recentNotifications: (since) => warehouse.recentNotifications(since),
+    saveIntentModels: (records) => warehouse.saveIntentModels(records),
+    intentModelState: (brandId) => warehouse.intentModelState(brandId),
   };
   const second = await runOnce(dir, counting, brandId, PER_PHASE, PER_PHASE * 2);
   await waitFor('the second batch', checkpointIs(warehouse, PER_PHASE * 2));

@@ -5,7 +5,9 @@
 // strings, and every query builder. check.py runs them in order on current
 // ClickHouse (chdb); the contract test runs the same builders on 18.16.
 import { planWrite } from '../../clickhouse/commit';
-import { deliveries, insertRows } from '../../clickhouse/inserts';
+import { deliveries, insertRows, intentModels } from '../../clickhouse/inserts';
+import { createIntentLearner, summarizeLearner } from '../../ingest/models/intent/learner';
+import type { IntentModelRecord } from '../../src/lib/shared/intent-model';
 import { addedColumn, duplicateColumnError, loadMigrations } from '../../clickhouse/migrations';
 import { migrationQueries, queries } from '../../clickhouse/queries';
 import { identifier, raw, type SqlFragment } from '../../clickhouse/sql';
@@ -227,6 +229,11 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, at(60)],
     [OTHER_BRAND, at(0)],
   ],
+  intentModel: [
+    [BRAND, 'state'],
+    [BRAND, 'summary'],
+    [OTHER_BRAND, 'state'],
+  ],
   allSilences: [
     [BRAND, 200],
     [BRAND, 2],
@@ -312,6 +319,7 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   alert: [1, 0],
   // HOSTILE[0]'s and HOSTILE[1]'s silences were cancelled; all end at 11:00.
   activeSilences: [HOSTILE.length - 2, 0, 0],
+  intentModel: [1, 1, 0],
   allSilences: [HOSTILE.length, 2],
   alertDeliveries: [HOSTILE.length + 1, 2, 0],
   // Restating HOSTILE[1]'s hour added no row; HOSTILE[0]'s day runs all day; the third range starts
@@ -354,6 +362,17 @@ function migrationStatement(name: string, fragment: SqlFragment, again: boolean)
     : { ...statement(name, fragment), already_applied_error: duplicateColumnError(column) };
 }
 
+function sampleIntentModel(version: number): IntentModelRecord {
+  const learner = createIntentLearner();
+  const updatedAt = at(version);
+  return {
+    brand_id: BRAND,
+    updated_at: updatedAt,
+    state: JSON.stringify({ ...learner.state, note: HOSTILE }),
+    summary: summarizeLearner(BRAND, learner, updatedAt),
+  };
+}
+
 export async function compatStatements(): Promise<CompatStatement[]> {
   const migrations = await loadMigrations();
   const out: CompatStatement[] = [
@@ -394,6 +413,11 @@ export async function compatStatements(): Promise<CompatStatement[]> {
   for (const version of [3, 4]) {
     const insert = insertRows(deliveries, sampleDeliveries(), version)!;
     out.push(statement(`recordDeliveries ${version}: insert into alert_deliveries`, insert));
+  }
+  // Two saves of one brand's model (the later wins), hostile text in the state.
+  for (const version of [5, 6]) {
+    const insert = insertRows(intentModels, [sampleIntentModel(version)], version)!;
+    out.push(statement(`saveIntentModels ${version}: insert into intent_models`, insert));
   }
 
   for (const name of Object.keys(QUERY_SAMPLES) as (keyof typeof queries)[]) {

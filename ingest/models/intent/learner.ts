@@ -26,16 +26,18 @@ import {
   type IntentEvent,
   type ProfileIntentState,
 } from './features';
-import type { Outcome } from './metrics';
+import type { ForecastQuality, Outcome } from './metrics';
 import {
   DEFAULT_START,
   initialIntentModel,
   learnIntent,
+  parseIntentModel,
   predictIntent,
   type IntentModelState,
 } from './online-model';
 import { createOutcomeTracker, type OutcomeOptions, type Resolved } from './outcomes';
-import { emptyQuality, recordForecast, type QualityState } from './quality';
+import { emptyQuality, parseQuality, qualityOf, recordForecast, type QualityState } from './quality';
+import type { IntentModelSummary, QualityFigures } from '../../../src/lib/shared/intent-model';
 
 export interface IntentLearnerOptions {
   features: FeatureOptions;
@@ -122,14 +124,23 @@ interface PendingForecast {
   baseline: number;
 }
 
-/** FNV-1a of the id, as a fraction in [0, 1): the same profile is always on the same side. */
+/**
+ * FNV-1a of the id with murmur3's finalizer, as a fraction in [0, 1): the same profile is always
+ * on the same side. (FNV-1a alone leaves the high bits of ids that differ only in their last
+ * characters nearly equal: 300 sequential ids once all fell above 0.2.)
+ */
 export function holdoutFraction(profileId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < profileId.length; i++) {
     hash ^= profileId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, 0x01000193);
   }
-  return hash / 2 ** 32;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
 }
 
 export function createIntentLearner(
@@ -285,5 +296,88 @@ export function createIntentLearner(
     markSaved() {
       dirty = false;
     },
+  };
+}
+
+const finiteOrNull = (value: number | undefined): number | null =>
+  value === undefined || !Number.isFinite(value) ? null : value;
+
+function figures(quality: ForecastQuality): QualityFigures {
+  return {
+    count: quality.count,
+    positives: quality.positives,
+    auc: finiteOrNull(quality.auc),
+    brier: finiteOrNull(quality.brier),
+    log_loss: finiteOrNull(quality.logLoss),
+    calibration: quality.calibration,
+  };
+}
+
+/** What the dashboard shows of the learner (held-back quality of both models, learned weights). */
+export function summarizeLearner(
+  brandId: string,
+  learner: IntentLearner,
+  updatedAt: string,
+  options: Pick<IntentLearnerOptions, 'holdoutShare' | 'outcomes'> = DEFAULT_LEARNER_OPTIONS,
+): IntentModelSummary {
+  const { model } = learner.state;
+  return {
+    brand_id: brandId,
+    updated_at: updatedAt,
+    trained: learner.state.trained,
+    holdout_share: options.holdoutShare,
+    horizon_days: options.outcomes.horizonMs / 86_400_000,
+    learned: figures(qualityOf(learner.state.learnedQuality)),
+    baseline: figures(qualityOf(learner.state.baselineQuality)),
+    bias: model.bias,
+    weights: model.featureNames.map((feature, i) => ({
+      feature,
+      learned: model.weights[i]!,
+      start: model.priorWeights[i]!,
+    })),
+    pending: learner.pending,
+    dropped: learner.dropped,
+  };
+}
+
+/**
+ * Reads a stored learner state; throws (naming the part) on anything else, and on a model
+ * trained on another feature list, so the caller can start afresh rather than run on garbage.
+ */
+export function parseLearnerState(json: string): IntentLearnerState {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null || !('version' in value) || value.version !== 1) {
+    throw new TypeError('not an intent learner state (version 1)');
+  }
+  const { model, platt, plattScores, plattOutcomes, trained, learnedQuality, baselineQuality } =
+    value as Record<string, unknown>;
+  const numbers = (x: unknown): x is number[] =>
+    Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (
+    typeof platt !== 'object' ||
+    platt === null ||
+    !numbers([(platt as Record<string, unknown>).a, (platt as Record<string, unknown>).b])
+  ) {
+    throw new TypeError('intent learner state: platt is not {a, b}');
+  }
+  if (!numbers(plattScores) || !numbers(plattOutcomes) || plattScores.length !== plattOutcomes.length) {
+    throw new TypeError('intent learner state: the Platt sample is not two equal lists of numbers');
+  }
+  if (!plattOutcomes.every((y) => y === 0 || y === 1)) {
+    throw new TypeError('intent learner state: a Platt outcome is not 0 or 1');
+  }
+  if (typeof trained !== 'number' || !Number.isInteger(trained) || trained < 0) {
+    throw new TypeError('intent learner state: trained is not a count');
+  }
+  const { a, b } = platt as Platt;
+  return {
+    version: 1,
+    model: parseIntentModel(JSON.stringify(model)),
+    platt: { a, b },
+    plattScores,
+    plattOutcomes: plattOutcomes as Outcome[],
+    trained,
+    learnedQuality: parseQuality(learnedQuality),
+    baselineQuality: parseQuality(baselineQuality),
   };
 }

@@ -7,16 +7,10 @@
 // between a positive and a negative counts one half. With only one class present the AUC is
 // undefined; `rocAuc` then returns `undefined` (never 0.5), and reports print it as "n/a".
 
-export type Outcome = 0 | 1;
+import type { CalibrationBin } from '../../../src/lib/shared/intent-model';
 
-export interface CalibrationBin {
-  /** 1 … 10, lowest predictions first. */
-  decile: number;
-  count: number;
-  meanPredicted: number;
-  /** Share of positive outcomes in the bin. */
-  observedRate: number;
-}
+export type { CalibrationBin };
+export type Outcome = 0 | 1;
 
 export interface ForecastQuality {
   count: number;

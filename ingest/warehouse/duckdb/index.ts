@@ -3,6 +3,7 @@
 // read never sees half of a commit.
 import type { Warehouse } from '../types';
 import { createStagingTables, writeCommit, writeDeliveries } from './commit';
+import * as intentModels from './intent-models';
 import * as queries from './queries';
 import { migrate } from './schema';
 import { openDatabase } from './session';
@@ -28,6 +29,9 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     loadBrand: (brandId, since, touchesSince) =>
       read((s) => queries.loadBrand(s, brandId, since, touchesSince)),
     recordDeliveries: (rows) => db.transaction((s) => writeDeliveries(s, rows)),
+    saveIntentModels: (records) => db.transaction((s) => intentModels.writeIntentModels(s, records)),
+    intentModelState: (brandId) => read((s) => intentModels.intentModelState(s, brandId)),
+    intentModel: (brandId) => read((s) => intentModels.intentModelSummary(s, brandId)),
     recentNotifications: (since) => read((s) => queries.recentNotifications(s, since)),
     lookupProfile: (brandId, identifier) => read((s) => queries.lookupProfile(s, brandId, identifier)),
     getProfile: (brandId, profileId) => read((s) => queries.survivorOf(s, brandId, profileId)),

@@ -197,6 +197,15 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       PRIMARY KEY (brand_id, alert_id, receiver_id, state, attempt, outcome)
     )`,
   ],
+  // 4: each brand's learned intent model (clickhouse/migrations/005_intent_models.sql says what).
+  [
+    `CREATE TABLE intent_models (
+      brand_id VARCHAR PRIMARY KEY,
+      updated_at TIMESTAMP NOT NULL,
+      state VARCHAR NOT NULL,
+      summary VARCHAR NOT NULL
+    )`,
+  ],
 ];
 
 /**

@@ -316,6 +316,8 @@ describe('createProcessor', () => {
       loadBrand: (brandId, since, touchesSince) => warehouse.loadBrand(brandId, since, touchesSince),
       recordDeliveries: (rows) => warehouse.recordDeliveries(rows),
       recentNotifications: (since) => warehouse.recentNotifications(since),
+      saveIntentModels: (records) => warehouse.saveIntentModels(records),
+      intentModelState: (brandId) => warehouse.intentModelState(brandId),
     };
     const processor = await startProcessor(bus, flaky, brands);
     cleanup.push(() => processor.stop());

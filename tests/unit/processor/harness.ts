@@ -100,6 +100,14 @@ export function dyingWarehouse(real: Warehouse, n: number, when: 'after' | 'befo
       alive();
       return real.recentNotifications(since);
     },
+    async saveIntentModels(records) {
+      alive();
+      return real.saveIntentModels(records);
+    },
+    async intentModelState(brandId) {
+      alive();
+      return real.intentModelState(brandId);
+    },
   };
   return { writer, death };
 }

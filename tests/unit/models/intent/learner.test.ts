@@ -4,6 +4,8 @@ import {
   createIntentLearner,
   holdoutFraction,
   initialLearnerState,
+  parseLearnerState,
+  summarizeLearner,
   type IntentLearner,
 } from '../../../../ingest/models/intent/learner';
 import { initialIntentModel } from '../../../../ingest/models/intent/online-model';
@@ -56,11 +58,20 @@ describe('live intent learner', () => {
   });
 
   it('holds back the same profiles every time, about the share asked for', () => {
-    const ids = Array.from({ length: 10_000 }, (_, i) => `profile-${i}`);
     const learner = createIntentLearner();
-    const share = ids.filter((id) => learner.isHeldBack(id)).length / ids.length;
-    expect(share).toBeGreaterThan(0.18);
-    expect(share).toBeLessThan(0.22);
+    // Sequential ids (the generator's, a shop's numbering) and random-looking ones alike.
+    for (const make of [
+      (i: number) => `profile-${i}`,
+      (i: number) => `s${i}`,
+      (i: number) => `${i * 7919}`,
+    ]) {
+      for (const n of [300, 10_000]) {
+        const ids = Array.from({ length: n }, (_, i) => make(i));
+        const share = ids.filter((id) => learner.isHeldBack(id)).length / n;
+        expect(share).toBeGreaterThan(n === 300 ? 0.13 : 0.185);
+        expect(share).toBeLessThan(n === 300 ? 0.27 : 0.215);
+      }
+    }
     expect(holdoutFraction('profile-1')).toBe(holdoutFraction('profile-1'));
   });
 
@@ -117,5 +128,52 @@ describe('live intent learner', () => {
     learner.observe('p', { type: 'product_added', atMs: 0, categories: ['bags'], productId: 'b' });
     const [bags] = learner.forecast('p', 0);
     expect(bags!.learned).toBeCloseTo(bags!.baseline, 12);
+  });
+
+  it('reads back its stored state and refuses anything else, naming the part', () => {
+    const learner = createIntentLearner();
+    run(learner, generateJourneys({ seed: 4, shoppers: 60, days: 14 }));
+    learner.advance(30 * DAY);
+    const json = JSON.stringify(learner.state);
+    expect(parseLearnerState(json)).toEqual(learner.state);
+    const state = JSON.parse(json) as Record<string, unknown>;
+    const bad: [unknown, RegExp][] = [
+      [null, /not an intent learner state/],
+      [{ ...state, version: 2 }, /not an intent learner state/],
+      [{ ...state, platt: { a: 'x', b: 1 } }, /platt/],
+      [{ ...state, plattOutcomes: [2], plattScores: [1] }, /Platt outcome/],
+      [{ ...state, plattScores: [1, 2] }, /Platt sample/],
+      [{ ...state, trained: -1 }, /trained/],
+      [{ ...state, learnedQuality: {} }, /forecast-quality/],
+      [
+        { ...state, model: { ...(state.model as object), featureNames: ['x'] } },
+        /other features|not an intent model/,
+      ],
+    ];
+    for (const [value, message] of bad)
+      expect(() => parseLearnerState(JSON.stringify(value))).toThrow(message);
+  });
+
+  it('summarizes held-back quality beside the baseline, with the weights it learned', () => {
+    const learner = createIntentLearner();
+    run(learner, generateJourneys({ seed: 21, shoppers: 300, days: 28 }));
+    learner.advance(40 * DAY);
+    const summary = summarizeLearner('brand-a', learner, '2026-12-04T00:00:00.000Z');
+    expect(summary.learned.count).toBe(summary.baseline.count);
+    expect(summary.learned.auc).not.toBeNull();
+    expect(summary.horizon_days).toBe(7);
+    expect(summary.weights.find((w) => w.feature === summary.weights[1]!.feature)).toBeDefined();
+    expect(summary.weights.some((w) => w.learned !== w.start)).toBe(true);
+    // An empty learner has nothing to show yet: nulls, not NaN (which JSON cannot carry).
+    const empty = summarizeLearner('brand-a', createIntentLearner(), '2026-12-04T00:00:00.000Z');
+    expect(empty.learned).toEqual({
+      count: 0,
+      positives: 0,
+      auc: null,
+      brier: null,
+      log_loss: null,
+      calibration: [],
+    });
+    expect(JSON.parse(JSON.stringify(empty))).toEqual(empty);
   });
 });

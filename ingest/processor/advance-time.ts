@@ -47,5 +47,7 @@ export function advanceTime(
     state.kpis.prune(state.kpiHorizonMs);
     state.dedupe.prune(nowMs - STATE_HORIZON_MS);
     state.campaigns.prune(state.kpiHorizonMs, nowMs - attributionWindowMs(state.brand));
+    // Predictions past their horizon are labelled 0 and train the model (learner.ts).
+    state.learner.learner.advance(nowMs);
   }
 }

@@ -8,6 +8,7 @@ import type { Changes } from './changes';
 import { applyResolution } from './identity/apply';
 import { isSharedProfile } from './identity/graph';
 import { resolveIdentity } from './identity/resolve';
+import { learnFromEvent } from './intent/learn';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
 import type { NormalizedEvent } from './normalize';
@@ -71,6 +72,7 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   changes.profile(state, part);
 
   attributeEvent(state, normalized, profile, merged, changes);
+  learnFromEvent(state.learner.learner, normalized, profile, merged, live && !isSharedProfile(profile));
   const lastSeen = state.sourceLastSeen.get(event.source);
   if (lastSeen === undefined || lastSeen < receivedAtMs) state.sourceLastSeen.set(event.source, receivedAtMs);
 

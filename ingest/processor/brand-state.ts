@@ -9,6 +9,7 @@ import { createCampaignBook, type CampaignBook } from './campaigns/book';
 import { DEDUPE_WINDOW_MS, createDedupe, type Dedupe } from './dedupe';
 import { createIdentityDecisions, type IdentityDecisions } from './identity/decisions';
 import { createIdentityGraph, type IdentityGraph } from './identity/graph';
+import { restoreLearner, type BrandLearner } from './intent/learn';
 import { createLevelSchedule, type LevelSchedule } from './intent/level-schedule';
 import { levelDropsAt } from './intent/score';
 import { MINUTE_MS, createKpiMinutes, minuteStart, type KpiMinutes } from './kpi/minutes';
@@ -34,6 +35,8 @@ export interface BrandState {
   silences: Map<string, AlertSilence>;
   /** Each source's last event, by received_at (source_silent). */
   sourceLastSeen: Map<string, number>;
+  /** The learned intent model, fed by live events (intent/learn.ts). */
+  learner: BrandLearner;
   counters: BrandCounters;
   /** Start of the last minute the alert rule evaluated; undefined after a load. */
   lastClosedMinuteMs: number | undefined;
@@ -53,7 +56,12 @@ export interface BrandState {
 /** How far back a brand's state reaches: the dedupe window, and the KPI minutes kept. */
 export const STATE_HORIZON_MS = DEDUPE_WINDOW_MS;
 
-export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: number): BrandState {
+export function buildBrandState(
+  brand: Brand,
+  snapshot: BrandSnapshot,
+  nowMs: number,
+  storedLearner: string | null = null,
+): BrandState {
   const graph = createIdentityGraph(
     snapshot.profiles.map((p) => structuredClone(p)),
     snapshot.links,
@@ -83,6 +91,7 @@ export function buildBrandState(brand: Brand, snapshot: BrandSnapshot, nowMs: nu
     sourceLastSeen: new Map(
       snapshot.sourceLastSeen.map((last) => [last.source, Date.parse(last.received_at)]),
     ),
+    learner: restoreLearner(brand, storedLearner),
     counters: { ...snapshot.counters, brand_id: brand.brand_id },
     lastClosedMinuteMs: undefined,
     kpiHorizonMs: minuteStart(nowMs - STATE_HORIZON_MS) + MINUTE_MS,
@@ -123,7 +132,7 @@ export interface BrandStates {
 }
 
 export interface BrandStatesDeps {
-  warehouse: Pick<WarehouseWriter, 'loadBrand'>;
+  warehouse: Pick<WarehouseWriter, 'loadBrand' | 'intentModelState'>;
   brands: Pick<BrandRegistry, 'get'>;
   clock: () => Date;
 }
@@ -142,14 +151,16 @@ export function createBrandStates(deps: BrandStatesDeps): BrandStates {
         const nowMs = deps.clock().getTime();
         const since = new Date(nowMs - STATE_HORIZON_MS).toISOString();
         const touchesSince = new Date(nowMs - attributionWindowMs(brand)).toISOString();
-        const snapshot = await deps.warehouse
-          .loadBrand(brandId, since, touchesSince)
-          .catch((error: unknown) => {
-            throw error instanceof WarehouseUnavailableError
-              ? error
-              : new BrandLoadError(brandId, { cause: error });
-          });
-        state = buildBrandState(brand, snapshot, nowMs);
+        const failed = (error: unknown): never => {
+          throw error instanceof WarehouseUnavailableError
+            ? error
+            : new BrandLoadError(brandId, { cause: error });
+        };
+        const [snapshot, storedLearner] = await Promise.all([
+          deps.warehouse.loadBrand(brandId, since, touchesSince).catch(failed),
+          deps.warehouse.intentModelState(brandId).catch(failed),
+        ]);
+        state = buildBrandState(brand, snapshot, nowMs, storedLearner);
         states.set(brandId, state);
       }
       state.brand = brand; // settings edited in the brands file apply from the next message

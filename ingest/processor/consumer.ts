@@ -15,13 +15,15 @@
 // own commit (after onBatch resolves) only saves re-reading. On start each
 // partition resumes from the warehouse checkpoint, so a crash between the
 // warehouse commit and the bus commit replays nothing.
+import type { IntentModelRecord } from '../../src/lib/shared/intent-model';
 import type { LiveMessage } from '../../src/lib/shared/live';
 import { TOPICS } from '../../src/lib/shared/topics';
 import type { BrandRegistry } from '../brands/types';
 import type { Bus, ConsumedBatch, Subscription } from '../bus/types';
 import type { WarehouseWriter } from '../warehouse/types';
 import type { AlertNotice } from './changes';
-import { createBrandStates } from './brand-state';
+import { createBrandStates, type BrandState } from './brand-state';
+import { learnerRecordDue, markLearnerSaved } from './intent/learn';
 import {
   DEFAULT_GROUP,
   PoisonMessageError,
@@ -70,6 +72,8 @@ export interface ProcessorStats {
   /** Batches the bus will deliver again (after an error). */
   retries: number;
   errors: number;
+  /** Learned intent models saved (one per brand and save). */
+  learnerSaves: number;
   /** Errors by name (WarehouseUnavailableError, PoisonMessageError, ...). */
   errorsByName: Record<string, number>;
   lastError: string | null;
@@ -112,6 +116,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     deadLettered: 0,
     retries: 0,
     errors: 0,
+    learnerSaves: 0,
   };
   const errorsByName: Record<string, number> = {};
   let lastError: string | null = null;
@@ -298,14 +303,37 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       countError(error);
       return;
     }
-    if (results.length === 0) return;
+    if (results.length > 0) {
+      try {
+        await commit(results);
+        counts.tickCommits += 1;
+        deps.notify?.(results.flatMap((result) => result.notices));
+        await publishLive(results.flatMap((result) => result.live));
+      } catch (error) {
+        countError(error);
+      }
+    }
+    await saveLearners();
+  }
+
+  /**
+   * Saves the learned intent models that changed, at most once a minute per brand. After a tick,
+   * so every event a model has seen is committed; a brand whose commit failed was dropped (and
+   * its model with it), so no model ever holds what the warehouse does not.
+   */
+  async function saveLearners(): Promise<void> {
+    const nowMs = deps.clock().getTime();
+    const due = states
+      .loaded()
+      .map((state) => ({ state, record: learnerRecordDue(state.brand.brand_id, state.learner, nowMs) }))
+      .filter((entry): entry is { state: BrandState; record: IntentModelRecord } => entry.record !== null);
+    if (due.length === 0) return;
     try {
-      await commit(results);
-      counts.tickCommits += 1;
-      deps.notify?.(results.flatMap((result) => result.notices));
-      await publishLive(results.flatMap((result) => result.live));
+      await deps.warehouse.saveIntentModels(due.map((entry) => entry.record));
+      for (const { state } of due) markLearnerSaved(state.learner, nowMs);
+      counts.learnerSaves += due.length;
     } catch (error) {
-      countError(error);
+      countError(error); // kept dirty: the next tick tries again
     }
   }
 

@@ -112,7 +112,7 @@ export interface IntentLearner {
   /** Predictions dropped unlabelled (over maxPending). */
   readonly dropped: number;
   readonly profiles: number;
-  /** Whether anything changed `state` since the last `markSaved`. */
+  /** Whether it has seen anything (an event, an outcome) since the last `markSaved`. */
   readonly dirty: boolean;
   markSaved(): void;
 }
@@ -232,6 +232,7 @@ export function createIntentLearner(
 
   return {
     observe(profileId, event) {
+      dirty = true;
       let profile = profiles.get(profileId);
       if (!profile) profiles.set(profileId, (profile = emptyProfileState()));
       touch(profileId, event.atMs);
@@ -337,6 +338,7 @@ export function summarizeLearner(
     })),
     pending: learner.pending,
     dropped: learner.dropped,
+    note: null,
   };
 }
 

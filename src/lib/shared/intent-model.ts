@@ -45,6 +45,8 @@ export interface IntentModelSummary {
   pending: number;
   /** Predictions dropped unlabelled (over the bound). */
   dropped: number;
+  /** Set when the stored model could not be used and learning started again: why. */
+  note: string | null;
 }
 
 /** One brand's stored model: the learner's state for the processor, the summary for the dashboard. */

@@ -501,6 +501,7 @@ describe('processBatch', () => {
         loadBrand: async () => {
           throw new Error('IO Error: Could not set lock on file');
         },
+        intentModelState: async () => null,
       },
       brands,
       clock,

@@ -334,7 +334,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       counts.learnerSaves += due.length;
     } catch (error) {
       countError(error); // kept dirty: the next tick tries again
+      return;
     }
+    await publishLive(
+      due.map(({ record }) => ({
+        brand_id: record.brand_id,
+        event: 'intent_model',
+        payload: record.summary,
+      })),
+    );
   }
 
   return {

@@ -85,6 +85,29 @@ export const FEATURE_NAMES = [
   'category.bought_before',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** What each feature is, in words a growth team reads on the model page. */
+export const FEATURE_DESCRIPTIONS: Record<FeatureName, string> = {
+  'category.product_viewed': 'Product views in the category since its last order (decayed)',
+  'category.product_added': 'Cart adds in the category since its last order (decayed)',
+  'category.product_removed': 'Cart removals in the category since its last order (decayed)',
+  'category.checkout_started': 'Checkouts started in the category since its last order (decayed)',
+  'profile.page_viewed': 'Page views since the last order (decayed)',
+  'profile.identify': 'Sign-ins and sign-ups since the last order (decayed)',
+  'profile.message_received': 'Messages (WhatsApp) since the last order (decayed)',
+  'profile.custom': 'Other events since the last order (decayed)',
+  'profile.product_viewed': 'Product views anywhere since the last order (decayed)',
+  'profile.product_added': 'Cart adds anywhere since the last order (decayed)',
+  'profile.product_removed': 'Cart removals anywhere since the last order (decayed)',
+  'profile.checkout_started': 'Checkouts started anywhere since the last order (decayed)',
+  'category.view_share': "The category's share of recent product views",
+  'category.log_interest': 'Interest in the category over days (log)',
+  'category.log_repeat_views': 'Products in the category viewed again within a week (log)',
+  'profile.log_hours_gap': 'Hours between the last two visits (log)',
+  'category.log_hours_gap': 'Hours between the last two visits to the category (log)',
+  'profile.bought_before': 'Has ordered before',
+  'category.bought_before': 'Has ordered in the category before',
+};
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 /** Features 0 … FIXED_WEIGHT_FEATURES−1 are the ones the fixed-weight score adds up. */
 export const FIXED_WEIGHT_FEATURES = CATEGORY_TYPES.length + 4;

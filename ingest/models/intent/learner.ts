@@ -18,10 +18,12 @@
 import { fitPlatt, fixedWeightScore, plattProbability, type Platt } from './baseline';
 import {
   DEFAULT_FEATURE_OPTIONS,
+  FEATURE_DESCRIPTIONS,
   applyIntentEvent,
   emptyProfileState,
   intentFeatures,
   mergeIntentStates,
+  type FeatureName,
   type FeatureOptions,
   type IntentEvent,
   type ProfileIntentState,
@@ -333,6 +335,7 @@ export function summarizeLearner(
     bias: model.bias,
     weights: model.featureNames.map((feature, i) => ({
       feature,
+      description: FEATURE_DESCRIPTIONS[feature as FeatureName] ?? feature,
       learned: model.weights[i]!,
       start: model.priorWeights[i]!,
     })),

@@ -1,5 +1,5 @@
 // Pending predictions and their outcomes. A prediction made at time t for (profile, category) is
-// labelled 1 when the profile orders in that category in (t, t + horizon] — known the moment the
+// labelled 1 when the profile orders in that category in [t, t + horizon] (after it, in processing order) — known the moment the
 // order arrives — and 0 when the horizon passes without one — known once time reaches t + horizon.
 //
 // Bounded: at most `maxPending` predictions wait; past that the oldest is dropped unlabelled (and
@@ -123,7 +123,9 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
         if (!ids) continue;
         for (const id of [...ids]) {
           const p = byId.get(id)!;
-          if (p.atMs < atMs && atMs - p.atMs <= horizonMs) {
+          // At the order's own instant too: a prediction already here was made before it (events
+          // of one request share received_at, so a view and the order it led to often do).
+          if (p.atMs <= atMs && atMs - p.atMs <= horizonMs) {
             out.push(resolved(p, atMs, 1));
             remove(p);
           }

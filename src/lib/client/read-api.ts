@@ -3,6 +3,7 @@ import type {
   AlertDeliveriesBody,
   AlertsBody,
   HighIntentBody,
+  IntentModelBody,
   KpisBody,
   MergesBody,
   SilencesBody,
@@ -33,6 +34,7 @@ async function get<T>(path: string): Promise<T> {
 }
 
 export const readApi = {
+  intentModel: () => get<IntentModelBody>('/v1/models/intent').then((body) => body.model),
   kpis: () => get<KpisBody>('/v1/kpis').then((body) => body.minutes),
   highIntent: (limit: number) =>
     get<HighIntentBody>(`/v1/profiles/high-intent?limit=${limit}`).then((b) => b.profiles),

@@ -40,6 +40,7 @@ export interface LiveSocket {
 export const brandRoom = (brandId: string) => `brand:${brandId}`;
 
 const LIVE_EVENT_NAMES: Record<LiveEventName, true> = {
+  intent_model: true,
   kpi: true,
   intent: true,
   alert: true,
@@ -137,6 +138,8 @@ function pushToBrand(io: LiveServer, message: LiveMessage): void {
       return void room.emit('status', message.payload);
     case 'import':
       return void room.emit('import', message.payload);
+    case 'intent_model':
+      return void room.emit('intent_model', message.payload);
     default:
       // A live event added to LiveEvents without a case here is a compile error, not a silent drop.
       return message satisfies never;

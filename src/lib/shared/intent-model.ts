@@ -23,6 +23,7 @@ export interface QualityFigures {
 
 export interface IntentModelWeight {
   feature: string;
+  description: string;
   learned: number;
   /** Where the model started: the fixed weights scaled (docs/intent-model.md). */
   start: number;

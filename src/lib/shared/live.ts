@@ -1,6 +1,7 @@
 // The typed map of everything the server pushes to browsers. One Socket.IO room
 // per brand; the processor (and the CSV importer) publish these on `live.updates` keyed by brand.
 import type { ImportJob } from './imports';
+import type { IntentModelSummary } from './intent-model';
 import type { AdSpend, CampaignMinute } from './campaigns';
 import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord, Profile } from './model';
 
@@ -33,6 +34,8 @@ export interface LiveEvents {
   merge: MergeRecord;
   /** Processing counters after a batch. */
   status: { processed: number; rejected: number; duplicates: number };
+  /** A brand's learned intent model was saved: its held-back quality and weights. */
+  intent_model: IntentModelSummary;
   /** A CSV import's progress or outcome (published by the importer, not the processor). */
   import: ImportJob;
 }

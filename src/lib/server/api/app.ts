@@ -23,6 +23,7 @@ import { openApiDocument } from './openapi';
 import type {
   AlertDeliveriesBody,
   AlertsBody,
+  IntentModelBody,
   CampaignSeriesBody,
   CampaignsBody,
   ErrorBody,
@@ -150,6 +151,11 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
       alert_id: alert.alert_id,
       deliveries: await warehouse.alertDeliveries(brand.brand_id, alert.alert_id, limit),
     });
+  });
+
+  app.get('/v1/models/intent', async (c) => {
+    const { brand } = c.get('caller');
+    return c.json<IntentModelBody>({ model: await warehouse.intentModel(brand.brand_id) });
   });
 
   app.get('/v1/silences', async (c) => {

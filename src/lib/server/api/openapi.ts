@@ -745,6 +745,23 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/v1/models/intent': {
+      get: {
+        operationId: 'intentModel',
+        summary:
+          "The brand's learned purchase-intent model as last saved: its quality on the profiles held back from training beside the fixed-weight baseline's, and the weights it learned.",
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [],
+        responses: {
+          '200': json(
+            'The model, or null before the processor has saved one.',
+            object({ model: { oneOf: [ref('IntentModel'), { type: 'null' }] } }),
+          ),
+          ...errors,
+        },
+      },
+    },
     '/api/v1/silences': {
       get: {
         operationId: 'silences',
@@ -1274,6 +1291,28 @@ export const openApiDocument: OpenApiDocument = {
         reason: str,
         created_by: str,
         cancelled_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      ForecastQuality: object({
+        count: int,
+        positives: int,
+        auc: { type: ['number', 'null'], description: 'ROC AUC; null with one class only.' },
+        brier: { type: ['number', 'null'] },
+        log_loss: { type: ['number', 'null'] },
+        calibration: arrayOf(object({ decile: int, count: num, meanPredicted: num, observedRate: num })),
+      }),
+      IntentModel: object({
+        brand_id: str,
+        updated_at: time,
+        trained: int,
+        holdout_share: num,
+        horizon_days: num,
+        learned: ref('ForecastQuality'),
+        baseline: ref('ForecastQuality'),
+        bias: num,
+        weights: arrayOf(object({ feature: str, description: str, learned: num, start: num })),
+        pending: int,
+        dropped: int,
+        note: { type: ['string', 'null'], description: 'Why learning started again, if it did.' },
       }),
       AlertDelivery: object({
         brand_id: str,

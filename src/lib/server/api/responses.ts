@@ -5,6 +5,7 @@ import type { RejectedEvent } from '../../shared/events';
 import type { HighIntentEntry } from '../../shared/live';
 import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord } from '../../shared/model';
 import type { CampaignBucket } from '../campaign-query';
+import type { IntentModelSummary } from '../../shared/intent-model';
 
 export type { ProfileView } from '../profile-view';
 
@@ -59,6 +60,11 @@ export interface CampaignSeriesBody {
 
 export interface MergesBody {
   merges: MergeRecord[];
+}
+
+export interface IntentModelBody {
+  /** null until the brand's processor has saved a model (it learns from live traffic). */
+  model: IntentModelSummary | null;
 }
 
 export interface RejectedBody {

@@ -27,11 +27,15 @@ describe('outcome tracker', () => {
     expect(tracker.pending).toBe(0);
   });
 
-  it('does not label a prediction made after the order', () => {
+  it("labels a prediction made at the order's instant (before it in order), not one made later", () => {
     const tracker = createOutcomeTracker<string>({ horizonMs: H });
     tracker.predict('ann', 'shoes', 100, 'a');
-    expect(tracker.order('ann', ['shoes'], 100)).toEqual([]);
+    // An order stamped earlier than the prediction (a late event) does not label it.
     expect(tracker.order('ann', ['shoes'], 50)).toEqual([]);
+    expect(tracker.pending).toBe(1);
+    // Events of one request share their time: the view, then the order it led to.
+    expect(tracker.order('ann', ['shoes'], 100).map((r) => r.payload)).toEqual(['a']);
+    tracker.predict('ann', 'shoes', 100, 'after the order');
     expect(tracker.pending).toBe(1);
   });
 

@@ -9,8 +9,8 @@
 //
 // Held back: a fixed share of profiles (by a hash of the profile id, so the same profiles across
 // restarts) never train either model. Their outcomes score the learned model and the fixed-weight
-// baseline, each with the probability it gave *when the prediction was made*, into two
-// accumulators (quality.ts). Every other outcome is one AdaGrad step of the learned model and
+// baseline, each as it stands when the outcome becomes known (applied to the features the
+// profile had when the prediction was made), into two accumulators (quality.ts). Every other outcome is one AdaGrad step of the learned model and
 // joins the sample the baseline's Platt scaling is refitted on.
 //
 // Bounded: at most `maxPending` open predictions (outcomes.ts), at most one per (profile,
@@ -60,7 +60,7 @@ export const DEFAULT_LEARNER_OPTIONS: IntentLearnerOptions = {
   holdoutShare: 0.2,
   idleForgetMs: 30 * 24 * 3_600_000,
   plattSample: 5_000,
-  plattRefitEvery: 500,
+  plattRefitEvery: 2_000,
 };
 
 /** What outlives the process: stored per brand, restored at the next start. */
@@ -122,8 +122,6 @@ export interface IntentLearner {
 interface PendingForecast {
   features: number[];
   baselineScore: number;
-  learned: number;
-  baseline: number;
 }
 
 /**
@@ -221,15 +219,9 @@ export function createIntentLearner(
     }
   };
 
-  const forecastOne = (profile: ProfileIntentState, category: string, atMs: number): PendingForecast => {
+  const pendingOf = (profile: ProfileIntentState, category: string, atMs: number): PendingForecast => {
     const features = intentFeatures(profile, category, Math.max(atMs, profile.atMs), options.features);
-    const baselineScore = fixedWeightScore(features);
-    return {
-      features,
-      baselineScore,
-      learned: predictIntent(state.model, features),
-      baseline: plattProbability(state.platt, baselineScore),
-    };
+    return { features, baselineScore: fixedWeightScore(features) };
   };
 
   return {
@@ -244,7 +236,7 @@ export function createIntentLearner(
       applyIntentEvent(profile, event, options.features);
       if (event.type === 'order_completed') return;
       for (const category of new Set(event.categories)) {
-        tracker.predict(profileId, category, event.atMs, forecastOne(profile, category, event.atMs));
+        tracker.predict(profileId, category, event.atMs, pendingOf(profile, category, event.atMs));
       }
     },
     merge(survivorId, others, atMs) {
@@ -275,8 +267,12 @@ export function createIntentLearner(
       if (!profile) return [];
       return [...profile.categories.keys()]
         .map((category) => {
-          const { learned, baseline } = forecastOne(profile, category, atMs);
-          return { category, learned, baseline };
+          const { features, baselineScore } = pendingOf(profile, category, atMs);
+          return {
+            category,
+            learned: predictIntent(state.model, features),
+            baseline: plattProbability(state.platt, baselineScore),
+          };
         })
         .sort((a, b) => b.learned - a.learned || a.category.localeCompare(b.category));
     },

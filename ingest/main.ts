@@ -2,10 +2,16 @@
 // with --demo, the traffic generator. Nothing below reads process.env.
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../src/lib/shared/config';
+import { catalogFor } from './demo/catalog';
+import { importDemoHistory } from './demo/history-import';
+import type { Shopper } from './demo/people';
 import { createDemoTraffic } from './demo/traffic';
 import { DEMO_BRANDS, ensureDemoBrands } from './demo-brands';
 import { createLogger } from './log';
 import { startSystem } from './system';
+
+/** Past customers each demo brand starts with (history.ts): about 4,000 orders a brand. */
+const DEMO_HISTORY_CUSTOMERS = 1_500;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -40,8 +46,34 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
+  // The demo brands' past (a year of orders), imported once through the CSV importer; its
+  // customers come back in the live traffic.
+  const returningShoppers = new Map<string, readonly Shopper[]>();
+  if (config.demo && system.importer) {
+    for (const credentials of demoBrands) {
+      const catalog = catalogFor(
+        DEMO_BRANDS.find((brand) => brand.brand_id === credentials.brand_id)?.catalog ?? 'fashion',
+      );
+      const history = await importDemoHistory({
+        importer: system.importer,
+        brandId: credentials.brand_id,
+        catalog,
+        customers: DEMO_HISTORY_CUSTOMERS,
+        now: new Date(),
+      });
+      returningShoppers.set(credentials.brand_id, history.shoppers);
+      if (history.startedImportId)
+        log.info('demo history import started', {
+          brand_id: credentials.brand_id,
+          orders: history.orders,
+          import_id: history.startedImportId,
+        });
+    }
+  }
+
   const demo = config.demo
     ? createDemoTraffic({
+        returningShoppers,
         baseUrl: system.url,
         ratePerSecond: config.DEMO_RATE,
         brands: demoBrands.map((credentials) => ({

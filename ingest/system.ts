@@ -36,6 +36,8 @@ export interface System {
   /** Absent in the ingest role, which never reads or writes the warehouse. */
   warehouse: Warehouse | undefined;
   brands: BrandRegistry;
+  /** CSV imports, in the dashboard role (undefined without it). */
+  importer: Importer | undefined;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     bus,
     warehouse,
     brands,
+    importer,
     async close() {
       if (closed) return;
       closed = true;

@@ -18,6 +18,8 @@ export interface BrandTrafficOptions {
   rememberedShoppers?: number;
   /** Told of each visit that lands from an ad (a paid click), when it starts. */
   onCampaignVisit?: (campaign: CampaignTouch, at: Date) => void;
+  /** People who bought before the traffic starts (the demo history): they come back among the rest. */
+  returning?: readonly Shopper[];
 }
 
 export interface BrandTraffic {
@@ -32,7 +34,7 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
   const identities = createIdentitySequence(random);
   const visits: Session[] = [];
   /** Past visitors, oldest first: the head has been away longest, so it returns "later". */
-  const away: Shopper[] = [];
+  const away: Shopper[] = shuffled(random, options.returning ?? []).slice(0, remembered);
   /** The time of the step in progress. */
   let now = new Date(0);
 
@@ -102,4 +104,14 @@ export function createBrandTraffic(options: BrandTrafficOptions): BrandTraffic {
       }
     },
   };
+}
+
+/** A copy in random order (Fisher–Yates), so past customers come back in no particular order. */
+function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

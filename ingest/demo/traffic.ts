@@ -11,6 +11,7 @@ import { createBrandTraffic } from './brand-traffic';
 import { CATALOG_NAMES, catalogFor } from './catalog';
 import type { DeliveryStats, Send } from './delivery';
 import { createDelivery, DemoDrainError } from './delivery';
+import type { Shopper } from './people';
 import { createRandom, deriveSeed } from './random';
 import type { SegmentMessage } from './segment';
 import { batchRequest } from './segment';
@@ -65,6 +66,8 @@ export interface DemoTrafficDeps {
   drainTimeoutMs?: number;
   /** How often each brand reports its campaigns' spend (the running hour so far); 0 never. */
   spendEveryMs?: number;
+  /** Past customers by brand (the demo history, history.ts): they come back in the live traffic. */
+  returningShoppers?: ReadonlyMap<string, readonly Shopper[]>;
 }
 
 export type DemoTrafficStats = DeliveryStats;
@@ -115,6 +118,7 @@ export function createDemoTraffic(deps: DemoTrafficDeps): DemoTraffic {
         random: createRandom(deriveSeed(seed, brand.brand_id)),
         catalog,
         onCampaignVisit: (campaign, at) => spend.click(campaign, at),
+        returning: deps.returningShoppers?.get(brand.brand_id) ?? [],
       }),
     };
   });

@@ -13,8 +13,10 @@
 // profile had when the prediction was made), into two accumulators (quality.ts). Every other outcome is one AdaGrad step of the learned model and
 // joins the sample the baseline's Platt scaling is refitted on.
 //
-// Bounded: at most `maxPending` open predictions (outcomes.ts), at most one per (profile,
-// category) per `minGapMs`, and a profile idle for `idleForgetMs` forgets its feature state.
+// Bounded: at most `maxPending` open predictions (outcomes.ts; ~540 bytes each), at most one per
+// (profile, category) per `minGapMs`, and at most `maxProfiles` feature states (~3 KB each with
+// seven categories): a profile idle for `idleForgetMs`, or the longest idle past the cap, forgets
+// its own and starts again from nothing at its next event.
 import { fitPlatt, fixedWeightScore, plattProbability, type Platt } from './baseline';
 import {
   DEFAULT_FEATURE_OPTIONS,
@@ -48,6 +50,8 @@ export interface IntentLearnerOptions {
   holdoutShare: number;
   /** A profile with no event for this long forgets its feature state. */
   idleForgetMs: number;
+  /** At most this many profiles keep a feature state; past it the longest idle forgets its own. */
+  maxProfiles: number;
   /** Training outcomes the baseline's Platt scaling is fitted on (a uniform sample of all of them). */
   plattSample: number;
   /** Refit Platt after this many new training outcomes. */
@@ -56,9 +60,10 @@ export interface IntentLearnerOptions {
 
 export const DEFAULT_LEARNER_OPTIONS: IntentLearnerOptions = {
   features: DEFAULT_FEATURE_OPTIONS,
-  outcomes: { horizonMs: 7 * 24 * 3_600_000, maxPending: 200_000, minGapMs: 0 },
+  outcomes: { horizonMs: 7 * 24 * 3_600_000, maxPending: 100_000, minGapMs: 0 },
   holdoutShare: 0.2,
   idleForgetMs: 30 * 24 * 3_600_000,
+  maxProfiles: 100_000,
   plattSample: 5_000,
   plattRefitEvery: 2_000,
 };
@@ -160,6 +165,12 @@ export function createIntentLearner(
     const seen = Math.max(lastSeen.get(profileId) ?? 0, atMs);
     lastSeen.delete(profileId);
     lastSeen.set(profileId, seen);
+    while (lastSeen.size > options.maxProfiles) {
+      const idlest = lastSeen.keys().next().value;
+      if (idlest === undefined) break;
+      lastSeen.delete(idlest);
+      profiles.delete(idlest);
+    }
   };
 
   const isHeldBack = (profileId: string): boolean => holdoutFraction(profileId) < options.holdoutShare;

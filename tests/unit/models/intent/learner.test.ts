@@ -91,6 +91,18 @@ describe('live intent learner', () => {
     expect(learner.state.plattOutcomes).toEqual([1]);
   });
 
+  it('keeps at most maxProfiles feature states, forgetting the longest idle first', () => {
+    const learner = createIntentLearner(undefined, { maxProfiles: 2 });
+    learner.observe('a', { type: 'product_viewed', atMs: 0, categories: ['x'] });
+    learner.observe('b', { type: 'product_viewed', atMs: 1, categories: ['x'] });
+    learner.observe('a', { type: 'product_viewed', atMs: 2, categories: ['x'] });
+    learner.observe('c', { type: 'product_viewed', atMs: 3, categories: ['x'] });
+    expect(learner.profiles).toBe(2);
+    expect(learner.forecast('b', 3)).toEqual([]);
+    expect(learner.forecast('a', 3)).toHaveLength(1);
+    expect(learner.forecast('c', 3)).toHaveLength(1);
+  });
+
   it('forgets a profile idle longer than idleForgetMs', () => {
     const learner = createIntentLearner(undefined, { idleForgetMs: DAY });
     learner.observe('old', { type: 'page_viewed', atMs: 0, categories: [] });

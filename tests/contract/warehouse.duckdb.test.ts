@@ -8,7 +8,7 @@ import { createDuckDbWarehouse } from '../../ingest/warehouse/duckdb/index';
 import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
-import { warehouseContract } from './warehouse.contract';
+import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
 import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
@@ -18,7 +18,8 @@ warehouseContract("DuckDB ':memory:'", async () => {
   return { warehouse, cleanup: () => warehouse.close() };
 });
 
-warehouseContract('DuckDB file', async () => {
+/** A warehouse in a file of its own, which `reopen` opens again. */
+async function fileFixture(): Promise<WarehouseFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
   const path = join(dir, 'warehouse.duckdb');
   const opened: Warehouse[] = [await createDuckDbWarehouse({ path })];
@@ -34,30 +35,16 @@ warehouseContract('DuckDB file', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+warehouseContract('DuckDB file', fileFixture);
 
 profilesPageContract("DuckDB ':memory:'", async () => {
   const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
   return { warehouse, cleanup: () => warehouse.close() };
 });
 
-intentModelsContract('DuckDB file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
-  const path = join(dir, 'warehouse.duckdb');
-  const opened: Warehouse[] = [await createDuckDbWarehouse({ path })];
-  return {
-    warehouse: opened[0]!,
-    reopen: async () => {
-      const warehouse = await createDuckDbWarehouse({ path });
-      opened.push(warehouse);
-      return warehouse;
-    },
-    async cleanup() {
-      for (const warehouse of opened) await warehouse.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+intentModelsContract('DuckDB file', fileFixture);
 
 describe('DuckDB warehouse: upgrade to migration 2', () => {
   it("reads profiles written before it with own null, and stores new ones' own", async () => {

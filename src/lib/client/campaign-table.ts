@@ -1,13 +1,7 @@
 // The Campaigns table's columns, sorting and totals. Ratios without a
 // denominator (null) sort last either way. Relative, not $lib: unit-tested
 // outside SvelteKit.
-import {
-  addTotals,
-  campaignMetrics,
-  emptyTotals,
-  type CampaignMetrics,
-  type CampaignRow,
-} from '../shared/campaigns';
+import type { CampaignMetrics, CampaignRow } from '../shared/campaigns';
 import { formatCount, formatMoney, formatPercent } from './format';
 
 export type SortKey = keyof Pick<
@@ -67,11 +61,4 @@ export function sortRows(rows: readonly CampaignRow[], key: SortKey, descending:
     const order = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
     return sign * order || a.campaign_id.localeCompare(b.campaign_id) || a.channel.localeCompare(b.channel);
   });
-}
-
-/** Totals of rows with the ratios of the sums (not averages of ratios). */
-export function totalsOf(rows: readonly CampaignRow[]): CampaignMetrics {
-  const sum = emptyTotals();
-  for (const row of rows) addTotals(sum, row);
-  return campaignMetrics(sum);
 }

@@ -3,11 +3,9 @@
 // campaign activity; nothing here re-derives a metric.
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import {
-  addTotals,
-  campaignMetrics,
   campaignSeries,
-  emptyTotals,
   summarizeCampaigns,
+  totalsOf,
   type AdChannel,
   type AdSpend,
   type CampaignMetrics,
@@ -23,13 +21,6 @@ export interface CampaignSummary {
   campaigns: CampaignRow[];
   /** The brand's totals over every row, with its ratios. */
   totals: CampaignMetrics;
-}
-
-/** Totals over rows, with the ratios of the sum (not an average of ratios). */
-export function totalsOf(rows: readonly CampaignRow[]): CampaignMetrics {
-  const sum = emptyTotals();
-  for (const row of rows) addTotals(sum, row);
-  return campaignMetrics(sum);
 }
 
 /**

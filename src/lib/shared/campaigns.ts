@@ -208,6 +208,13 @@ export interface CampaignRow extends CampaignMetrics {
   channel: AdChannel;
 }
 
+/** Totals over rows, with the ratios of the sums (not averages of ratios). */
+export function totalsOf(rows: readonly CampaignRow[]): CampaignMetrics {
+  const sum = emptyTotals();
+  for (const row of rows) addTotals(sum, row);
+  return campaignMetrics(sum);
+}
+
 /** One point of a campaign chart: totals in one bucket (an hour or a day). */
 export interface CampaignPoint extends CampaignTotals {
   /** Start of the bucket, ISO-8601 UTC. */

@@ -2,7 +2,8 @@
 // ratios that have no denominator, and the totals row's ratios of sums.
 import { describe, expect, it } from 'vitest';
 import { customRange, localDate, presetRange, rangeQuery } from '../../../src/lib/client/campaign-range';
-import { sortRows, totalsOf } from '../../../src/lib/client/campaign-table';
+import { sortRows } from '../../../src/lib/client/campaign-table';
+import { totalsOf } from '../../../src/lib/shared/campaigns';
 import { campaignMetrics, emptyTotals, type CampaignRow } from '../../../src/lib/shared/campaigns';
 
 const row = (campaignId: string, totals: Partial<CampaignRow>): CampaignRow => ({

@@ -251,15 +251,13 @@ async function processSpend(
   const state = await stateOf(spend.brand_id);
   const refuse = (reason: string, detail: string) =>
     changes.rejected(
-      {
-        brand_id: spend.brand_id,
-        rejection_id: `r_${shortHash(message.topic, String(message.partition), String(message.offset), reason)}`,
-        source: spend.source,
-        received_at: Number.isFinite(Date.parse(spend.received_at)) ? spend.received_at : nowIso,
+      rejectionRecord(
+        spend,
+        [message.topic, String(message.partition), String(message.offset), reason],
         reason,
         detail,
-        payload: JSON.stringify(spend).slice(0, MAX_PAYLOAD_CHARS),
-      },
+        nowIso,
+      ),
       state,
     );
   if (spend.brand_id !== message.key) {
@@ -341,14 +339,28 @@ function parseEnvelope(value: string): ParsedEnvelope {
 }
 
 function rejectionOf(event: InboundEvent, reason: string, detail: string, nowIso: string): RejectedEvent {
+  return rejectionRecord(event, [event.brand_id, event.event_id, reason], reason, detail, nowIso);
+}
+
+/**
+ * A refused event or report as kept: its id a hash of `idParts` (the same refusal of the same
+ * message again is the same row), its own received_at when that is a time.
+ */
+function rejectionRecord(
+  refused: { brand_id: string; source: Source; received_at: string },
+  idParts: readonly string[],
+  reason: string,
+  detail: string,
+  nowIso: string,
+): RejectedEvent {
   return {
-    brand_id: event.brand_id,
-    rejection_id: `r_${shortHash(event.brand_id, event.event_id, reason)}`,
-    source: event.source,
-    received_at: Number.isFinite(Date.parse(event.received_at)) ? event.received_at : nowIso,
+    brand_id: refused.brand_id,
+    rejection_id: `r_${shortHash(...idParts)}`,
+    source: refused.source,
+    received_at: Number.isFinite(Date.parse(refused.received_at)) ? refused.received_at : nowIso,
     reason,
     detail,
-    payload: JSON.stringify(event).slice(0, MAX_PAYLOAD_CHARS),
+    payload: JSON.stringify(refused).slice(0, MAX_PAYLOAD_CHARS),
   };
 }
 

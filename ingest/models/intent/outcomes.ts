@@ -34,12 +34,12 @@ export interface Resolved<T> {
 }
 
 interface Pending<T> {
-  id: number;
-  key: string;
   profileId: string;
   category: string;
   atMs: number;
   payload: T;
+  /** Resolved or dropped: skipped where the queue still holds it. */
+  done: boolean;
 }
 
 export interface OutcomeTracker<T> {
@@ -60,29 +60,42 @@ export interface OutcomeTracker<T> {
 
 const keyOf = (profileId: string, category: string): string => `${profileId}\u0000${category}`;
 
+/** Queue slots resolved at its head before they are cut off (keeps the array from growing). */
+const COMPACT_AFTER = 4096;
+
 export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): OutcomeTracker<T> {
   const { horizonMs, maxPending, minGapMs } = { ...DEFAULT_OUTCOME_OPTIONS, ...options };
-  /** Insertion order is (roughly) time order: the first entry is the oldest. */
-  const byId = new Map<number, Pending<T>>();
-  const byKey = new Map<string, Set<number>>();
+  // Every prediction in insertion order, which is (roughly) time order: expiry and the bound take
+  // from the head. Resolved ones stay in place, marked done, until the head passes them.
+  let queue: Pending<T>[] = [];
+  let head = 0;
+  let open = 0;
+  /** Each profile's open predictions (a handful): what an order or a merge looks through. */
+  const byProfile = new Map<string, Pending<T>[]>();
+  /** (profile, category) → its latest prediction's time; kept only when minGapMs asks for it. */
   const lastAt = new Map<string, number>();
-  /** Profile → the categories it has open predictions in (for reassign). */
-  const categoriesOf = new Map<string, Set<string>>();
-  let nextId = 0;
   let dropped = 0;
 
-  const remove = (p: Pending<T>): void => {
-    byId.delete(p.id);
-    const ids = byKey.get(p.key);
-    ids?.delete(p.id);
-    if (ids && ids.size === 0) {
-      byKey.delete(p.key);
-      // No open prediction left for the key: its gap no longer matters.
-      lastAt.delete(p.key);
-      const categories = categoriesOf.get(p.profileId);
-      categories?.delete(p.category);
-      if (categories && categories.size === 0) categoriesOf.delete(p.profileId);
+  const close = (p: Pending<T>): void => {
+    p.done = true;
+    open -= 1;
+    const list = byProfile.get(p.profileId)!;
+    list.splice(list.indexOf(p), 1);
+    if (list.length === 0) byProfile.delete(p.profileId);
+    // No open prediction left for the key: its gap no longer matters.
+    if (minGapMs > 0 && !list.some((other) => other.category === p.category)) {
+      lastAt.delete(keyOf(p.profileId, p.category));
     }
+  };
+
+  /** The oldest open prediction, moving the head past resolved ones. */
+  const oldest = (): Pending<T> | undefined => {
+    while (head < queue.length && queue[head]!.done) head++;
+    if (head > COMPACT_AFTER && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return queue[head];
   };
 
   const resolved = (p: Pending<T>, resolvedAtMs: number, outcome: 0 | 1): Resolved<T> => ({
@@ -96,80 +109,68 @@ export function createOutcomeTracker<T>(options: Partial<OutcomeOptions> = {}): 
 
   return {
     predict(profileId, category, atMs, payload) {
-      const key = keyOf(profileId, category);
-      const previous = lastAt.get(key);
-      if (minGapMs > 0 && previous !== undefined && atMs - previous < minGapMs) return false;
-      const id = nextId++;
-      byId.set(id, { id, key, profileId, category, atMs, payload });
-      let ids = byKey.get(key);
-      if (!ids) byKey.set(key, (ids = new Set()));
-      ids.add(id);
-      lastAt.set(key, atMs);
-      let categories = categoriesOf.get(profileId);
-      if (!categories) categoriesOf.set(profileId, (categories = new Set()));
-      categories.add(category);
-      while (byId.size > maxPending) {
-        const oldest = byId.values().next().value;
-        if (!oldest) break;
-        remove(oldest);
+      if (minGapMs > 0) {
+        const key = keyOf(profileId, category);
+        const previous = lastAt.get(key);
+        if (previous !== undefined && atMs - previous < minGapMs) return false;
+        lastAt.set(key, atMs);
+      }
+      const p: Pending<T> = { profileId, category, atMs, payload, done: false };
+      queue.push(p);
+      open += 1;
+      const list = byProfile.get(profileId);
+      if (list) list.push(p);
+      else byProfile.set(profileId, [p]);
+      while (open > maxPending) {
+        const first = oldest();
+        if (!first) break;
+        close(first);
         dropped++;
       }
       return true;
     },
     order(profileId, categories, atMs) {
       const out: Resolved<T>[] = [];
-      for (const category of new Set(categories)) {
-        const ids = byKey.get(keyOf(profileId, category));
-        if (!ids) continue;
-        for (const id of [...ids]) {
-          const p = byId.get(id)!;
-          // At the order's own instant too: a prediction already here was made before it (events
-          // of one request share received_at, so a view and the order it led to often do).
-          if (p.atMs <= atMs && atMs - p.atMs <= horizonMs) {
-            out.push(resolved(p, atMs, 1));
-            remove(p);
-          }
+      const list = byProfile.get(profileId);
+      if (!list) return out;
+      for (const p of [...list]) {
+        // At the order's own instant too: a prediction already here was made before it (events
+        // of one request share received_at, so a view and the order it led to often do).
+        if (categories.includes(p.category) && p.atMs <= atMs && atMs - p.atMs <= horizonMs) {
+          out.push(resolved(p, atMs, 1));
+          close(p);
         }
       }
       return out;
     },
     advance(nowMs) {
       const out: Resolved<T>[] = [];
-      for (const p of byId.values()) {
-        if (p.atMs + horizonMs >= nowMs) break;
+      for (let p = oldest(); p && p.atMs + horizonMs < nowMs; p = oldest()) {
         out.push(resolved(p, p.atMs + horizonMs, 0));
-        remove(p);
+        close(p);
       }
       return out;
     },
     reassign(fromProfileId, toProfileId) {
       if (fromProfileId === toProfileId) return;
-      const categories = categoriesOf.get(fromProfileId);
-      if (!categories) return;
-      categoriesOf.delete(fromProfileId);
-      let target = categoriesOf.get(toProfileId);
-      if (!target) categoriesOf.set(toProfileId, (target = new Set()));
-      for (const category of categories) {
-        const fromKey = keyOf(fromProfileId, category);
-        const toKey = keyOf(toProfileId, category);
-        const ids = byKey.get(fromKey)!;
-        byKey.delete(fromKey);
-        let toIds = byKey.get(toKey);
-        if (!toIds) byKey.set(toKey, (toIds = new Set()));
-        for (const id of ids) {
-          const p = byId.get(id)!;
-          p.profileId = toProfileId;
-          p.key = toKey;
-          toIds.add(id);
+      const moving = byProfile.get(fromProfileId);
+      if (!moving) return;
+      byProfile.delete(fromProfileId);
+      for (const p of moving) {
+        if (minGapMs > 0) {
+          const fromKey = keyOf(fromProfileId, p.category);
+          const toKey = keyOf(toProfileId, p.category);
+          const last = Math.max(lastAt.get(fromKey) ?? -Infinity, lastAt.get(toKey) ?? -Infinity);
+          lastAt.delete(fromKey);
+          lastAt.set(toKey, last);
         }
-        const last = Math.max(lastAt.get(fromKey) ?? -Infinity, lastAt.get(toKey) ?? -Infinity);
-        lastAt.delete(fromKey);
-        lastAt.set(toKey, last);
-        target.add(category);
+        p.profileId = toProfileId;
       }
+      const target = byProfile.get(toProfileId);
+      byProfile.set(toProfileId, target ? [...target, ...moving] : moving);
     },
     get pending() {
-      return byId.size;
+      return open;
     },
     get dropped() {
       return dropped;

@@ -16,6 +16,8 @@ import { parseIdentifierQuery } from '../identifier-query';
 import { parseKpiRange } from '../kpi-range';
 import { parseMergeActions } from '../merge-actions-query';
 import { loadProfileView } from '../profile-view';
+import { exportProfilesCsv, profilesExportFileName } from '../profiles-export';
+import { loadProfilesListPage, parseProfilesApiQuery } from '../profiles-list';
 import { createSessionCodec } from '../session';
 import { createImportsApi, IMPORT_ERROR_STATUS } from './imports';
 import { LIMITS } from './limits';
@@ -30,6 +32,7 @@ import type {
   HighIntentBody,
   KpisBody,
   MergesBody,
+  ProfilesListBody,
   RejectedBody,
   SilencesBody,
   StatusBody,
@@ -111,6 +114,32 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     const { brand } = c.get('caller');
     const limit = parseLimit(c.req.query('limit'), LIMITS.highIntent);
     return c.json<HighIntentBody>({ profiles: await loadHighIntent(warehouse, brand.brand_id, limit) });
+  });
+
+  // The Profiles list, a keyset page at a time: `next` is the following page's cursor.
+  app.get('/v1/profiles', async (c) => {
+    const { brand } = c.get('caller');
+    const query = parseProfilesApiQuery(c.req.query());
+    if (!query.ok) throw badRequest(query.problem);
+    const page = await loadProfilesListPage(warehouse, brand.brand_id, query.value);
+    if (!page.ok) throw badRequest(page.problem);
+    return c.json<ProfilesListBody>({ profiles: page.value.rows, next: page.value.next });
+  });
+
+  // Every profile the search matches, in the sort, as CSV streamed page by page.
+  app.get('/v1/profiles/export', async (c) => {
+    const { brand } = c.get('caller');
+    const query = parseProfilesApiQuery({ sort: c.req.query('sort'), search: c.req.query('search') });
+    if (!query.ok) throw badRequest(query.problem);
+    const wanted = { sort: query.value.sort, search: query.value.search };
+    const body = await exportProfilesCsv(warehouse, brand.brand_id, wanted);
+    return new Response(body, {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${profilesExportFileName(brand.brand_id, wanted, clock())}"`,
+        'cache-control': 'no-store',
+      },
+    });
   });
 
   app.get('/v1/profiles/:profile_id', async (c) => {

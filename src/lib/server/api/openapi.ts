@@ -8,6 +8,9 @@ import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/impor
 import { ALERT_RULE_TYPES } from '../../shared/alert-rules';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
 import { CAMPAIGN_BUCKETS, MAX_BUCKET_RANGE_DAYS, MAX_CAMPAIGN_RANGE_DAYS } from '../campaign-query';
+import { PROFILES_PAGE_MAX_LIMIT } from '../../../../ingest/warehouse/types';
+import { PROFILE_EXPORT_COLUMNS } from '../profiles-export';
+import { DEFAULT_PAGE_SIZE } from '../profiles-list';
 import { LIMITS } from './limits';
 
 type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -119,6 +122,22 @@ const limit = (bounds: { default: number; max: number }): Parameter => ({
   description: `How many to return (default ${bounds.default}).`,
   schema: { type: 'integer', minimum: 1, maximum: bounds.max },
 });
+
+const profilesFilter: Parameter[] = [
+  {
+    name: 'sort',
+    in: 'query',
+    description: 'revenue (default), intent or last_seen; highest first.',
+    schema: { type: 'string', enum: ['revenue', 'intent', 'last_seen'] },
+  },
+  {
+    name: 'search',
+    in: 'query',
+    description:
+      'An identifier value (email, phone in E.164, customer id, loyalty id, device, cookie) or a profile id prefix; at most 256 characters.',
+    schema: str,
+  },
+];
 
 const segmentCall = (type: string, extra: Record<string, JsonSchema>): JsonSchema => ({
   type: 'object',
@@ -644,6 +663,48 @@ export const openApiDocument: OpenApiDocument = {
           '200': json('The profile.', ref('ProfileView')),
           ...errors,
           '404': json('No profile.', ref('Error')),
+        },
+      },
+    },
+    '/api/v1/profiles': {
+      get: {
+        operationId: 'listProfiles',
+        summary:
+          'The Profiles list, one keyset page: surviving profiles, the sort key descending then profile_id; `next` is the following page’s cursor.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [
+          ...profilesFilter,
+          limit({ default: DEFAULT_PAGE_SIZE, max: PROFILES_PAGE_MAX_LIMIT }),
+          {
+            name: 'cursor',
+            in: 'query',
+            description: '`next` of the previous page, with the same sort and search.',
+            schema: str,
+          },
+        ],
+        responses: {
+          '200': json(
+            'One page.',
+            object({ profiles: arrayOf(ref('ProfileListRow')), next: { type: ['string', 'null'] } }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/profiles/export': {
+      get: {
+        operationId: 'exportProfiles',
+        summary:
+          'Every profile the search matches, in the sort, as CSV (streamed). Columns: ' +
+          PROFILE_EXPORT_COLUMNS.map(([name, meaning]) => `${name} (${meaning})`).join('; ') +
+          '. A cell starting with = + - @, a tab or a carriage return is prefixed with a single quote, so spreadsheets do not run it.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: profilesFilter,
+        responses: {
+          '200': { description: 'The CSV, header first.', content: { 'text/csv': { schema: str } } },
+          ...errors,
         },
       },
     },
@@ -1242,6 +1303,18 @@ export const openApiDocument: OpenApiDocument = {
           },
           top_category: { type: ['string', 'null'] },
         }),
+      }),
+      ProfileListRow: object({
+        profile_id: str,
+        label: { type: 'string', description: 'The best identifier to show, else the profile id.' },
+        orders: int,
+        revenue: num,
+        aov: { type: 'number', description: 'Average order value: revenue / orders, 0 without orders.' },
+        intent_level: { type: 'string', enum: INTENT_LEVELS },
+        intent_score: num,
+        channels: arrayOf(str),
+        first_seen: time,
+        last_seen: time,
       }),
       HighIntentEntry: object({
         profile_id: str,

@@ -6,6 +6,7 @@ import type { HighIntentEntry } from '../../shared/live';
 import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord } from '../../shared/model';
 import type { CampaignBucket } from '../campaign-query';
 import type { IntentModelSummary } from '../../shared/intent-model';
+import type { ProfileListRow } from '../profiles-list';
 
 export type { ProfileView } from '../profile-view';
 
@@ -15,6 +16,13 @@ export interface ErrorBody {
 
 export interface HighIntentBody {
   profiles: HighIntentEntry[];
+}
+
+export interface ProfilesListBody {
+  /** The sort key descending, then profile_id. */
+  profiles: ProfileListRow[];
+  /** The cursor of the following page, or null on the last. */
+  next: string | null;
 }
 
 export interface KpisBody {

@@ -1,0 +1,145 @@
+// The CSV export of a filtered Profiles list: every profile the search
+// matches, in the list's sort, read page by page through the keyset reader
+// and written as it is read, so a brand of 500,000 profiles streams in
+// bounded memory (one page at a time). A download the client abandons stops
+// reading at the next page.
+//
+// Identifiers are the brand's customers' own text, so a cell that a
+// spreadsheet would run as a formula (starting with = + - @, a tab or a
+// carriage return, or their full-width forms) is prefixed with a single quote
+// (OWASP "CSV Injection"); csv-stringify's `escape_formulas` does it.
+import { stringify } from 'csv-stringify/sync';
+import {
+  PROFILES_PAGE_MAX_LIMIT,
+  type ProfilesSort,
+  type WarehouseReader,
+} from '../../../ingest/warehouse/types';
+import type { IdentifierType } from '../shared/events';
+import type { Profile } from '../shared/model';
+import { averageOrderValue, profileLabel, topCategory } from '../shared/profile-display';
+
+/** The columns, in order, with what each holds (docs/profiles.md repeats this). */
+export const PROFILE_EXPORT_COLUMNS = [
+  ['profile_id', 'the profile id (its page is /profiles/<profile_id>)'],
+  [
+    'label',
+    'the best identifier to show: email, else phone, customer id, loyalty id, device, cookie, else the id',
+  ],
+  ['emails', 'every email of the profile, separated by a space'],
+  ['phones', 'every phone (E.164), separated by a space'],
+  ['customer_ids', "the brand's own customer ids (user_id), separated by a space"],
+  ['loyalty_ids', 'loyalty ids, separated by a space'],
+  ['orders', 'orders to date'],
+  ['revenue', 'revenue to date'],
+  ['aov', 'average order value: revenue / orders, 0 without orders'],
+  ['intent_level', 'low, medium or high'],
+  ['intent_score', 'the intent score at its last update'],
+  ['intent_updated_at', 'when the score was last computed (ISO-8601 UTC)'],
+  ['top_category', 'the most interacted category, or empty'],
+  ['channels', 'channels seen on (web, app, store, whatsapp, email, server), separated by a space'],
+  ['events', 'events to date'],
+  ['first_seen', 'first event (ISO-8601 UTC)'],
+  ['last_seen', 'last event (ISO-8601 UTC)'],
+] as const;
+
+export type ProfileExportColumn = (typeof PROFILE_EXPORT_COLUMNS)[number][0];
+
+const COLUMN_NAMES = PROFILE_EXPORT_COLUMNS.map(([name]) => name);
+
+function values(profile: Profile, type: IdentifierType): string {
+  return profile.identifiers
+    .filter((identifier) => identifier.type === type)
+    .map((identifier) => identifier.value)
+    .join(' ');
+}
+
+export function profileExportRecord(profile: Profile): Record<ProfileExportColumn, string | number> {
+  return {
+    profile_id: profile.profile_id,
+    label: profileLabel(profile),
+    emails: values(profile, 'email'),
+    phones: values(profile, 'phone'),
+    customer_ids: values(profile, 'user_id'),
+    loyalty_ids: values(profile, 'loyalty_id'),
+    orders: profile.orders,
+    revenue: profile.revenue,
+    aov: averageOrderValue(profile),
+    intent_level: profile.intent_level,
+    intent_score: profile.intent_score,
+    intent_updated_at: profile.intent_updated_at,
+    top_category: topCategory(profile.categories) ?? '',
+    channels: profile.channels.join(' '),
+    events: profile.event_count,
+    first_seen: profile.first_seen,
+    last_seen: profile.last_seen,
+  };
+}
+
+/** CSV lines for the records, formula-looking text neutralized; with the header row when asked. */
+export function profilesCsv(profiles: readonly Profile[], header: boolean): string {
+  return stringify(profiles.map(profileExportRecord), {
+    header,
+    columns: COLUMN_NAMES,
+    escape_formulas: true,
+    record_delimiter: '\r\n',
+  });
+}
+
+export interface ProfilesExportQuery {
+  sort: ProfilesSort;
+  search: string;
+  /** Profiles read per warehouse query; the reader's maximum by default. */
+  pageSize?: number;
+}
+
+/**
+ * The export as a byte stream: the header, then one warehouse page per pull.
+ * The first page is read before the stream is returned, so a warehouse that
+ * cannot answer fails the request (an error status) rather than a download
+ * cut short; a later failure errors the stream.
+ */
+export async function exportProfilesCsv(
+  warehouse: WarehouseReader,
+  brandId: string,
+  query: ProfilesExportQuery,
+): Promise<ReadableStream<Uint8Array>> {
+  const limit = query.pageSize ?? PROFILES_PAGE_MAX_LIMIT;
+  const encoder = new TextEncoder();
+  const read = (cursor: string | undefined) =>
+    warehouse.profilesPage(brandId, {
+      sort: query.sort,
+      limit,
+      search: query.search,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  let page: Awaited<ReturnType<typeof read>> | null = await read(undefined);
+  let header = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (page === null) {
+          controller.close();
+          return;
+        }
+        const current = page;
+        controller.enqueue(encoder.encode(profilesCsv(current.profiles, header)));
+        header = false;
+        page = current.next === null ? null : await read(current.next);
+      },
+    },
+    // One page at a time: the next is read only once the client has taken this one.
+    { highWaterMark: 0 },
+  );
+}
+
+/** "profiles-<brand>-<sort>[-search]-<date>.csv", safe in a Content-Disposition header. */
+export function profilesExportFileName(brandId: string, query: ProfilesExportQuery, now: Date): string {
+  const parts = ['profiles', brandId, query.sort];
+  if (query.search) parts.push(query.search);
+  parts.push(now.toISOString().slice(0, 10));
+  const name = parts
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 120);
+  return `${name}.csv`;
+}

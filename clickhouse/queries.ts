@@ -8,6 +8,7 @@
 // own rows, whatever ids it asks for. WHERE (never PREWHERE) applies after
 // FINAL, so filtering on non-key columns sees the latest row only.
 import { PERIOD_MS, SPEND_PERIODS } from '../src/lib/shared/campaigns';
+import type { TimelinePlan } from '../ingest/warehouse/timeline';
 import type { ProfilesPlan } from '../ingest/warehouse/types';
 import { count, list, array, sql, time, identifier, join, raw, type SqlFragment } from './sql';
 
@@ -116,6 +117,25 @@ export const queries = {
       WHERE brand_id = ${brandId} AND profile_id IN ${list(profileIds)}
       ORDER BY timestamp DESC, received_at DESC, event_id DESC
       LIMIT ${count(limit)}`,
+
+  /**
+   * One keyset page of a profile's timeline: before the cursor's (timestamp,
+   * event_id), newest first, limit + 1 rows (the extra one says an older page
+   * exists). Timestamps are whole seconds, so the cursor's bound is exact.
+   * Callers answer empty profile or channel lists themselves.
+   */
+  profileTimeline: (brandId: string, profileIds: readonly string[], plan: TimelinePlan): SqlFragment =>
+    sql`SELECT ${EVENT_COLUMNS} FROM events FINAL
+      WHERE brand_id = ${brandId} AND profile_id IN ${list(profileIds)}
+        AND ${plan.channels === null ? raw('1') : sql`channel IN ${list(plan.channels)}`}
+        AND ${
+          plan.before === null
+            ? raw('1')
+            : sql`(timestamp < ${time(plan.before.timestamp, 'floor')}
+                OR (timestamp = ${time(plan.before.timestamp, 'floor')} AND event_id < ${plan.before.eventId}))`
+        }
+      ORDER BY timestamp DESC, event_id DESC
+      LIMIT ${count(plan.limit + 1)}`,
 
   /** Every action when `actions` is undefined; callers answer an empty list themselves. */
   mergeLog: (brandId: string, actions: readonly string[] | undefined, limit: number): SqlFragment =>

@@ -28,6 +28,12 @@ import {
   type ProfilesPage,
   type ProfilesQuery,
 } from '../ingest/warehouse/types';
+import {
+  planTimeline,
+  timelinePageOf,
+  type TimelinePage,
+  type TimelineQuery,
+} from '../ingest/warehouse/timeline';
 import type { Connection } from './connection';
 import { queries } from './queries';
 import {
@@ -298,6 +304,19 @@ async function searchedSurvivors(db: Connection, brandId: string, search: string
     .map((row) => text(row, 'profile_id'));
   const survivors = await Promise.all([...new Set(linked)].map((id) => survivorOf(db, brandId, id)));
   return [...new Set(survivors.flatMap((survivor) => (survivor ? [survivor.profile_id] : [])))];
+}
+
+/** One keyset page of a profile's timeline (WarehouseReader.profileTimeline). */
+export async function profileTimeline(
+  db: Connection,
+  brandId: string,
+  profileIds: string[],
+  query: TimelineQuery,
+): Promise<TimelinePage> {
+  const plan = planTimeline(query);
+  if (profileIds.length === 0 || plan.channels?.length === 0) return { events: [], next: null };
+  const rows = await db.rows(queries.profileTimeline(brandId, profileIds, plan), 'read events');
+  return timelinePageOf(plan, rows.map(toStoredEvent));
 }
 
 /** One keyset page of the Profiles list (WarehouseReader.profilesPage). */

@@ -102,6 +102,8 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     counters: (brandId) => read((c) => reads.counters(c, brandId)),
     sourceActivity: (brandId, since) => read((c) => reads.sourceActivity(c, brandId, since)),
     profilesPage: (brandId, query) => read((c) => reads.profilesPage(c, brandId, query)),
+    profileTimeline: (brandId, profileIds, query) =>
+      read((c) => reads.profileTimeline(c, brandId, profileIds, query)),
     async close() {
       await lock.write(async () => {
         if (closed) return;

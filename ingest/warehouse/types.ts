@@ -203,6 +203,7 @@ export class WarehouseUnavailableError extends Error {
 //     through merges to its survivor, as lookupProfile does.
 
 import { IDENTIFIER_TYPES } from '../../src/lib/shared/events';
+import type { TimelinePage, TimelineQuery } from './timeline';
 
 export type ProfilesSort = 'revenue' | 'intent' | 'last_seen';
 
@@ -352,4 +353,17 @@ export function profilesPageOf(plan: ProfilesPlan, rows: Profile[]): ProfilesPag
   const profiles = rows.slice(0, plan.limit);
   const last = profiles[profiles.length - 1];
   return { profiles, next: rows.length > plan.limit && last ? encodeProfilesCursor(plan, last) : null };
+}
+
+// ─── The Customer-360 timeline (WarehouseReader.profileTimeline) ──────────────
+// Rules and cursor in ./timeline.ts.
+
+export interface WarehouseReader {
+  /**
+   * One page of the events of `profileIds` (a survivor and everything merged
+   * into it), newest first by (timestamp, event_id), optionally of some
+   * channels only. RangeError for a bad limit or channel, InvalidCursorError
+   * for a cursor this timeline did not make.
+   */
+  profileTimeline(brandId: string, profileIds: string[], query: TimelineQuery): Promise<TimelinePage>;
 }

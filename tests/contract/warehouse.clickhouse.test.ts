@@ -20,6 +20,7 @@ import type { Profile } from '../../src/lib/shared/model';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
+import { timelineContract } from './warehouse-timeline.contract';
 import {
   alert,
   at,
@@ -82,6 +83,7 @@ async function clickHouseFixture(): Promise<WarehouseFixture> {
 warehouseContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 profilesPageContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 intentModelsContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
+timelineContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 
 describe('ClickHouse warehouse (beyond the contract)', () => {
   async function withWarehouse(test: (warehouse: Warehouse, database: string) => Promise<void>) {

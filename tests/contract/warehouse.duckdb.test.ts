@@ -11,6 +11,7 @@ import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehous
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
+import { timelineContract } from './warehouse-timeline.contract';
 import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
 
 warehouseContract("DuckDB ':memory:'", async () => {
@@ -45,6 +46,7 @@ profilesPageContract("DuckDB ':memory:'", async () => {
 });
 
 intentModelsContract('DuckDB file', fileFixture);
+timelineContract('DuckDB file', fileFixture);
 
 describe('DuckDB warehouse: upgrade to migration 2', () => {
   it("reads profiles written before it with own null, and stores new ones' own", async () => {

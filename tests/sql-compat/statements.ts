@@ -183,6 +183,20 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, HOSTILE, 0],
   ],
   mergeHistory: [[BRAND, [HOSTILE[2]!], 5]],
+  profileTimeline: [
+    [BRAND, HOSTILE, { limit: 100, before: null, channels: null }],
+    [
+      BRAND,
+      HOSTILE,
+      { limit: 2, before: { timestamp: at(3), eventId: `e-3-${HOSTILE[3]}` }, channels: ['web'] },
+    ],
+    [
+      BRAND,
+      HOSTILE,
+      { limit: 10, before: { timestamp: at(3), eventId: HOSTILE[0]! }, channels: ['app', 'store'] },
+    ],
+    [OTHER_BRAND, HOSTILE, { limit: 10, before: null, channels: null }],
+  ],
   findMerge: [
     [BRAND, HOSTILE[0]!],
     [BRAND, 'decision-review'],
@@ -305,6 +319,8 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   mergedChildren: [1],
   recentEvents: [HOSTILE.length, 0],
   mergeHistory: [1],
+  // Every sample event is on the web, one a minute; before minute 3: three, all asked for (limit + 1).
+  profileTimeline: [HOSTILE.length, 3, 0, 0],
   findMerge: [1, 1, 0, 0],
   mergeLog: [1 + DECISIONS.length, 1, 0],
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.

@@ -7,6 +7,7 @@ import * as intentModels from './intent-models';
 import * as queries from './queries';
 import { migrate } from './schema';
 import { openDatabase } from './session';
+import { profileTimeline } from './timeline';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or ':memory:' for a throwaway database. */
@@ -56,6 +57,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     counters: (brandId) => read((s) => queries.counters(s, brandId)),
     sourceActivity: (brandId, since) => read((s) => queries.sourceActivity(s, brandId, since)),
     profilesPage: (brandId, query) => read((s) => queries.profilesPage(s, brandId, query)),
+    profileTimeline: (brandId, profileIds, query) =>
+      read((s) => profileTimeline(s, brandId, profileIds, query)),
     close: () => db.close(),
   };
 }

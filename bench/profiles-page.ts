@@ -54,6 +54,8 @@ function profileOf(brand: string, i: number, random: () => number): Profile {
     intent_score: Math.round(random() * 1000) / 10,
     intent_level: 'medium',
     intent_updated_at: lastSeen,
+    intent_categories: {},
+    intent_reasons: [],
     version: 1,
     own: null,
   };

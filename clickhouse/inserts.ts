@@ -44,6 +44,7 @@ type ColumnKind =
   | 'DateTime'
   | 'Nullable(DateTime)'
   | 'Array(String)'
+  | 'Array(Float64)'
   /** An object or array stored as JSON text in a String column. */
   | 'JSON'
   /** The same, or null stored as '' (a String column has no NULL to spare). */
@@ -101,6 +102,10 @@ function literal(kind: ColumnKind, value: unknown, column: string): string {
     case 'Array(String)':
       if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
         return array(value as string[]).text;
+      break;
+    case 'Array(Float64)':
+      if (Array.isArray(value) && value.every((item) => typeof item === 'number'))
+        return array(value as number[]).text;
       break;
     case 'JSON':
       if (typeof value === 'object' && value !== null) return quoteString(JSON.stringify(value));
@@ -203,7 +208,23 @@ export const profiles = spec<Profile>('profiles', ['brand_id', 'profile_id'], 'h
   { name: 'version', kind: 'UInt', value: (p) => p.version },
   // A commit logged before migration 003 and redone after it has no `own`: it had none then.
   { name: 'own', kind: 'JSON or empty', value: (p) => p.own ?? null },
+  // Likewise, one logged before migration 006 has no intent per category and no reasons.
+  {
+    name: 'intent_category_names',
+    kind: 'Array(String)',
+    value: (p) => Object.keys(intentCategoriesOf(p)),
+  },
+  {
+    name: 'intent_category_scores',
+    kind: 'Array(Float64)',
+    value: (p) => Object.values(intentCategoriesOf(p)),
+  },
+  { name: 'intent_reasons', kind: 'JSON', value: (p) => (p as Partial<Profile>).intent_reasons ?? [] },
 ]);
+
+function intentCategoriesOf(profile: Profile): Record<string, number> {
+  return (profile as Partial<Profile>).intent_categories ?? {};
+}
 
 export const links = spec<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'last', true, [
   { name: 'brand_id', kind: 'String', value: (l) => l.brand_id },

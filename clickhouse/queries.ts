@@ -8,12 +8,14 @@
 // own rows, whatever ids it asks for. WHERE (never PREWHERE) applies after
 // FINAL, so filtering on non-key columns sees the latest row only.
 import { PERIOD_MS, SPEND_PERIODS } from '../src/lib/shared/campaigns';
+import type { IntentListPlan } from '../ingest/warehouse/intent-list';
 import type { TimelinePlan } from '../ingest/warehouse/timeline';
 import type { ProfilesPlan } from '../ingest/warehouse/types';
 import { count, list, array, sql, time, identifier, join, raw, type SqlFragment } from './sql';
 
 const PROFILE_COLUMNS = sql`brand_id, profile_id, merged_into, identifiers, first_seen, last_seen, event_count,
-  orders, revenue, channels, categories, intent_score, intent_level, intent_updated_at, version, own`;
+  orders, revenue, channels, categories, intent_score, intent_level, intent_updated_at, version, own,
+  intent_category_names, intent_category_scores, intent_reasons`;
 const EVENT_COLUMNS = sql`brand_id, event_id, source, source_event_id, type, name, channel, profile_id,
   timestamp, received_at, revenue, category, properties`;
 const LINK_COLUMNS = sql`brand_id, type, value, profile_id, linked_at`;
@@ -181,6 +183,25 @@ export const queries = {
     sql`SELECT type, value, profile_id FROM identity_links FINAL
       WHERE brand_id = ${brandId} AND value IN ${list(values)}
       ORDER BY profile_id`,
+
+  /**
+   * The High-intent page (ingest/warehouse/intent-list.ts): the total score, or
+   * one category's (arrayElement at index 0, a name not found, is 0), decayed
+   * to the query's time. intent_updated_at is whole seconds here.
+   */
+  intentList: (brandId: string, plan: IntentListPlan): SqlFragment => {
+    const stored =
+      plan.category === null
+        ? raw('intent_score')
+        : sql`arrayElement(intent_category_scores, indexOf(intent_category_names, ${plan.category}))`;
+    return sql`SELECT ${PROFILE_COLUMNS},
+        ${stored} * pow(2, -greatest(0, ${plan.atMs / 1000} - toUnixTimestamp(intent_updated_at))
+          / ${plan.halfLifeMinutes * 60}) AS listed_score
+      FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND merged_into IS NULL AND listed_score >= ${plan.threshold}
+      ORDER BY listed_score DESC, profile_id
+      LIMIT ${count(plan.limit)}`;
+  },
 
   highIntent: (brandId: string, limit: number): SqlFragment =>
     sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL

@@ -28,6 +28,7 @@ import {
   type ProfilesPage,
   type ProfilesQuery,
 } from '../ingest/warehouse/types';
+import { planIntentList, type IntentListQuery } from '../ingest/warehouse/intent-list';
 import {
   planTimeline,
   timelinePageOf,
@@ -143,6 +144,16 @@ export async function mergeHistory(
     'read merge_history',
   );
   return rows.map(toMergeRecord);
+}
+
+/** The High-intent page's profiles (WarehouseReader.intentList). */
+export async function intentList(
+  db: Connection,
+  brandId: string,
+  query: IntentListQuery,
+): Promise<Profile[]> {
+  const rows = await db.rows(queries.intentList(brandId, planIntentList(query)), 'read profiles');
+  return rows.map(toProfile);
 }
 
 export async function highIntent(db: Connection, brandId: string, limit: number): Promise<Profile[]> {

@@ -40,6 +40,14 @@ function strings(row: Row, column: string): string[] {
   return value;
 }
 
+function numbers(row: Row, column: string): number[] {
+  const value = row[column];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number')) {
+    throw wrongType(row, column, 'Array(Float64)');
+  }
+  return value;
+}
+
 /** UInt8 0/1. */
 function flag(row: Row, column: string): boolean {
   const value = row[column];
@@ -64,4 +72,4 @@ export const {
   toCounters,
   toSourceHour,
   toSourceLast,
-} = createRowDecoders<Row>({ text, num, time, strings, flag });
+} = createRowDecoders<Row>({ text, num, time, strings, flag, numbers });

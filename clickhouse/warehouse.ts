@@ -89,6 +89,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
       read((c) => reads.mergeHistory(c, brandId, profileIds, limit)),
     findMerge: (brandId, mergeId) => read((c) => reads.findMerge(c, brandId, mergeId)),
     highIntent: (brandId, limit) => read((c) => reads.highIntent(c, brandId, limit)),
+    intentList: (brandId, query) => read((c) => reads.intentList(c, brandId, query)),
     kpis: (brandId, from, to) => read((c) => reads.kpis(c, brandId, from, to)),
     alerts: (brandId, limit, states) => read((c) => reads.alerts(c, brandId, limit, states)),
     alert: (brandId, alertId) => read((c) => reads.alert(c, brandId, alertId)),

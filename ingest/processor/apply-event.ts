@@ -9,6 +9,7 @@ import { applyResolution } from './identity/apply';
 import { isSharedProfile } from './identity/graph';
 import { resolveIdentity } from './identity/resolve';
 import { learnFromEvent } from './intent/learn';
+import { intentDetailOf } from './intent/detail';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
 import type { NormalizedEvent } from './normalize';
@@ -59,12 +60,14 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   // and last seen) but is not activity now, so it moves neither intent nor the per-minute KPIs,
   // which count arrivals. A year of orders imported at once is no spike and no High intent.
   const live = event.source !== 'csv';
+  const detail = intentDetailOf(normalized);
   // A shared device's activity is many people's: it gets no purchase intent of its own.
-  if (live && !isSharedProfile(profile)) applyIntentEvent(part, event.type, receivedAtMs, intentSettings);
+  if (live && !isSharedProfile(profile))
+    applyIntentEvent(part, event.type, receivedAtMs, intentSettings, detail);
   applyProfileEvent(part, normalized);
   // Above the part, only totals: an unmerge rebuilds each from its own part and what is still in it.
   for (let i = 1; i < path.length; i++) {
-    if (live) applyIntentEventToTotals(path[i]!, event.type, receivedAtMs, intentSettings);
+    if (live) applyIntentEventToTotals(path[i]!, event.type, receivedAtMs, intentSettings, detail);
     applyProfileEventToTotals(path[i]!, normalized);
     changes.profile(state, path[i]!);
   }

@@ -14,6 +14,7 @@ import type {
 } from '../../src/lib/shared/model';
 import type { Checkpoint, IdentityLink, ProcessorCommit } from '../warehouse/types';
 import type { BrandState } from './brand-state';
+import { listedLevel } from '../../src/lib/shared/intent';
 import { highIntentEntry } from '../../src/lib/shared/profile-display';
 import { partsOf } from './profile/aggregates';
 import { spendKey } from '../../src/lib/shared/campaigns';
@@ -31,7 +32,7 @@ export interface Changes {
   processed(state: BrandState): void;
   /** Marks a profile changed; its version goes up once per batch. */
   profile(state: BrandState, profile: Profile): void;
-  /** Call before changing a profile's intent, so a profile that leaves the high list is announced. */
+  /** Call before changing a profile's intent, so a profile that leaves the intent lists is announced. */
   beforeIntent(state: BrandState, profile: Profile): void;
   link(row: IdentityLink): void;
   merge(record: MergeRecord): void;
@@ -55,6 +56,17 @@ export interface AlertNotice {
 const keyOf = (brandId: string, id: string) => `${brandId}\u0000${id}`;
 
 /**
+ * On the intent lists (the High-intent page at medium or above, in total or in
+ * a category; the overview's at high): such a profile's every intent change
+ * is pushed, and its leaving too. Stored scores, not decayed: the dashboard
+ * drops a row whose decayed score fell below its filter's threshold.
+ */
+function isListed(state: BrandState, profile: Profile): boolean {
+  if (profile.merged_into) return false;
+  return state.high.has(profile.profile_id) || listedLevel(profile, state.brand.settings.intent) !== 'low';
+}
+
+/**
  * A copy that shares no object with the in-memory profile, which later batches
  * keep changing. By hand: structuredClone was 7 % of the processor's CPU
  * (bench/processor-step.ts). A new nested field must be copied here too
@@ -66,6 +78,8 @@ export function copyProfile(profile: Profile): Profile {
     identifiers: profile.identifiers.map((identifier) => ({ ...identifier })),
     channels: [...profile.channels],
     categories: { ...profile.categories },
+    intent_categories: { ...profile.intent_categories },
+    intent_reasons: profile.intent_reasons.map((reason) => ({ ...reason })),
     own: profile.own && partsOf(profile.own),
   };
 }
@@ -77,7 +91,7 @@ export function createChanges(): Changes {
   const events: StoredEvent[] = [];
   const rejected: RejectedEvent[] = [];
   const profiles = new Map<string, Profile>();
-  const intents = new Map<string, { state: BrandState; profile: Profile; wasHigh: boolean }>();
+  const intents = new Map<string, { state: BrandState; profile: Profile; wasListed: boolean }>();
   const links: IdentityLink[] = [];
   const merges: MergeRecord[] = [];
   const kpis = new Map<string, KpiMinute>();
@@ -126,8 +140,7 @@ export function createChanges(): Changes {
     },
     beforeIntent(state, profile) {
       const key = keyOf(profile.brand_id, profile.profile_id);
-      if (!intents.has(key))
-        intents.set(key, { state, profile, wasHigh: state.high.has(profile.profile_id) });
+      if (!intents.has(key)) intents.set(key, { state, profile, wasListed: isListed(state, profile) });
       touch(state);
     },
     link(row) {
@@ -176,16 +189,13 @@ export function createChanges(): Changes {
 
       const live: LiveMessage[] = [];
       for (const row of kpiRows) live.push({ brand_id: row.brand_id, event: 'kpi', payload: row });
-      for (const { state, profile, wasHigh } of intents.values()) {
-        const isHigh = state.high.has(profile.profile_id);
-        if (!isHigh && !wasHigh) continue;
+      for (const { state, profile, wasListed } of intents.values()) {
+        const listed = isListed(state, profile);
+        if (!listed && !wasListed) continue;
         live.push({
           brand_id: profile.brand_id,
           event: 'intent',
-          payload: {
-            entry: highIntentEntry(profile),
-            left: !isHigh,
-          },
+          payload: { entry: highIntentEntry(profile), left: !listed },
         });
       }
       for (const row of alertRows) live.push({ brand_id: row.brand_id, event: 'alert', payload: row });

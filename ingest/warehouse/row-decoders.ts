@@ -29,6 +29,7 @@ import {
   type AlertSilence,
   type BrandCounters,
   type Identifier,
+  type IntentReason,
   type KpiMinute,
   type MergeRecord,
   type Profile,
@@ -51,6 +52,8 @@ export interface ColumnReader<Row> {
   strings: ColumnGetter<Row, string[]>;
   /** A yes/no value (ClickHouse UInt8 0/1, DuckDB BOOLEAN). */
   flag: ColumnGetter<Row, boolean>;
+  /** A list of numbers (ClickHouse Array(Float64), DuckDB JSON text). */
+  numbers: ColumnGetter<Row, number[]>;
 }
 
 const SPEND_SOURCES = ['track', 'csv'] as const satisfies readonly AdSpend['source'][];
@@ -85,8 +88,18 @@ function checkedOneOf<T extends string>(column: string, value: string, allowed: 
   return found;
 }
 
+/** An own part stored before intent per category (ClickHouse 006, DuckDB 5) had none and no reasons. */
+function ownPart(own: Partial<ProfileParts> | null): ProfileParts | null {
+  if (own === null) return null;
+  return {
+    ...own,
+    intent_categories: own.intent_categories ?? {},
+    intent_reasons: own.intent_reasons ?? [],
+  } as ProfileParts;
+}
+
 export function createRowDecoders<Row extends Record<string, unknown>>(columns: ColumnReader<Row>) {
-  const { text, num, time, strings, flag } = columns;
+  const { text, num, time, strings, flag, numbers } = columns;
 
   /** Text that must be one of the shared model's values. */
   function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
@@ -136,9 +149,23 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
       intent_score: num(row, 'intent_score'),
       intent_level: oneOf(row, 'intent_level', INTENT_LEVELS),
       intent_updated_at: time(row, 'intent_updated_at'),
+      intent_categories: intentCategories(row),
+      intent_reasons: json<IntentReason[]>(row, 'intent_reasons'),
       version: num(row, 'version'),
-      own: optionalJson<ProfileParts>(row, 'own'),
+      own: ownPart(optionalJson<Partial<ProfileParts>>(row, 'own')),
     };
+  }
+
+  /** Names and scores, two lists of one length (ClickHouse 006, DuckDB 5). */
+  function intentCategories(row: Row): Record<string, number> {
+    const names = strings(row, 'intent_category_names');
+    const scores = numbers(row, 'intent_category_scores');
+    if (names.length !== scores.length) {
+      throw new TypeError(
+        `columns intent_category_names and intent_category_scores: ${names.length} names, ${scores.length} scores`,
+      );
+    }
+    return Object.fromEntries(names.map((name, i) => [name, scores[i]!]));
   }
 
   function toStoredEvent(row: Row): StoredEvent {

@@ -355,6 +355,19 @@ export function profilesPageOf(plan: ProfilesPlan, rows: Profile[]): ProfilesPag
   return { profiles, next: rows.length > plan.limit && last ? encodeProfilesCursor(plan, last) : null };
 }
 
+// ─── The High-intent page (WarehouseReader.intentList; rules in ./intent-list.ts) ───
+
+import type { IntentListQuery } from './intent-list';
+
+export interface WarehouseReader {
+  /**
+   * The brand's surviving profiles at `level` or above (decayed to `at`), in
+   * total or in one category, that score descending then profile_id; at most
+   * `limit`. RangeError for a bad query.
+   */
+  intentList(brandId: string, query: IntentListQuery): Promise<Profile[]>;
+}
+
 // ─── The Customer-360 timeline (WarehouseReader.profileTimeline) ──────────────
 // Rules and cursor in ./timeline.ts.
 

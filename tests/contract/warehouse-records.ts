@@ -39,6 +39,17 @@ export function profile(brand_id: string, profile_id: string, fields: Partial<Pr
     intent_score: 40,
     intent_level: 'medium',
     intent_updated_at: at(5),
+    intent_categories: { shoes: 30.5, 'trail running': 0.125 },
+    intent_reasons: [
+      {
+        type: 'product_added',
+        category: 'shoes',
+        product_id: 'sku-1',
+        product_name: 'Trail shoes',
+        at: at(5),
+        weight: 10,
+      },
+    ],
     version: 1,
     own: null,
     ...fields,
@@ -58,6 +69,17 @@ export function parts(fields: Partial<ProfileParts> = {}): ProfileParts {
     categories: { bags: 1 },
     intent_score: 12.5,
     intent_updated_at: at(3),
+    intent_categories: { bags: 12.5 },
+    intent_reasons: [
+      {
+        type: 'product_viewed',
+        category: 'bags',
+        product_id: null,
+        product_name: null,
+        at: at(3),
+        weight: 3,
+      },
+    ],
     ...fields,
   };
 }

@@ -18,6 +18,7 @@ import {
 } from '../../ingest/warehouse/types';
 import type { Profile } from '../../src/lib/shared/model';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
+import { intentListContract } from './warehouse-intent-list.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
 import { timelineContract } from './warehouse-timeline.contract';
@@ -48,6 +49,9 @@ if (!url) {
   );
 }
 const serverUrl: string = url;
+
+/** The profile columns migration 006 added. */
+const COLUMNS_006 = ['intent_category_names', 'intent_category_scores', 'intent_reasons'];
 
 function uniqueDatabase(): string {
   return `signalroom_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -84,6 +88,7 @@ warehouseContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 profilesPageContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 intentModelsContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 timelineContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
+intentListContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 
 describe('ClickHouse warehouse (beyond the contract)', () => {
   async function withWarehouse(test: (warehouse: Warehouse, database: string) => Promise<void>) {
@@ -255,7 +260,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       const stored = profile('brand-a', 'stored', { version: 3 });
       const oldProfiles = {
         ...tables.profiles,
-        columns: tables.profiles.columns.filter((c) => c.name !== 'own'),
+        columns: tables.profiles.columns.filter((c) => c.name !== 'own' && !COLUMNS_006.includes(c.name)),
       };
       await old.run(tables.insertRows(oldProfiles, [stored], 1)!, 'old insert');
       // A commit cut short after its redo row, by that release.
@@ -268,13 +273,69 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
 
       await warehouse.migrate();
       expect(await warehouse.checkpoint('processor', 0)).toBe(5); // finishes the logged commit
-      expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(stored);
+      expect(await warehouse.getProfile('brand-a', 'stored')).toEqual({
+        ...stored,
+        intent_categories: {},
+        intent_reasons: [],
+      });
       expect(await warehouse.getProfile('brand-a', 'cut')).toEqual(profile('brand-a', 'cut', { version: 2 }));
       expect((await warehouse.loadBrand('brand-a', at(-60), at(-60))).profiles.map((p) => p.own)).toEqual([
         null,
         null,
       ]);
       expect(await warehouse.getProfile('brand-b', 'stored')).toBeNull();
+    } finally {
+      await warehouse.close();
+      await old.close();
+      await server.close();
+      await dropDatabase(database);
+    }
+  });
+
+  it('upgrades to migration 006: older profile rows, own parts and a logged commit read with no intent per category', async () => {
+    const database = uniqueDatabase();
+    const server = openConnection({ url: serverUrl });
+    const old = openConnection({ url: serverUrl, database });
+    const warehouse = await createClickHouseWarehouse({ url: serverUrl, database });
+    try {
+      await server.run(migrationQueries.createDatabase(database), 'create database');
+      await migrate(
+        old,
+        (await loadMigrations()).filter((migration) => migration.version < 6),
+        () => at(0),
+      );
+      // What the release before wrote: no intent per category or reasons, in the row or its own part.
+      const before = <T extends object>(value: T): T => {
+        const { intent_categories: _c, intent_reasons: _r, ...rest } = value as T & Partial<Profile>;
+        return rest as T;
+      };
+      const stored = profile('brand-a', 'stored', { version: 3, intent_score: 60, own: before(parts()) });
+      const oldProfiles = {
+        ...tables.profiles,
+        columns: tables.profiles.columns.filter((c) => !COLUMNS_006.includes(c.name)),
+      };
+      await old.run(tables.insertRows(oldProfiles, [stored], 1)!, 'old insert');
+      const cut: ProcessorCommit = commit(
+        { consumer: 'processor', partition: 0, next_offset: 5 },
+        { profiles: [before(profile('brand-a', 'cut', { version: 2 }))] },
+      );
+      const logged = { consumer: 'processor', partition: 0, next_offset: 5, commit: cut };
+      await old.run(tables.insertRows(tables.commitLog, [logged], 2)!, 'old redo row');
+
+      await warehouse.migrate();
+      expect(await warehouse.checkpoint('processor', 0)).toBe(5);
+      const none = { intent_categories: {}, intent_reasons: [] };
+      const expected = { ...stored, ...none, own: { ...parts(), ...none } };
+      expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(expected);
+      expect(await warehouse.getProfile('brand-a', 'cut')).toEqual({
+        ...profile('brand-a', 'cut', { version: 2 }),
+        ...none,
+      });
+      const intent = { half_life_minutes: 60, medium_threshold: 20, high_threshold: 50 };
+      const listed = { level: 'high', limit: 10, at: at(5), intent } as const;
+      expect(await warehouse.intentList('brand-a', { ...listed, category: null })).toEqual([expected]);
+      expect(await warehouse.intentList('brand-a', { ...listed, category: 'shoes' })).toEqual([]);
+      expect(await warehouse.intentList('brand-b', { ...listed, category: null })).toEqual([]);
     } finally {
       await warehouse.close();
       await old.close();

@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../ingest/warehouse/duckdb/index';
 import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
+import { varchar } from '../../ingest/warehouse/duckdb/sql-params';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
+import { intentListContract } from './warehouse-intent-list.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
 import { timelineContract } from './warehouse-timeline.contract';
@@ -48,6 +50,54 @@ profilesPageContract("DuckDB ':memory:'", async () => {
 intentModelsContract('DuckDB file', fileFixture);
 timelineContract('DuckDB file', fileFixture);
 
+intentListContract('DuckDB file', fileFixture);
+
+describe('DuckDB warehouse: upgrade to migration 5', () => {
+  it('reads profiles written before it with no intent per category and no reasons, own part included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
+    const path = join(dir, 'warehouse.duckdb');
+    try {
+      const old = await openDatabase(path);
+      await old.exclusive(async (session) => {
+        await migrate(session, 4);
+        // The release before: an own part without intent_categories or intent_reasons.
+        const { intent_categories: _c, intent_reasons: _r, ...oldOwn } = parts();
+        await session.run(
+          `INSERT INTO profiles VALUES ('brand-a', 'stored', NULL, '[]', '2024-05-01 10:00:00',
+             '2024-05-01 10:05:00', 3, 1, 49.5, '["web"]', '{}', 60, 'high', '2024-05-01 10:05:00', 1, $1)`,
+          [varchar(JSON.stringify(oldOwn))],
+        );
+      });
+      await old.close();
+
+      const warehouse = await createDuckDbWarehouse({ path });
+      try {
+        await warehouse.migrate();
+        const stored = profile('brand-a', 'stored', {
+          identifiers: [],
+          channels: ['web'],
+          categories: {},
+          intent_score: 60,
+          intent_level: 'high',
+          intent_categories: {},
+          intent_reasons: [],
+          own: parts({ intent_categories: {}, intent_reasons: [] }),
+        });
+        expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(stored);
+        const intent = { half_life_minutes: 60, medium_threshold: 20, high_threshold: 50 };
+        const listed = { level: 'high', limit: 10, at: at(5), intent } as const;
+        expect(await warehouse.intentList('brand-a', { ...listed, category: null })).toEqual([stored]);
+        expect(await warehouse.intentList('brand-a', { ...listed, category: 'shoes' })).toEqual([]);
+        expect(await warehouse.intentList('brand-b', { ...listed, category: null })).toEqual([]);
+      } finally {
+        await warehouse.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('DuckDB warehouse: upgrade to migration 2', () => {
   it("reads profiles written before it with own null, and stores new ones' own", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'signalroom-duckdb-'));
@@ -68,7 +118,14 @@ describe('DuckDB warehouse: upgrade to migration 2', () => {
       try {
         await warehouse.migrate();
         expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(
-          profile('brand-a', 'stored', { identifiers: [], channels: ['web'], categories: {}, own: null }),
+          profile('brand-a', 'stored', {
+            identifiers: [],
+            channels: ['web'],
+            categories: {},
+            own: null,
+            intent_categories: {},
+            intent_reasons: [],
+          }),
         );
         const survivor = profile('brand-a', 'survivor', { own: parts() });
         await warehouse.commit(

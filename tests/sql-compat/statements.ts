@@ -81,6 +81,17 @@ function sampleCommits() {
           categories: { [text]: 1 },
           intent_level: 'high',
           intent_score: 50 + i,
+          intent_categories: { [text]: 40 + i, shoes: 1 },
+          intent_reasons: [
+            {
+              type: 'product_added',
+              category: text,
+              product_id: text,
+              product_name: text,
+              at: at(i),
+              weight: 10,
+            },
+          ],
           merged_into: i === 1 ? HOSTILE[0]! : null,
           own:
             i === 0
@@ -209,6 +220,22 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, [HOSTILE[0]!], 5],
   ],
   highIntent: [[BRAND, 10]],
+  intentList: [
+    [BRAND, { category: null, limit: 50, atMs: Date.parse(at(5)), threshold: 50, halfLifeMinutes: 60 }],
+    [
+      BRAND,
+      { category: HOSTILE[0]!, limit: 50, atMs: Date.parse(at(5)), threshold: 40, halfLifeMinutes: 60 },
+    ],
+    [
+      BRAND,
+      { category: HOSTILE[3]!, limit: 50, atMs: Date.parse(at(65)), threshold: 20, halfLifeMinutes: 60 },
+    ],
+    [
+      BRAND,
+      { category: HOSTILE[3]!, limit: 50, atMs: Date.parse(at(65)), threshold: 22, halfLifeMinutes: 60 },
+    ],
+    [OTHER_BRAND, { category: null, limit: 50, atMs: Date.parse(at(5)), threshold: 1, halfLifeMinutes: 60 }],
+  ],
   profilesPage: [
     [BRAND, { sort: 'revenue', limit: 50, after: null, search: null }, []],
     [BRAND, { sort: 'intent', limit: 2, after: { value: 54, profileId: HOSTILE[4]! }, search: null }, []],
@@ -325,6 +352,9 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   mergeLog: [1 + DECISIONS.length, 1, 0],
   // HOSTILE[1] is merged, HOSTILE[2] fell to low intent in the second commit.
   highIntent: [HOSTILE.length - 2],
+  // Survivors at 50 or more: not HOSTILE[1] (merged) nor [2] (40 after the second commit). In a
+  // category by its hostile name: HOSTILE[0] at 40; HOSTILE[3]'s 43 an hour later is 21.5.
+  intentList: [HOSTILE.length - 2, 1, 1, 0, 0],
   // Survivors: all but HOSTILE[1]. Intent below 54: HOSTILE[0], [2] (40 after the second commit), [3];
   // after HOSTILE[0] by id, HOSTILE[3] alone starts with itself; `%` and `_` are no wildcards.
   profilesPage: [HOSTILE.length - 1, 3, 1, 0, 0],

@@ -6,11 +6,39 @@
 // an event older than the profile's last update adds its weight without
 // decay (Δt is never negative). Decay is linear, so merging two profiles is
 // exact: decay both to the merge time and add them.
+//
+// Per category the same, on the same time base (every category is decayed to
+// the event with the total): an event with categories adds its weight to each
+// (one for a product event; an order names every line's, as
+// ingest/models/intent/features.ts does), an order resets the categories it
+// names, events without a category move only the total. Categories are bounded
+// (src/lib/shared/intent.ts): a merge adds before it bounds.
+//
+// Reasons: the latest events that added to the score. When the score they
+// raised resets (an order: its categories, and the total, so uncategorised
+// ones), they go; a merge keeps the latest of both.
 import type { EventType } from '../../../src/lib/shared/events';
-import type { IntentLevel, Profile } from '../../../src/lib/shared/model';
+import type { IntentLevel, IntentReason, Profile } from '../../../src/lib/shared/model';
+import {
+  INTENT_REASON_TEXT_MAX,
+  boundCategories,
+  decayedScore,
+  intentLevelOf,
+  latestReasons,
+} from '../../../src/lib/shared/intent';
 import type { BrandSettings } from '../../brands/types';
 
 export type IntentSettings = BrandSettings['intent'];
+
+/** What an event says beyond its type: its categories and product. */
+export interface IntentDetail {
+  /** One for a product event, every line's for an order, none otherwise. */
+  categories: readonly string[];
+  productId: string | null;
+  productName: string | null;
+}
+
+export const NO_DETAIL: IntentDetail = { categories: [], productId: null, productName: null };
 
 /**
  * What each event type adds. `reset`: an order completed, the purchase the
@@ -29,17 +57,18 @@ export const INTENT_WEIGHTS: Record<EventType, number | 'reset'> = {
   order_completed: 'reset',
 };
 
-type IntentFields = Pick<Profile, 'intent_score' | 'intent_level' | 'intent_updated_at'>;
+type ScoreFields = Pick<
+  Profile,
+  'intent_score' | 'intent_updated_at' | 'intent_categories' | 'intent_reasons'
+>;
+type IntentFields = ScoreFields & Pick<Profile, 'intent_level'>;
 
 export function decayed(score: number, fromMs: number, toMs: number, halfLifeMinutes: number): number {
-  const elapsed = Math.max(0, toMs - fromMs);
-  return score * 2 ** (-elapsed / (halfLifeMinutes * 60_000));
+  return decayedScore(score, fromMs, toMs, halfLifeMinutes);
 }
 
 export function levelOf(score: number, settings: IntentSettings): IntentLevel {
-  if (score >= settings.high_threshold) return 'high';
-  if (score >= settings.medium_threshold) return 'medium';
-  return 'low';
+  return intentLevelOf(score, settings);
 }
 
 /** The profile's score decayed to `atMs` (never before its last update). */
@@ -62,10 +91,11 @@ export function applyIntentEvent(
   type: EventType,
   atMs: number,
   settings: IntentSettings,
+  detail: IntentDetail = NO_DETAIL,
 ): void {
-  addToScore(profile, type, atMs, settings);
+  addToScore(profile, type, atMs, settings, detail);
   profile.intent_level = levelOf(profile.intent_score, settings);
-  if (profile.own) addToScore(profile.own, type, atMs, settings);
+  if (profile.own) addToScore(profile.own, type, atMs, settings, detail);
 }
 
 /** Adds one event to the profile's total score only (not its own part's). Mutates `profile`. */
@@ -74,34 +104,90 @@ export function applyIntentEventToTotals(
   type: EventType,
   atMs: number,
   settings: IntentSettings,
+  detail: IntentDetail = NO_DETAIL,
 ): void {
-  addToScore(profile, type, atMs, settings);
+  addToScore(profile, type, atMs, settings, detail);
   profile.intent_level = levelOf(profile.intent_score, settings);
 }
 
 function addToScore(
-  fields: Pick<Profile, 'intent_score' | 'intent_updated_at'>,
+  fields: ScoreFields,
   type: EventType,
   atMs: number,
   settings: IntentSettings,
+  detail: IntentDetail,
 ): void {
-  const updatedMs = Math.max(atMs, Date.parse(fields.intent_updated_at));
+  const fromMs = Date.parse(fields.intent_updated_at);
+  const updatedMs = Math.max(atMs, fromMs);
   const weight = INTENT_WEIGHTS[type];
+  const categories: Record<string, number> = {};
+  for (const [category, score] of Object.entries(fields.intent_categories)) {
+    categories[category] = decayed(score, fromMs, updatedMs, settings.half_life_minutes);
+  }
+  const named = [...new Set(detail.categories)];
+  if (weight === 'reset') {
+    for (const category of named) delete categories[category];
+    const reset = new Set(named);
+    fields.intent_reasons = fields.intent_reasons.filter(
+      (reason) => reason.category !== null && !reset.has(reason.category),
+    );
+  } else {
+    for (const category of named) categories[category] = Math.max(0, (categories[category] ?? 0) + weight);
+    if (weight > 0) {
+      fields.intent_reasons = latestReasons([
+        ...fields.intent_reasons,
+        reasonOf(type, weight, atMs, named, detail),
+      ]);
+    }
+  }
   fields.intent_score = weight === 'reset' ? 0 : Math.max(0, scoreAt(fields, updatedMs, settings) + weight);
+  fields.intent_categories = boundCategories(categories);
   fields.intent_updated_at = new Date(updatedMs).toISOString();
 }
 
-/** The survivor's score becomes the sum of every merged profile's score decayed to `atMs`. */
+const clip = (text: string | null) => (text === null ? null : text.slice(0, INTENT_REASON_TEXT_MAX));
+
+function reasonOf(
+  type: EventType,
+  weight: number,
+  atMs: number,
+  categories: readonly string[],
+  detail: IntentDetail,
+): IntentReason {
+  return {
+    type,
+    category: clip(categories[0] ?? null),
+    product_id: clip(detail.productId),
+    product_name: clip(detail.productName),
+    at: new Date(atMs).toISOString(),
+    weight,
+  };
+}
+
+/**
+ * The survivor's score (total and per category) becomes the sum of every
+ * merged profile's decayed to `atMs`; its reasons the latest of all of theirs.
+ */
 export function mergeIntent(
   survivor: IntentFields,
-  others: readonly Pick<Profile, 'intent_score' | 'intent_updated_at'>[],
+  others: readonly ScoreFields[],
   atMs: number,
   settings: IntentSettings,
 ): void {
   const all = [survivor, ...others];
   const mergeMs = Math.max(atMs, ...all.map((p) => Date.parse(p.intent_updated_at)));
   const score = all.reduce((sum, p) => sum + scoreAt(p, mergeMs, settings), 0);
+  const categories: Record<string, number> = {};
+  for (const p of all) {
+    const fromMs = Date.parse(p.intent_updated_at);
+    for (const [category, value] of Object.entries(p.intent_categories)) {
+      categories[category] =
+        (categories[category] ?? 0) + decayed(value, fromMs, mergeMs, settings.half_life_minutes);
+    }
+  }
   survivor.intent_score = score;
+  survivor.intent_categories = boundCategories(categories);
+  survivor.intent_reasons = latestReasons(all.flatMap((p) => p.intent_reasons));
   survivor.intent_updated_at = new Date(mergeMs).toISOString();
   survivor.intent_level = levelOf(score, settings);
 }
@@ -110,7 +196,10 @@ export function mergeIntent(
  * When the decayed score falls below the threshold of the profile's current
  * level, or null for a low profile (it cannot fall further).
  */
-export function levelDropsAt(profile: IntentFields, settings: IntentSettings): number | null {
+export function levelDropsAt(
+  profile: Pick<Profile, 'intent_score' | 'intent_level' | 'intent_updated_at'>,
+  settings: IntentSettings,
+): number | null {
   const threshold =
     profile.intent_level === 'high'
       ? settings.high_threshold

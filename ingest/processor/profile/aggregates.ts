@@ -29,6 +29,8 @@ export function emptyProfile(brandId: string, profileId: string, atIso: string):
     intent_score: 0,
     intent_level: 'low',
     intent_updated_at: atIso,
+    intent_categories: {},
+    intent_reasons: [],
     version: 0,
     own: null,
   };
@@ -47,6 +49,8 @@ export function partsOf(from: ProfileParts): ProfileParts {
     categories: { ...from.categories },
     intent_score: from.intent_score,
     intent_updated_at: from.intent_updated_at,
+    intent_categories: { ...from.intent_categories },
+    intent_reasons: from.intent_reasons.map((reason) => ({ ...reason })),
   };
 }
 

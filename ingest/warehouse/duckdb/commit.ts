@@ -142,6 +142,17 @@ const profiles = tableWriter<Profile>('profiles', ['brand_id', 'profile_id'], 'r
   { name: 'intent_updated_at', type: 'TIMESTAMP', value: (p) => toTimestamp(p.intent_updated_at) },
   { name: 'version', type: 'BIGINT', value: (p) => toBigInt(p.version) },
   { name: 'own', type: 'VARCHAR', value: (p) => (p.own === null ? '' : JSON.stringify(p.own)) },
+  {
+    name: 'intent_category_names',
+    type: 'VARCHAR',
+    value: (p) => JSON.stringify(Object.keys(p.intent_categories)),
+  },
+  {
+    name: 'intent_category_scores',
+    type: 'VARCHAR',
+    value: (p) => JSON.stringify(Object.values(p.intent_categories)),
+  },
+  { name: 'intent_reasons', type: 'VARCHAR', value: (p) => JSON.stringify(p.intent_reasons) },
 ]);
 
 const links = tableWriter<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'replace', [

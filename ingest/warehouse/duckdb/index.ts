@@ -3,6 +3,7 @@
 // read never sees half of a commit.
 import type { Warehouse } from '../types';
 import { createStagingTables, writeCommit, writeDeliveries } from './commit';
+import { intentList } from './intent-list';
 import * as intentModels from './intent-models';
 import * as queries from './queries';
 import { migrate } from './schema';
@@ -44,6 +45,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       read((s) => queries.mergeHistory(s, brandId, profileIds, limit)),
     findMerge: (brandId, mergeId) => read((s) => queries.findMerge(s, brandId, mergeId)),
     highIntent: (brandId, limit) => read((s) => queries.highIntent(s, brandId, limit)),
+    intentList: (brandId, query) => read((s) => intentList(s, brandId, query)),
     kpis: (brandId, from, to) => read((s) => queries.kpis(s, brandId, from, to)),
     alerts: (brandId, limit, states) => read((s) => queries.alerts(s, brandId, limit, states)),
     alert: (brandId, alertId) => read((s) => queries.alert(s, brandId, alertId)),

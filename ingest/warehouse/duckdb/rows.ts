@@ -37,6 +37,15 @@ function strings(row: Row, column: string): string[] {
   return value;
 }
 
+/** A JSON array of numbers, as this warehouse wrote it. */
+function numbers(row: Row, column: string): number[] {
+  const value: unknown = JSON.parse(text(row, column));
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number')) {
+    throw new TypeError(`column ${column}: expected a JSON list of numbers, got ${text(row, column)}`);
+  }
+  return value;
+}
+
 function flag(row: Row, column: string): boolean {
   const value = row[column];
   if (typeof value !== 'boolean') throw wrongType(row, column, 'boolean');
@@ -63,4 +72,4 @@ export const {
   toCounters,
   toSourceHour,
   toSourceLast,
-} = createRowDecoders<Row>({ text, num, time, strings, flag });
+} = createRowDecoders<Row>({ text, num, time, strings, flag, numbers });

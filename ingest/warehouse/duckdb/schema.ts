@@ -206,6 +206,16 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       summary VARCHAR NOT NULL
     )`,
   ],
+  // 5: intent per category and its reasons (clickhouse/migrations/006_profile_intent_categories.sql
+  // says what): names and scores as two JSON lists of one length, reasons as JSON text.
+  [
+    `ALTER TABLE profiles ADD COLUMN intent_category_names VARCHAR DEFAULT '[]'`,
+    `ALTER TABLE profiles ALTER COLUMN intent_category_names SET NOT NULL`,
+    `ALTER TABLE profiles ADD COLUMN intent_category_scores VARCHAR DEFAULT '[]'`,
+    `ALTER TABLE profiles ALTER COLUMN intent_category_scores SET NOT NULL`,
+    `ALTER TABLE profiles ADD COLUMN intent_reasons VARCHAR DEFAULT '[]'`,
+    `ALTER TABLE profiles ALTER COLUMN intent_reasons SET NOT NULL`,
+  ],
 ];
 
 /**

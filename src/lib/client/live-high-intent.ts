@@ -16,7 +16,9 @@ export class LiveHighIntent {
       initial: deps.initial,
       key: (entry) => entry.profile_id,
       snapshot: () => readApi.highIntent(deps.limit),
-      delta: ({ entry, left }) => (left ? { remove: entry.profile_id } : { upsert: entry }),
+      // Pushes cover medium profiles too (the High-intent page's filters): here only level high.
+      delta: ({ entry, left }) =>
+        left || entry.level !== 'high' ? { remove: entry.profile_id } : { upsert: entry },
     });
   }
 

@@ -3,7 +3,15 @@
 import type { ImportJob } from './imports';
 import type { IntentModelSummary } from './intent-model';
 import type { AdSpend, CampaignMinute } from './campaigns';
-import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord, Profile } from './model';
+import type {
+  Alert,
+  AlertDelivery,
+  AlertSilence,
+  IntentReason,
+  KpiMinute,
+  MergeRecord,
+  Profile,
+} from './model';
 
 export interface HighIntentEntry {
   profile_id: string;
@@ -13,12 +21,21 @@ export interface HighIntentEntry {
   label: string;
   top_category: string | null;
   last_seen: string;
+  /** When `score` and `categories` were computed: decay them from here (src/lib/shared/intent.ts). */
+  scored_at: string;
+  /** Category → score at scored_at. */
+  categories: Record<string, number>;
+  /** The latest events that raised the score, newest first. */
+  reasons: IntentReason[];
 }
 
 export interface LiveEvents {
   /** Upsert of one minute's KPIs. */
   kpi: KpiMinute;
-  /** A profile entered, moved within or left the high-intent list. */
+  /**
+   * A profile on the intent lists (medium or above, in total or in a category)
+   * changed, or left them all (`left`). The overview keeps only level high.
+   */
   intent: { entry: HighIntentEntry; left: boolean };
   /** An alert went pending, fired, changed, was acknowledged or resolved. */
   alert: Alert;

@@ -31,6 +31,25 @@ export interface ProfileParts {
   intent_score: number;
   /** When intent_score was last computed; decay continues from here. */
   intent_updated_at: string;
+  /**
+   * Category → intent in that category, on the same time base as intent_score
+   * (worth this at intent_updated_at). Bounded (src/lib/shared/intent.ts).
+   */
+  intent_categories: Record<string, number>;
+  /** The latest events that raised the score, newest first; bounded (src/lib/shared/intent.ts). */
+  intent_reasons: IntentReason[];
+}
+
+/** One event that raised a profile's intent: part of the answer to "why is this profile here". */
+export interface IntentReason {
+  type: EventType;
+  category: string | null;
+  product_id: string | null;
+  product_name: string | null;
+  /** The event's received_at (the score's time axis). */
+  at: string;
+  /** What it added (INTENT_WEIGHTS of its type). */
+  weight: number;
 }
 
 /** The Customer-360 aggregates of one profile. */

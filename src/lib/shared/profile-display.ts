@@ -41,6 +41,9 @@ export function highIntentEntry(profile: Profile): HighIntentEntry {
     label: profileLabel(profile),
     top_category: topCategory(profile.categories),
     last_seen: profile.last_seen,
+    scored_at: profile.intent_updated_at,
+    categories: { ...profile.intent_categories },
+    reasons: profile.intent_reasons.map((reason) => ({ ...reason })),
   };
 }
 

@@ -40,6 +40,8 @@ const profile = (brandId: string, profileId: string, mergedInto: string | null):
   intent_score: 0,
   intent_level: 'low',
   intent_updated_at: '2026-03-01T09:30:00.000Z',
+  intent_categories: {},
+  intent_reasons: [],
   version: 1,
   own: null,
 });

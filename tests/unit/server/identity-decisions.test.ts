@@ -27,6 +27,8 @@ function profile(brandId: string, profileId: string, mergedInto: string | null =
     intent_score: 0,
     intent_level: 'low',
     intent_updated_at: at(5),
+    intent_categories: {},
+    intent_reasons: [],
     version: 1,
     own: null,
   };

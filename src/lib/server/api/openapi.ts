@@ -1323,6 +1323,21 @@ export const openApiDocument: OpenApiDocument = {
         label: { type: 'string', description: 'The best known identifier, for display.' },
         top_category: { type: ['string', 'null'] },
         last_seen: time,
+        scored_at: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When score and categories were computed; they halve every brand half-life from here.',
+        },
+        categories: record({ type: 'number', description: 'Intent in the category at scored_at.' }),
+        reasons: arrayOf(ref('IntentReason')),
+      }),
+      IntentReason: object({
+        type: { type: 'string', enum: EVENT_TYPES },
+        category: { type: ['string', 'null'] },
+        product_id: { type: ['string', 'null'] },
+        product_name: { type: ['string', 'null'] },
+        at: time,
+        weight: { type: 'number', description: 'What the event added to the score.' },
       }),
       KpiMinute: object({
         brand_id: str,

@@ -9,7 +9,7 @@ import type { BrandRegistry } from '../../../../ingest/brands/types';
 import type { Warehouse } from '../../../../ingest/warehouse/types';
 import { createBrandStates, type BrandStates } from '../../../../ingest/processor/brand-state';
 import { processBatch } from '../../../../ingest/processor/pipeline';
-import { scoreAt } from '../../../../ingest/processor/intent/score';
+import { decayed, scoreAt } from '../../../../ingest/processor/intent/score';
 import { MINUTE, T0, at, makeEvent } from '../fixtures';
 import { batchOf, eventMessages, makeRegistry, openWarehouse, tempDir } from '../harness';
 
@@ -100,6 +100,18 @@ function aggregates(profile: Profile | null) {
 
 const settings = { half_life_minutes: 60, medium_threshold: 10, high_threshold: 25 };
 const scoreNow = (profile: Profile | null) => scoreAt(profile!, now, settings);
+/** Intent per category decayed to now, and the reasons: an unmerge restores both exactly. */
+function intentNow(profile: Profile | null) {
+  const fromMs = Date.parse(profile!.intent_updated_at);
+  return {
+    categories: Object.fromEntries(
+      Object.entries(profile!.intent_categories)
+        .map(([category, score]) => [category, decayed(score, fromMs, now, 60).toFixed(9)])
+        .sort(),
+    ),
+    reasons: profile!.intent_reasons,
+  };
+}
 
 async function log(run: Run, brandId: string, action: MergeRecord['action']) {
   return run.warehouse.mergeLog(brandId, [action], 100);
@@ -200,6 +212,10 @@ describe('unmerge', () => {
     const merged = await run.warehouse.getProfile('acme', refA!.profile_id);
     expect(merged!.profile_id).toBe(refB!.profile_id);
     expect(merged!.event_count).toBe(refA!.event_count + refB!.event_count);
+    // While merged, the survivor holds both people's categories (B's order after the merge reset
+    // only the total and the uncategorised reasons) and the latest reasons of both.
+    expect(Object.keys(merged!.intent_categories).sort()).toEqual(['Bags', 'Hats', 'Shoes']);
+    expect(merged!.intent_reasons.map((r) => r.category)).toContain('Bags');
 
     now += 30 * MINUTE;
     const result = await send(run, [commandFor(merge!, 'unmerge')]);
@@ -214,6 +230,12 @@ describe('unmerge', () => {
       expect(b!.own).toBeNull();
       expect(scoreNow(a)).toBeCloseTo(scoreNow(refA), 9);
       expect(scoreNow(b)).toBeCloseTo(scoreNow(refB), 9);
+      expect(intentNow(a)).toEqual(intentNow(refA));
+      expect(intentNow(b)).toEqual(intentNow(refB));
+      // Not vacuous: both people hold categories and reasons of their own.
+      expect(Object.keys(intentNow(a).categories)).toEqual(['Bags']);
+      expect(Object.keys(intentNow(b).categories)).toEqual(['Hats', 'Shoes']);
+      expect(a!.intent_reasons.length).toBeGreaterThan(0);
       // Each person's identifiers find that person again.
       const byPhone = await run.warehouse.lookupProfile('acme', { type: 'phone', value: '+919876543210' });
       expect(byPhone!.profile_id).toBe(refA!.profile_id);
@@ -293,6 +315,8 @@ describe('unmerge', () => {
     expect(c!.profile_id).toBe(refC!.profile_id);
     expect(aggregates(c)).toEqual(aggregates(refC));
     expect(aggregates(a)).toEqual(aggregates(refA));
+    expect(intentNow(c)).toEqual(intentNow(refC));
+    expect(intentNow(a)).toEqual(intentNow(refA));
     // C still holds B: its own part is kept for the next unmerge.
     expect(c!.own).not.toBeNull();
   });

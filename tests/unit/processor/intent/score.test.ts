@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../../../src/lib/shared/events';
+import type { IntentLevel, IntentReason } from '../../../../src/lib/shared/model';
+import {
+  INTENT_CATEGORIES_MAX,
+  INTENT_REASONS_MAX,
+  describeReasons,
+} from '../../../../src/lib/shared/intent';
 import {
   INTENT_WEIGHTS,
   applyIntentEvent,
@@ -8,6 +14,7 @@ import {
   levelOf,
   mergeIntent,
   scoreAt,
+  type IntentDetail,
 } from '../../../../ingest/processor/intent/score';
 import { createLevelSchedule } from '../../../../ingest/processor/intent/level-schedule';
 import { MINUTE, T0, at, settingsWith } from '../fixtures';
@@ -15,8 +22,20 @@ import { MINUTE, T0, at, settingsWith } from '../fixtures';
 const settings = settingsWith().intent; // half-life 60 min, medium 20, high 50
 
 function fresh(atMs = T0) {
-  return { intent_score: 0, intent_level: 'low' as const, intent_updated_at: new Date(atMs).toISOString() };
+  return {
+    intent_score: 0,
+    intent_level: 'low' as IntentLevel,
+    intent_updated_at: new Date(atMs).toISOString(),
+    intent_categories: {} as Record<string, number>,
+    intent_reasons: [] as IntentReason[],
+  };
 }
+
+const inCategory = (category: string, productName: string | null = null): IntentDetail => ({
+  categories: [category],
+  productId: productName === null ? null : `sku-${productName}`,
+  productName,
+});
 
 describe('intent score', () => {
   it('halves every half-life', () => {
@@ -85,6 +104,106 @@ describe('intent score', () => {
     mergeIntent(a, [b], T0 + 90 * MINUTE, settings);
     expect(a.intent_score).toBeCloseTo(scoreAt(one, T0 + 90 * MINUTE, settings), 10);
     expect(a.intent_updated_at).toBe(at(90 * MINUTE));
+  });
+});
+
+describe('intent per category', () => {
+  it('decays each category with the total, adds a categorised weight to its category only', () => {
+    const p = fresh();
+    applyIntentEvent(p, 'product_added', T0, settings, inCategory('Shoes', 'Trail shoes'));
+    applyIntentEvent(p, 'page_viewed', T0, settings);
+    expect(p.intent_score).toBe(11);
+    expect(p.intent_categories).toEqual({ Shoes: 10 });
+    applyIntentEvent(p, 'product_viewed', T0 + 60 * MINUTE, settings, inCategory('Bags'));
+    // One time base: both categories and the total were decayed to the last event.
+    expect(p.intent_updated_at).toBe(at(60 * MINUTE));
+    expect(p.intent_score).toBe(11 / 2 + 3);
+    expect(p.intent_categories).toEqual({ Shoes: 5, Bags: 3 });
+    applyIntentEvent(p, 'product_removed', T0 + 60 * MINUTE, settings, inCategory('Bags'));
+    expect(p.intent_categories).toEqual({ Shoes: 5 }); // floored at 0, then dropped
+  });
+
+  it('an order resets the categories it names and the total, and drops the reasons of both', () => {
+    const p = fresh();
+    applyIntentEvent(p, 'product_added', T0, settings, inCategory('Shoes', 'Trail shoes'));
+    applyIntentEvent(p, 'product_added', T0, settings, inCategory('Hats', 'Cap'));
+    applyIntentEvent(p, 'message_received', T0, settings);
+    applyIntentEvent(p, 'order_completed', T0 + MINUTE, settings, {
+      categories: ['Shoes'],
+      productId: null,
+      productName: null,
+    });
+    expect(p.intent_score).toBe(0);
+    expect(Object.keys(p.intent_categories)).toEqual(['Hats']);
+    expect(p.intent_categories.Hats).toBeCloseTo(10 * 2 ** (-1 / 60), 12);
+    // Hats still stands, with its reason; Shoes and the uncategorised message were reset.
+    expect(p.intent_reasons.map((r) => r.product_name)).toEqual(['Cap']);
+    // An order naming no category resets only the total.
+    applyIntentEvent(p, 'order_completed', T0 + 2 * MINUTE, settings);
+    expect(Object.keys(p.intent_categories)).toEqual(['Hats']);
+  });
+
+  it('keeps the latest reasons, newest first, with what raised the score', () => {
+    const p = fresh();
+    for (let i = 0; i < INTENT_REASONS_MAX + 3; i++) {
+      applyIntentEvent(p, 'product_viewed', T0 + i * MINUTE, settings, inCategory('Running', `shoe ${i}`));
+    }
+    applyIntentEvent(p, 'product_removed', T0 + 20 * MINUTE, settings, inCategory('Running', 'x'));
+    expect(p.intent_reasons).toHaveLength(INTENT_REASONS_MAX);
+    expect(p.intent_reasons[0]).toEqual({
+      type: 'product_viewed',
+      category: 'Running',
+      product_id: `sku-shoe ${INTENT_REASONS_MAX + 2}`,
+      product_name: `shoe ${INTENT_REASONS_MAX + 2}`,
+      at: at((INTENT_REASONS_MAX + 2) * MINUTE),
+      weight: 3,
+    });
+    applyIntentEvent(p, 'product_added', T0 + 21 * MINUTE, settings, inCategory('Running', 'Trail shoes'));
+    expect(describeReasons(p.intent_reasons, T0 + 24 * MINUTE)).toBe(
+      `added Trail shoes to cart 3 min ago, viewed ${INTENT_REASONS_MAX - 1} Running products 17 min ago`,
+    );
+  });
+
+  it('keeps at most the cap of categories, the highest, and forgets decayed ones', () => {
+    const p = fresh();
+    const names = Array.from({ length: INTENT_CATEGORIES_MAX }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    for (const name of names) applyIntentEvent(p, 'product_viewed', T0, settings, inCategory(name));
+    expect(Object.keys(p.intent_categories)).toHaveLength(INTENT_CATEGORIES_MAX);
+    // Over the cap the lowest goes (ties: the later name); a new category no higher than the rest stays out.
+    applyIntentEvent(p, 'checkout_started', T0, settings, inCategory('big'));
+    applyIntentEvent(p, 'product_viewed', T0, settings, inCategory('zz'));
+    expect(Object.keys(p.intent_categories).sort()).toEqual(['big', ...names.slice(0, -1)].sort());
+    expect(p.intent_categories.big).toBe(20);
+    // A month later every category has decayed below the epsilon.
+    applyIntentEvent(p, 'page_viewed', T0 + 30 * 24 * 60 * MINUTE, settings);
+    expect(p.intent_categories).toEqual({});
+  });
+
+  it('merging sums decayed categories and keeps the latest reasons: as one profile seeing both', () => {
+    const a = fresh();
+    const b = fresh();
+    const one = fresh();
+    const stream: [typeof a, EventType, number, IntentDetail | undefined][] = [
+      [a, 'product_added', 0, inCategory('Shoes', 'Trail shoes')],
+      [b, 'checkout_started', 10, inCategory('Shoes')],
+      [a, 'product_viewed', 25, inCategory('Bags', 'Tote')],
+      [b, 'page_viewed', 40, undefined],
+      [b, 'product_viewed', 41, inCategory('Hats', 'Cap')],
+    ];
+    for (const [p, type, minute, detail] of stream) {
+      applyIntentEvent(p, type, T0 + minute * MINUTE, settings, detail);
+      applyIntentEvent(one, type, T0 + minute * MINUTE, settings, detail);
+    }
+    mergeIntent(a, [b], T0 + 90 * MINUTE, settings);
+    const categories = Object.entries(one.intent_categories);
+    expect(Object.keys(a.intent_categories).sort()).toEqual(categories.map(([c]) => c).sort());
+    for (const [category, score] of categories) {
+      expect(a.intent_categories[category]).toBeCloseTo(
+        decayed(score, T0 + 41 * MINUTE, T0 + 90 * MINUTE, 60),
+        10,
+      );
+    }
+    expect(a.intent_reasons).toEqual(one.intent_reasons);
   });
 });
 

@@ -205,6 +205,9 @@ describe('profiles', () => {
         label: SHARED_EMAIL,
         top_category: 'shoes',
         last_seen: '2026-03-01T10:14:00.000Z',
+        scored_at: '2026-03-01T10:14:00.000Z',
+        categories: {},
+        reasons: [],
       },
     ]);
     for (const limit of ['0', '201', 'abc', '1.5', '-1', '']) {

@@ -35,6 +35,8 @@ function profile(brandId: string, profileId: string, overrides: Partial<Profile>
     intent_score: 0,
     intent_level: 'low',
     intent_updated_at: minute(1),
+    intent_categories: {},
+    intent_reasons: [],
     version: 1,
     own: null,
     ...overrides,
@@ -217,6 +219,8 @@ export function brandACommit(brandId: string): Omit<ProcessorCommit, 'checkpoint
       categories: { shoes: 3, bags: 1 },
       intent_score: 70,
       intent_updated_at: minute(1),
+      intent_categories: {},
+      intent_reasons: [],
     },
   });
   const anon = profile(brandId, 'a-anon', {

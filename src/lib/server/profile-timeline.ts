@@ -8,10 +8,11 @@
 // the first page). So paging older shows every record once.
 import { z } from 'zod';
 import { planTimeline } from '../../../ingest/warehouse/timeline';
-import { InvalidCursorError, type WarehouseReader } from '../../../ingest/warehouse/types';
+import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import { CHANNELS, type Channel } from '../shared/events';
 import { summarizeEvent, type EventSummary } from '../shared/event-summary';
 import type { MergeRecord } from '../shared/model';
+import { isInvalidCursor } from './profiles-list';
 
 export const TIMELINE_PAGE = 50;
 
@@ -75,7 +76,7 @@ export async function loadTimeline(
   try {
     return { ...(await read(warehouse, brandId, profileIds, merges, parsed.value, limit)), problem: null };
   } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
+    if (!isInvalidCursor(error)) throw error;
     const newest = { channel: parsed.value.channel, before: null };
     return {
       ...(await read(warehouse, brandId, profileIds, merges, newest, limit)),

@@ -242,7 +242,18 @@ export async function loadProfilesListPage(
     });
     return { ok: true, value: { rows: page.profiles.map(profileListRow), next: page.next } };
   } catch (error) {
-    if (error instanceof InvalidCursorError) return { ok: false, problem: error.message };
+    if (isInvalidCursor(error)) return { ok: false, problem: error.message };
     throw error;
   }
+}
+
+/**
+ * A cursor error, by name as well as by class: the dashboard's SvelteKit build
+ * bundles its own copy of the warehouse types, while the warehouse it is given
+ * throws the composition root's class (see context.ts).
+ */
+export function isInvalidCursor(error: unknown): error is InvalidCursorError {
+  return (
+    error instanceof InvalidCursorError || (error instanceof Error && error.name === 'InvalidCursorError')
+  );
 }

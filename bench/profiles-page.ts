@@ -58,6 +58,7 @@ function profileOf(brand: string, i: number, random: () => number): Profile {
     intent_reasons: [],
     version: 1,
     own: null,
+    intent_forecast: [],
   };
 }
 

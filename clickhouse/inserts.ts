@@ -220,6 +220,8 @@ export const profiles = spec<Profile>('profiles', ['brand_id', 'profile_id'], 'h
     value: (p) => Object.values(intentCategoriesOf(p)),
   },
   { name: 'intent_reasons', kind: 'JSON', value: (p) => (p as Partial<Profile>).intent_reasons ?? [] },
+  // And one logged before migration 007 has no forecast.
+  { name: 'intent_forecast', kind: 'JSON', value: (p) => (p as Partial<Profile>).intent_forecast ?? [] },
 ]);
 
 function intentCategoriesOf(profile: Profile): Record<string, number> {

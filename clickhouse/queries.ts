@@ -15,7 +15,7 @@ import { count, list, array, sql, time, identifier, join, raw, type SqlFragment 
 
 const PROFILE_COLUMNS = sql`brand_id, profile_id, merged_into, identifiers, first_seen, last_seen, event_count,
   orders, revenue, channels, categories, intent_score, intent_level, intent_updated_at, version, own,
-  intent_category_names, intent_category_scores, intent_reasons`;
+  intent_category_names, intent_category_scores, intent_reasons, intent_forecast`;
 const EVENT_COLUMNS = sql`brand_id, event_id, source, source_event_id, type, name, channel, profile_id,
   timestamp, received_at, revenue, category, properties`;
 const LINK_COLUMNS = sql`brand_id, type, value, profile_id, linked_at`;

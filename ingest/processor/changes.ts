@@ -81,6 +81,7 @@ export function copyProfile(profile: Profile): Profile {
     intent_categories: { ...profile.intent_categories },
     intent_reasons: profile.intent_reasons.map((reason) => ({ ...reason })),
     own: profile.own && partsOf(profile.own),
+    intent_forecast: profile.intent_forecast.map((forecast) => ({ ...forecast })),
   };
 }
 

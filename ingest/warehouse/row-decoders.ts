@@ -29,6 +29,7 @@ import {
   type AlertSilence,
   type BrandCounters,
   type Identifier,
+  type IntentForecast,
   type IntentReason,
   type KpiMinute,
   type MergeRecord,
@@ -151,6 +152,7 @@ export function createRowDecoders<Row extends Record<string, unknown>>(columns: 
       intent_updated_at: time(row, 'intent_updated_at'),
       intent_categories: intentCategories(row),
       intent_reasons: json<IntentReason[]>(row, 'intent_reasons'),
+      intent_forecast: json<IntentForecast[]>(row, 'intent_forecast'),
       version: num(row, 'version'),
       own: ownPart(optionalJson<Partial<ProfileParts>>(row, 'own')),
     };

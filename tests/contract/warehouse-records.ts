@@ -52,6 +52,7 @@ export function profile(brand_id: string, profile_id: string, fields: Partial<Pr
     ],
     version: 1,
     own: null,
+    intent_forecast: [{ category: 'shoes', probability: 0.31, baseline: 0.12 }],
     ...fields,
   };
 }

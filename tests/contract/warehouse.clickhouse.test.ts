@@ -52,6 +52,9 @@ const serverUrl: string = url;
 
 /** The profile columns migration 006 added. */
 const COLUMNS_006 = ['intent_category_names', 'intent_category_scores', 'intent_reasons'];
+/** Columns migration 007 added to profiles (the learned forecast). */
+const COLUMNS_007 = ['intent_forecast'];
+const LATER = [...COLUMNS_006, ...COLUMNS_007];
 
 function uniqueDatabase(): string {
   return `signalroom_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -260,7 +263,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       const stored = profile('brand-a', 'stored', { version: 3 });
       const oldProfiles = {
         ...tables.profiles,
-        columns: tables.profiles.columns.filter((c) => c.name !== 'own' && !COLUMNS_006.includes(c.name)),
+        columns: tables.profiles.columns.filter((c) => c.name !== 'own' && !LATER.includes(c.name)),
       };
       await old.run(tables.insertRows(oldProfiles, [stored], 1)!, 'old insert');
       // A commit cut short after its redo row, by that release.
@@ -277,6 +280,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
         ...stored,
         intent_categories: {},
         intent_reasons: [],
+        intent_forecast: [],
       });
       expect(await warehouse.getProfile('brand-a', 'cut')).toEqual(profile('brand-a', 'cut', { version: 2 }));
       expect((await warehouse.loadBrand('brand-a', at(-60), at(-60))).profiles.map((p) => p.own)).toEqual([
@@ -312,7 +316,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       const stored = profile('brand-a', 'stored', { version: 3, intent_score: 60, own: before(parts()) });
       const oldProfiles = {
         ...tables.profiles,
-        columns: tables.profiles.columns.filter((c) => !COLUMNS_006.includes(c.name)),
+        columns: tables.profiles.columns.filter((c) => !LATER.includes(c.name)),
       };
       await old.run(tables.insertRows(oldProfiles, [stored], 1)!, 'old insert');
       const cut: ProcessorCommit = commit(
@@ -325,7 +329,7 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
       await warehouse.migrate();
       expect(await warehouse.checkpoint('processor', 0)).toBe(5);
       const none = { intent_categories: {}, intent_reasons: [] };
-      const expected = { ...stored, ...none, own: { ...parts(), ...none } };
+      const expected = { ...stored, ...none, intent_forecast: [], own: { ...parts(), ...none } };
       expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(expected);
       expect(await warehouse.getProfile('brand-a', 'cut')).toEqual({
         ...profile('brand-a', 'cut', { version: 2 }),

@@ -81,6 +81,7 @@ describe('DuckDB warehouse: upgrade to migration 5', () => {
           intent_level: 'high',
           intent_categories: {},
           intent_reasons: [],
+          intent_forecast: [],
           own: parts({ intent_categories: {}, intent_reasons: [] }),
         });
         expect(await warehouse.getProfile('brand-a', 'stored')).toEqual(stored);
@@ -125,6 +126,7 @@ describe('DuckDB warehouse: upgrade to migration 2', () => {
             own: null,
             intent_categories: {},
             intent_reasons: [],
+            intent_forecast: [],
           }),
         );
         const survivor = profile('brand-a', 'survivor', { own: parts() });

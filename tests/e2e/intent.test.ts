@@ -75,6 +75,9 @@ describe('High intent page', () => {
     expect(reasons).toContain('started checkout 2 times');
     expect(await row.locator('[data-testid=intent-categories]').innerText()).toMatch(/Running \d+/);
     expect(await row.locator('[data-testid=intent-level-cell]').innerText()).toBe('high');
+    // The learned model's forecast for the category rides along (a fresh brand's model starts at
+    // the fixed weights, so it is some percentage, not nothing).
+    expect(await row.locator('[data-testid=intent-forecast]').innerText()).toMatch(/Running \d+(\.\d+)?\s?%/);
     const href = await row.locator('a').getAttribute('href');
     expect(href).toMatch(/^\/profiles\/.+/);
     await running.screenshot({ path: screenshotPath('intent.png'), fullPage: true });

@@ -5,7 +5,7 @@
 // What it does not follow: an unmerge. The survivor keeps the merged feature state and the freed
 // profiles start empty (features cannot be split; they only steer forecasts, never stored totals).
 import type { IntentModelRecord } from '../../../src/lib/shared/intent-model';
-import type { Profile } from '../../../src/lib/shared/model';
+import { INTENT_FORECAST_MAX, type IntentForecast, type Profile } from '../../../src/lib/shared/model';
 import {
   DEFAULT_LEARNER_OPTIONS,
   createIntentLearner,
@@ -107,7 +107,17 @@ export function learnFromEvent(
       normalized.receivedAtMs,
     );
   }
-  if (observe) learner.observe(profile.profile_id, intentEventOf(normalized));
+  if (!observe) return;
+  learner.observe(profile.profile_id, intentEventOf(normalized));
+  profile.intent_forecast = forecastOf(learner, profile.profile_id, normalized.receivedAtMs);
+}
+
+/** The profile's forecast as the profile keeps it: the highest INTENT_FORECAST_MAX categories. */
+export function forecastOf(learner: IntentLearner, profileId: string, atMs: number): IntentForecast[] {
+  return learner
+    .forecast(profileId, atMs)
+    .slice(0, INTENT_FORECAST_MAX)
+    .map(({ category, learned, baseline }) => ({ category, probability: learned, baseline }));
 }
 
 /** How often a brand's model is saved at most: it is ~100 KB, and a lost minute only costs learning. */

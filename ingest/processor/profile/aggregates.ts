@@ -33,6 +33,7 @@ export function emptyProfile(brandId: string, profileId: string, atIso: string):
     intent_reasons: [],
     version: 0,
     own: null,
+    intent_forecast: [],
   };
 }
 

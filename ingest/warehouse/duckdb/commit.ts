@@ -153,6 +153,7 @@ const profiles = tableWriter<Profile>('profiles', ['brand_id', 'profile_id'], 'r
     value: (p) => JSON.stringify(Object.values(p.intent_categories)),
   },
   { name: 'intent_reasons', type: 'VARCHAR', value: (p) => JSON.stringify(p.intent_reasons) },
+  { name: 'intent_forecast', type: 'VARCHAR', value: (p) => JSON.stringify(p.intent_forecast) },
 ]);
 
 const links = tableWriter<IdentityLink>('identity_links', ['brand_id', 'type', 'value'], 'replace', [

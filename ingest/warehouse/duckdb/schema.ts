@@ -216,6 +216,11 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE profiles ADD COLUMN intent_reasons VARCHAR DEFAULT '[]'`,
     `ALTER TABLE profiles ALTER COLUMN intent_reasons SET NOT NULL`,
   ],
+  // 6: the learned model's forecast per category (clickhouse/migrations/007_profile_intent_forecast.sql).
+  [
+    `ALTER TABLE profiles ADD COLUMN intent_forecast VARCHAR DEFAULT '[]'`,
+    `ALTER TABLE profiles ALTER COLUMN intent_forecast SET NOT NULL`,
+  ],
 ];
 
 /**

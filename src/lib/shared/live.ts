@@ -7,6 +7,7 @@ import type {
   Alert,
   AlertDelivery,
   AlertSilence,
+  IntentForecast,
   IntentReason,
   KpiMinute,
   MergeRecord,
@@ -27,6 +28,8 @@ export interface HighIntentEntry {
   categories: Record<string, number>;
   /** The latest events that raised the score, newest first. */
   reasons: IntentReason[];
+  /** The learned model's purchase forecast per category (Profile.intent_forecast). */
+  forecast: IntentForecast[];
 }
 
 export interface LiveEvents {

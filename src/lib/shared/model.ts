@@ -63,6 +63,22 @@ export interface Profile extends ProfileParts {
   version: number;
   /** Its own part, kept once it has absorbed another profile; null until then. */
   own: ProfileParts | null;
+  /**
+   * The learned model's forecast (ingest/models/intent/learner.ts) as of the profile's last live
+   * event: P(an order in the category within the horizon), highest first, at most
+   * INTENT_FORECAST_MAX. Derived, not a part: a merge or unmerge sets it again at the next event.
+   */
+  intent_forecast: IntentForecast[];
+}
+
+export const INTENT_FORECAST_MAX = 5;
+
+export interface IntentForecast {
+  category: string;
+  /** Learned. */
+  probability: number;
+  /** The fixed weights' score for the category, Platt-calibrated: what the model is judged against. */
+  baseline: number;
 }
 
 /** A processed event as stored in the warehouse (resolved to its profile at the time). */

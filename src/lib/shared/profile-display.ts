@@ -44,6 +44,7 @@ export function highIntentEntry(profile: Profile): HighIntentEntry {
     scored_at: profile.intent_updated_at,
     categories: { ...profile.intent_categories },
     reasons: profile.intent_reasons.map((reason) => ({ ...reason })),
+    forecast: (profile.intent_forecast ?? []).map((forecast) => ({ ...forecast })),
   };
 }
 

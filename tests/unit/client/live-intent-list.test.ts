@@ -16,6 +16,7 @@ const entry = (id: string, score: number, categories: Record<string, number>): H
   scored_at: new Date(T).toISOString(),
   categories,
   reasons: [],
+  forecast: [],
 });
 
 describe('the High-intent page rows', () => {

@@ -59,7 +59,8 @@ async function identityState(warehouse: Warehouse, brandId: string) {
   const snapshot = await warehouse.loadBrand(brandId, new Date(0).toISOString(), new Date(0).toISOString());
   return {
     profiles: snapshot.profiles
-      .map(({ version: _version, ...profile }) => profile)
+      // The learned forecast is derived from memory-only feature states: not identity's to keep.
+      .map(({ version: _version, intent_forecast: _forecast, ...profile }) => profile)
       .sort((a, b) => a.profile_id.localeCompare(b.profile_id)),
     links: snapshot.links
       .map(({ linked_at: _at, ...link }) => link)

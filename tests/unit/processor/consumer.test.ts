@@ -124,7 +124,9 @@ async function totals(warehouse: Warehouse, events: InboundEvent[]) {
           value: value.trim(),
         });
         if (!profile) continue;
-        const { version: _v, ...rest } = profile;
+        // The learned forecast is not among the totals: the model's feature states are memory
+        // only, so after a crash it forecasts from less history (docs/intent-model.md).
+        const { version: _v, intent_forecast: _f, ...rest } = profile;
         profiles.set(profile.profile_id, rest);
         profileIds.add(profile.profile_id);
         for (const id of await warehouse.mergedInto(brand, profile.profile_id)) profileIds.add(id);

@@ -128,6 +128,22 @@ describe('learned intent in the processor', () => {
     expect(saved.note).toBeNull();
     expect(processor.stats().learnerSaves).toBeGreaterThan(0);
 
+    // Each profile carries the model's forecast as of its last live event, highest first.
+    const shopper = journeys.find((e) => e.categories.length > 0 && e.type !== 'order_completed')!;
+    const stored = (await warehouse.lookupProfile('acme', {
+      type: 'anonymous_id',
+      value: `acme-${shopper.profileId}`,
+    }))!;
+    expect(stored.intent_forecast.length).toBeGreaterThan(0);
+    expect(stored.intent_forecast.length).toBeLessThanOrEqual(5);
+    for (const forecast of stored.intent_forecast) {
+      expect(forecast.probability).toBeGreaterThan(0);
+      expect(forecast.probability).toBeLessThan(1);
+      expect(forecast.baseline).toBeGreaterThan(0);
+    }
+    const probabilities = stored.intent_forecast.map((f) => f.probability);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+
     // Tenancy: the other brand's model learned nothing of acme's shoppers.
     const other = await warehouse.intentModel('other');
     expect(other === null || (other.trained === 0 && other.learned.count === 0)).toBe(true);

@@ -44,6 +44,7 @@ const profile = (brandId: string, profileId: string, mergedInto: string | null):
   intent_reasons: [],
   version: 1,
   own: null,
+  intent_forecast: [],
 });
 
 const merge = (brandId: string, mergeId: string): MergeRecord => ({

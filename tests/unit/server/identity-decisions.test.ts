@@ -31,6 +31,7 @@ function profile(brandId: string, profileId: string, mergedInto: string | null =
     intent_reasons: [],
     version: 1,
     own: null,
+    intent_forecast: [],
   };
 }
 

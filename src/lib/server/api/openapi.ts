@@ -1330,6 +1330,16 @@ export const openApiDocument: OpenApiDocument = {
         },
         categories: record({ type: 'number', description: 'Intent in the category at scored_at.' }),
         reasons: arrayOf(ref('IntentReason')),
+        forecast: arrayOf(
+          object({
+            category: str,
+            probability: {
+              type: 'number',
+              description: "The learned model's P(an order in the category within 7 days).",
+            },
+            baseline: { type: 'number', description: 'The same from the fixed weights, calibrated.' },
+          }),
+        ),
       }),
       IntentReason: object({
         type: { type: 'string', enum: EVENT_TYPES },

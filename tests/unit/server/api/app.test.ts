@@ -208,6 +208,7 @@ describe('profiles', () => {
         scored_at: '2026-03-01T10:14:00.000Z',
         categories: {},
         reasons: [],
+        forecast: [],
       },
     ]);
     for (const limit of ['0', '201', 'abc', '1.5', '-1', '']) {

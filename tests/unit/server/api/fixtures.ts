@@ -39,6 +39,7 @@ function profile(brandId: string, profileId: string, overrides: Partial<Profile>
     intent_reasons: [],
     version: 1,
     own: null,
+    intent_forecast: [],
     ...overrides,
   };
 }

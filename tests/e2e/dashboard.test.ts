@@ -169,7 +169,7 @@ describe('dashboard', () => {
     await page.goto(`${baseUrl}/profiles/${encodeURIComponent(profileId)}`);
     expect(await page.locator('[data-testid=intent-level]').innerText()).toMatch(/high/i);
     expect(await page.locator('main').innerText()).toContain('shopper.one@northwind.shop');
-    expect(await page.locator('main').innerText()).toContain('Checkout Started');
+    expect(await page.locator('main').innerText()).toContain('Started checkout');
 
     // A track call without an event name is refused, kept, and shown to its brand only.
     const refused = await postJson(

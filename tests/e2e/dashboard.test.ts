@@ -105,6 +105,10 @@ describe('dashboard', () => {
     expect(await pageA.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe(
       'still here',
     );
+    // Each row says why: two adds and two checkouts in shoes.
+    const why = await row.locator('[data-testid=high-intent-reasons]').innerText();
+    expect(why).toContain('started checkout 2 times');
+    expect(why).toMatch(/added .* to cart/);
 
     await pageA.screenshot({ path: screenshotPath('dashboard.png'), fullPage: true });
 

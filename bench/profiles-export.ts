@@ -21,7 +21,12 @@ import { openConnection } from '../clickhouse/connection';
 import { identifier, sql } from '../clickhouse/sql';
 import { createClickHouseWarehouse } from '../clickhouse/warehouse';
 import { createDuckDbWarehouse } from '../ingest/warehouse/duckdb/index';
-import type { IdentityLink, ProfilesSort, Warehouse } from '../ingest/warehouse/types';
+import {
+  PROFILES_EXPORT_PAGE,
+  type IdentityLink,
+  type ProfilesSort,
+  type Warehouse,
+} from '../ingest/warehouse/types';
 import { exportProfilesCsv } from '../src/lib/server/profiles-export';
 import type { Profile } from '../src/lib/shared/model';
 import { commit, profile } from '../tests/contract/warehouse-records';
@@ -138,7 +143,9 @@ async function measure(name: string, warehouse: Warehouse, count: number): Promi
 }
 
 async function main(): Promise<void> {
-  console.log(`profiles export: 200 profiles a warehouse page, every survivor of the brand`);
+  console.log(
+    `profiles export: ${PROFILES_EXPORT_PAGE} profiles a warehouse page, every survivor of the brand`,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'signalroom-bench-export-'));
   const duck = await createDuckDbWarehouse({ path: join(dir, 'warehouse.duckdb') });
   try {

@@ -233,7 +233,16 @@ export interface WarehouseReader {
   profilesPage(brandId: string, query: ProfilesQuery): Promise<ProfilesPage>;
 }
 
-export const PROFILES_PAGE_MAX_LIMIT = 200;
+/**
+ * The most one profilesPage call returns. Pages a person reads are at most
+ * PROFILES_LIST_MAX_LIMIT; the CSV export reads PROFILES_EXPORT_PAGE at a time,
+ * because every page re-reads and sorts the brand's profiles, so the export's
+ * cost is (brand size)² / page size (1,000: 2–3× faster than 200 with flat
+ * memory; 5,000 took +560 MB; docs/benchmarks.md).
+ */
+export const PROFILES_PAGE_MAX_LIMIT = 5_000;
+export const PROFILES_LIST_MAX_LIMIT = 200;
+export const PROFILES_EXPORT_PAGE = 1_000;
 export const PROFILES_SEARCH_MAX_LENGTH = 256;
 
 /** A cursor that is not one this listing handed out (malformed, edited, or of another sort or search). */

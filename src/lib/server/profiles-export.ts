@@ -10,7 +10,7 @@
 // (OWASP "CSV Injection"); csv-stringify's `escape_formulas` does it.
 import { stringify } from 'csv-stringify/sync';
 import {
-  PROFILES_PAGE_MAX_LIMIT,
+  PROFILES_EXPORT_PAGE,
   type ProfilesSort,
   type WarehouseReader,
 } from '../../../ingest/warehouse/types';
@@ -103,7 +103,7 @@ export async function exportProfilesCsv(
   brandId: string,
   query: ProfilesExportQuery,
 ): Promise<ReadableStream<Uint8Array>> {
-  const limit = query.pageSize ?? PROFILES_PAGE_MAX_LIMIT;
+  const limit = query.pageSize ?? PROFILES_EXPORT_PAGE;
   const encoder = new TextEncoder();
   const read = (cursor: string | undefined) =>
     warehouse.profilesPage(brandId, {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import {
   InvalidCursorError,
-  PROFILES_PAGE_MAX_LIMIT,
+  PROFILES_LIST_MAX_LIMIT,
   PROFILES_SEARCH_MAX_LENGTH,
   PROFILES_SORTS,
   type ProfilesSort,
@@ -131,7 +131,7 @@ export function parseProfilesApiQuery(params: {
   const sort = one(sortSchema, params.sort ?? null, DEFAULT_SORT);
   if (!sort.ok) return sort;
   const limit = one(
-    wholeNumber('limit', 1, PROFILES_PAGE_MAX_LIMIT),
+    wholeNumber('limit', 1, PROFILES_LIST_MAX_LIMIT),
     params.limit ?? null,
     DEFAULT_PAGE_SIZE,
   );

@@ -8,7 +8,7 @@ import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/impor
 import { ALERT_RULE_TYPES } from '../../shared/alert-rules';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
 import { CAMPAIGN_BUCKETS, MAX_BUCKET_RANGE_DAYS, MAX_CAMPAIGN_RANGE_DAYS } from '../campaign-query';
-import { PROFILES_PAGE_MAX_LIMIT } from '../../../../ingest/warehouse/types';
+import { PROFILES_LIST_MAX_LIMIT } from '../../../../ingest/warehouse/types';
 import { PROFILE_EXPORT_COLUMNS } from '../profiles-export';
 import { DEFAULT_PAGE_SIZE } from '../profiles-list';
 import { LIMITS } from './limits';
@@ -675,7 +675,7 @@ export const openApiDocument: OpenApiDocument = {
         security: readSecurity,
         parameters: [
           ...profilesFilter,
-          limit({ default: DEFAULT_PAGE_SIZE, max: PROFILES_PAGE_MAX_LIMIT }),
+          limit({ default: DEFAULT_PAGE_SIZE, max: PROFILES_LIST_MAX_LIMIT }),
           {
             name: 'cursor',
             in: 'query',

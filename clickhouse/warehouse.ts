@@ -9,6 +9,7 @@ import { createWriteVersions, finishLoggedCommit, writeCommit, writeDeliveries }
 import { openConnection, type Connection } from './connection';
 import { createReadWriteLock } from './lock';
 import { loadMigrations, migrate } from './migrations';
+import * as predictions from './predictions';
 import { migrationQueries } from './queries';
 import * as reads from './reads';
 import { identifier } from './sql';
@@ -105,6 +106,19 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     profilesPage: (brandId, query) => read((c) => reads.profilesPage(c, brandId, query)),
     profileTimeline: (brandId, profileIds, query) =>
       read((c) => reads.profileTimeline(c, brandId, profileIds, query)),
+    predictionSurvivors: (brandId, after, limit) =>
+      read((c) => predictions.predictionSurvivors(c, brandId, after, limit)),
+    mergedParts: (brandId) => read((c) => predictions.mergedParts(c, brandId)),
+    predictionOrders: (brandId, after, limit) =>
+      read((c) => predictions.predictionOrders(c, brandId, after, limit)),
+    channelActivity: (brandId, since) => read((c) => predictions.channelActivity(c, brandId, since)),
+    customerPrediction: (brandId, profileId) =>
+      read((c) => predictions.customerPrediction(c, brandId, profileId)),
+    predictionRuns: (brandId, limit) => read((c) => predictions.predictionRuns(c, brandId, limit)),
+    segmentMembers: (brandId, query) => read((c) => predictions.segmentMembers(c, brandId, query)),
+    // Outside the commit log: rows of one run id are idempotent upserts (migrations/008).
+    savePredictions: (rows) => write((c) => predictions.writePredictions(c, rows)),
+    savePredictionRun: (run) => write((c) => predictions.writeRun(c, run)),
     async close() {
       await lock.write(async () => {
         if (closed) return;

@@ -1,5 +1,6 @@
 // One accepted, non-duplicate event through the brand's state:
 // identity → intent → Customer-360 → campaigns → KPIs, recording every change.
+import type { InboundEvent } from '../../src/lib/shared/events';
 import type { StoredEvent } from '../../src/lib/shared/model';
 import { reviewKey } from '../../src/lib/shared/reviews';
 import type { BrandState } from './brand-state';
@@ -12,6 +13,7 @@ import { learnFromEvent } from './intent/learn';
 import { intentDetailOf } from './intent/detail';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
+import { ORDER_ITEMS_PROPERTY } from '../warehouse/predictions';
 import type { NormalizedEvent } from './normalize';
 import { absorbProfiles, applyProfileEvent, applyProfileEventToTotals } from './profile/aggregates';
 
@@ -106,8 +108,18 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
     received_at: atIso,
     revenue: normalized.revenue,
     category: normalized.category,
-    properties: event.properties,
+    properties: storedProperties(event),
   };
   changes.event(stored);
   return stored;
+}
+
+/**
+ * An order keeps its normalized line items (commerce.items, whatever the source called them) in
+ * its stored properties: the prediction run reads products from there (ingest/warehouse/predictions.ts).
+ */
+function storedProperties(event: InboundEvent): Record<string, unknown> {
+  const items = event.commerce.items;
+  if (event.type !== 'order_completed' || items === undefined || items.length === 0) return event.properties;
+  return { ...event.properties, [ORDER_ITEMS_PROPERTY]: items };
 }

@@ -389,3 +389,53 @@ export interface WarehouseReader {
    */
   profileTimeline(brandId: string, profileIds: string[], query: TimelineQuery): Promise<TimelinePage>;
 }
+
+// ─── Customer predictions (ingest/predictions/; rules in ./predictions.ts) ────
+// Inputs: a brand's surviving profiles, its merged ones, its orders and recent
+// channel activity, each read in pages or one aggregate so 500k profiles never
+// arrive as one result. Results: the latest scores per profile and a record per run.
+
+import type { CustomerPrediction, PredictionRun } from '../../src/lib/shared/predictions';
+import type {
+  ChannelActivity,
+  MergedPart,
+  PredictionOrder,
+  PredictionSurvivor,
+  SegmentMembersQuery,
+} from './predictions';
+
+export type {
+  ChannelActivity,
+  MergedPart,
+  PredictionOrder,
+  PredictionSurvivor,
+  SegmentMembersQuery,
+} from './predictions';
+
+export interface WarehouseReader {
+  /** Surviving profiles (merged_into null) with profile_id after `after`, by profile_id; at most limit. */
+  predictionSurvivors(brandId: string, after: string | null, limit: number): Promise<PredictionSurvivor[]>;
+  /** Every merged profile and the one it was merged into (chains are followed by the caller). */
+  mergedParts(brandId: string): Promise<MergedPart[]>;
+  /** order_completed events with event_id after `after`, by event_id; at most limit. */
+  predictionOrders(brandId: string, after: string | null, limit: number): Promise<PredictionOrder[]>;
+  /** Events per stored profile (a part) and channel with timestamp ≥ since (web, store, whatsapp). */
+  channelActivity(brandId: string, since: string): Promise<ChannelActivity[]>;
+  /** The profile's latest scores as stored (the caller resolves merges first), or null. */
+  customerPrediction(brandId: string, profileId: string): Promise<CustomerPrediction | null>;
+  /** The brand's runs, newest first (by started_at): sizes over time, drift, fit figures. */
+  predictionRuns(brandId: string, limit: number): Promise<PredictionRun[]>;
+  /** One keyset page of a run's profiles (of one segment, or all), by profile_id. */
+  segmentMembers(brandId: string, query: SegmentMembersQuery): Promise<CustomerPrediction[]>;
+}
+
+/** The run's writes, apart from WarehouseWriter: the processor's batch path never makes them. */
+export interface Warehouse {
+  /**
+   * Upserts scores by (brand, profile). Rows of one run id written again replace
+   * themselves, so a repeated or resumed run never duplicates.
+   */
+  savePredictions(rows: CustomerPrediction[]): Promise<void>;
+  /** Upserts a run record by (brand, run_id). */
+  savePredictionRun(run: PredictionRun): Promise<void>;
+}

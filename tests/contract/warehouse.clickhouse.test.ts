@@ -21,6 +21,7 @@ import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentListContract } from './warehouse-intent-list.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
+import { predictionsContract } from './warehouse-predictions.contract';
 import { timelineContract } from './warehouse-timeline.contract';
 import {
   alert,
@@ -92,6 +93,7 @@ profilesPageContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 intentModelsContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 timelineContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 intentListContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
+predictionsContract(`ClickHouse at ${serverUrl}`, clickHouseFixture);
 
 describe('ClickHouse warehouse (beyond the contract)', () => {
   async function withWarehouse(test: (warehouse: Warehouse, database: string) => Promise<void>) {

@@ -13,6 +13,7 @@ import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentListContract } from './warehouse-intent-list.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
 import { profilesPageContract } from './warehouse-profiles-page.contract';
+import { predictionsContract } from './warehouse-predictions.contract';
 import { timelineContract } from './warehouse-timeline.contract';
 import { alert, at, commit, counters, event, parts, profile } from './warehouse-records';
 
@@ -51,6 +52,7 @@ intentModelsContract('DuckDB file', fileFixture);
 timelineContract('DuckDB file', fileFixture);
 
 intentListContract('DuckDB file', fileFixture);
+predictionsContract('DuckDB file', fileFixture);
 
 describe('DuckDB warehouse: upgrade to migration 5', () => {
   it('reads profiles written before it with no intent per category and no reasons, own part included', async () => {

@@ -9,6 +9,7 @@ import { deliveries, insertRows, intentModels } from '../../clickhouse/inserts';
 import { createIntentLearner, summarizeLearner } from '../../ingest/models/intent/learner';
 import type { IntentModelRecord } from '../../src/lib/shared/intent-model';
 import { addedColumn, duplicateColumnError, loadMigrations } from '../../clickhouse/migrations';
+import { predictionQueries } from '../../clickhouse/predictions';
 import { migrationQueries, queries } from '../../clickhouse/queries';
 import { identifier, raw, type SqlFragment } from '../../clickhouse/sql';
 import {
@@ -472,5 +473,70 @@ export async function compatStatements(): Promise<CompatStatement[]> {
       out.push(statement(`query ${name} #${i + 1}`, build(...args), EXPECTED_ROWS[name]?.[i]));
     });
   }
+  out.push(...predictionStatements());
   return out;
+}
+
+/** The prediction run's statements (clickhouse/predictions.ts): hostile ids, segments and errors. */
+function predictionStatements(): CompatStatement[] {
+  const rows = HOSTILE.map((text, i) => ({
+    brand_id: BRAND,
+    profile_id: text,
+    run_id: 'run-1',
+    computed_at: at(60),
+    orders: i,
+    revenue: 1e15 * i,
+    recency_days: i === 0 ? null : i / 3,
+    r: i === 0 ? null : 1 + (i % 5),
+    f: i === 0 ? null : 5,
+    m: i === 0 ? null : 1,
+    segment: text,
+    churn_probability: i === 0 ? null : 1 / (i + 1),
+    p_alive: i === 0 ? null : 0.5,
+    expected_purchases_12m: i === 0 ? null : 1.25,
+    predicted_value_12m: i === 0 ? null : 1e-9,
+    recommendations: [{ product_id: text, reason: 'bought_together' as const, because: [text], score: 0.5 }],
+  }));
+  const run = {
+    brand_id: BRAND,
+    run_id: HOSTILE[0]!,
+    started_at: at(60),
+    finished_at: at(61),
+    status: 'failed' as const,
+    error: HOSTILE.join(' '),
+    customers: 0,
+    buyers: 0,
+    k: null,
+    silhouette: null,
+    silhouettes: [],
+    segments: [],
+    drift: null,
+    clv: null,
+    clv_refused: null,
+    excluded: [],
+    orders: 0,
+    orders_with_products: 0,
+    timings: { read_ms: 0, compute_ms: 0, write_ms: 0 },
+  };
+  const q = predictionQueries;
+  const members = (segment: string | null) => ({ runId: 'run-1', segment, after: null, limit: 100 });
+  return [
+    statement('insert into customer_predictions', q.insertPredictions(rows)),
+    statement('insert into customer_predictions (again)', q.insertPredictions(rows)),
+    statement('insert into prediction_runs', q.insertRun(run)),
+    // Survivors: every sample profile but HOSTILE[1], merged into HOSTILE[0].
+    statement('prediction survivors', q.survivors(BRAND, null, 100), HOSTILE.length - 1),
+    statement('prediction survivors of another brand', q.survivors(OTHER_BRAND, null, 100), 0),
+    statement('prediction merged parts', q.mergedParts(BRAND), 1),
+    // The sample events are product views, none an order.
+    statement('prediction orders', q.orders(BRAND, HOSTILE[0]!, 100), 0),
+    statement('prediction channel activity', q.channelActivity(BRAND, at(-60)), HOSTILE.length),
+    statement('prediction channel activity later', q.channelActivity(BRAND, at(60)), 0),
+    statement('customer prediction', q.customerPrediction(BRAND, HOSTILE[3]!), 1),
+    statement('customer prediction of another brand', q.customerPrediction(OTHER_BRAND, HOSTILE[3]!), 0),
+    statement('prediction runs', q.runs(BRAND, 10), 1),
+    statement('segment members', q.segmentMembers(BRAND, members(HOSTILE[5]!)), 1),
+    statement('all members of a run', q.segmentMembers(BRAND, members(null)), HOSTILE.length),
+    statement('members after', q.segmentMembers(BRAND, { ...members(null), after: HOSTILE[4]! }), undefined),
+  ];
 }

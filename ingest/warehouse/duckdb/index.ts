@@ -5,6 +5,7 @@ import type { Warehouse } from '../types';
 import { createStagingTables, writeCommit, writeDeliveries } from './commit';
 import { intentList } from './intent-list';
 import * as intentModels from './intent-models';
+import * as predictions from './predictions';
 import * as queries from './queries';
 import { migrate } from './schema';
 import { openDatabase } from './session';
@@ -61,6 +62,18 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     profilesPage: (brandId, query) => read((s) => queries.profilesPage(s, brandId, query)),
     profileTimeline: (brandId, profileIds, query) =>
       read((s) => profileTimeline(s, brandId, profileIds, query)),
+    predictionSurvivors: (brandId, after, limit) =>
+      read((s) => predictions.predictionSurvivors(s, brandId, after, limit)),
+    mergedParts: (brandId) => read((s) => predictions.mergedParts(s, brandId)),
+    predictionOrders: (brandId, after, limit) =>
+      read((s) => predictions.predictionOrders(s, brandId, after, limit)),
+    channelActivity: (brandId, since) => read((s) => predictions.channelActivity(s, brandId, since)),
+    customerPrediction: (brandId, profileId) =>
+      read((s) => predictions.customerPrediction(s, brandId, profileId)),
+    predictionRuns: (brandId, limit) => read((s) => predictions.predictionRuns(s, brandId, limit)),
+    segmentMembers: (brandId, query) => read((s) => predictions.segmentMembers(s, brandId, query)),
+    savePredictions: (rows) => db.transaction((s) => predictions.writePredictions(s, rows)),
+    savePredictionRun: (run) => db.transaction((s) => predictions.writeRun(s, run)),
     close: () => db.close(),
   };
 }

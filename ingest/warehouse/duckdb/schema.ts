@@ -221,6 +221,38 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE profiles ADD COLUMN intent_forecast VARCHAR DEFAULT '[]'`,
     `ALTER TABLE profiles ALTER COLUMN intent_forecast SET NOT NULL`,
   ],
+  // 7: the scheduled prediction run's results (clickhouse/migrations/008_predictions.sql says what).
+  [
+    `CREATE TABLE customer_predictions (
+      brand_id VARCHAR NOT NULL,
+      profile_id VARCHAR NOT NULL,
+      run_id VARCHAR NOT NULL,
+      computed_at TIMESTAMP NOT NULL,
+      orders BIGINT NOT NULL,
+      revenue DOUBLE NOT NULL,
+      recency_days DOUBLE,
+      r BIGINT,
+      f BIGINT,
+      m BIGINT,
+      segment VARCHAR NOT NULL,
+      churn_probability DOUBLE,
+      p_alive DOUBLE,
+      expected_purchases_12m DOUBLE,
+      predicted_value_12m DOUBLE,
+      recommendations VARCHAR NOT NULL,
+      version BIGINT NOT NULL,
+      PRIMARY KEY (brand_id, profile_id)
+    )`,
+    `CREATE TABLE prediction_runs (
+      brand_id VARCHAR NOT NULL,
+      run_id VARCHAR NOT NULL,
+      started_at TIMESTAMP NOT NULL,
+      status VARCHAR NOT NULL,
+      record VARCHAR NOT NULL,
+      version BIGINT NOT NULL,
+      PRIMARY KEY (brand_id, run_id)
+    )`,
+  ],
 ];
 
 /**

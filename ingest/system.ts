@@ -26,6 +26,8 @@ import { createImporter, type Importer } from './import/importer';
 import type { Logger } from './log';
 import { createProcessor } from './processor/consumer';
 import { DEFAULT_GROUP as PROCESSOR_GROUP } from './processor/pipeline';
+import { computeOffThread } from './predictions/off-thread';
+import { createPredictionScheduler, type PredictionScheduler } from './predictions/scheduler';
 import type { Warehouse } from './warehouse/types';
 
 export interface System {
@@ -38,6 +40,8 @@ export interface System {
   brands: BrandRegistry;
   /** CSV imports, in the dashboard role (undefined without it). */
   importer: Importer | undefined;
+  /** Scheduled prediction runs, in the processor role (tests trigger a run with runNow). */
+  predictions: PredictionScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -83,6 +87,23 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       })
     : undefined;
   await processor?.start();
+  // Per owned brand, on its recompute interval; the models run in a worker thread (docs/segments.md).
+  const predictions = processor
+    ? createPredictionScheduler({
+        warehouse: warehouse!,
+        brands,
+        clock,
+        owns: async (brandId) =>
+          processor.stats().partitions.includes(await bus.partitionForKey(TOPICS.eventsRaw, brandId)),
+        compute: computeOffThread,
+        publish: (messages) =>
+          bus.publish(
+            TOPICS.liveUpdates,
+            messages.map((message) => ({ key: message.brand_id, value: JSON.stringify(message) })),
+          ),
+      })
+    : undefined;
+  predictions?.start();
   if (alerting) {
     const resent = await alerting.dispatch.resendUnfinished(warehouse!, clock().getTime());
     if (resent > 0) log.info('alert notifications sent again after a restart', { notifications: resent });
@@ -101,6 +122,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       role: config.role,
       ...(processor && { processor: processor.stats() }),
       ...(alerting && { alerts: alerting.stats() }),
+      ...(predictions && { predictions: predictions.stats() }),
     }),
   );
   if (has('ingest'))
@@ -215,6 +237,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     warehouse,
     brands,
     importer,
+    predictions,
     async close() {
       if (closed) return;
       closed = true;
@@ -225,6 +248,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       server.closeAllConnections();
       // Running imports stop at their next row and resume on the next start.
       await importer?.close();
+      // A run in progress finishes first (its worker cannot be cut mid-write without a record).
+      await predictions?.stop();
       await processor?.stop();
       await alerting?.close();
       await bus.close();

@@ -88,6 +88,17 @@ export const brandSettingsSchema = z.object({
   whatsapp: z
     .object({ store_message_text: z.boolean().default(false) })
     .default({ store_message_text: false }),
+  /** Scheduled predictions (RFM, segments, churn, 12-month value, recommendations): a brand is run
+   *  again once its latest run is this many hours old (docs/segments.md, "Wired"). */
+  predictions: z
+    .object({
+      recompute_hours: z
+        .number()
+        .min(0.25)
+        .max(24 * 7)
+        .default(6),
+    })
+    .default({ recompute_hours: 6 }),
 });
 export type BrandSettings = z.infer<typeof brandSettingsSchema>;
 /** Settings as written by a person: every field optional, defaults filled in. */

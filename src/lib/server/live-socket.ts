@@ -51,6 +51,7 @@ const LIVE_EVENT_NAMES: Record<LiveEventName, true> = {
   merge: true,
   status: true,
   import: true,
+  predictions: true,
 };
 
 export async function attachLiveSocket(deps: LiveSocketDeps): Promise<LiveSocket> {
@@ -140,6 +141,8 @@ function pushToBrand(io: LiveServer, message: LiveMessage): void {
       return void room.emit('import', message.payload);
     case 'intent_model':
       return void room.emit('intent_model', message.payload);
+    case 'predictions':
+      return void room.emit('predictions', message.payload);
     default:
       // A live event added to LiveEvents without a case here is a compile error, not a silent drop.
       return message satisfies never;

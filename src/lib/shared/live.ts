@@ -1,6 +1,7 @@
 // The typed map of everything the server pushes to browsers. One Socket.IO room
 // per brand; the processor (and the CSV importer) publish these on `live.updates` keyed by brand.
 import type { ImportJob } from './imports';
+import type { PredictionRunNotice } from './predictions';
 import type { IntentModelSummary } from './intent-model';
 import type { AdSpend, CampaignMinute } from './campaigns';
 import type {
@@ -58,6 +59,8 @@ export interface LiveEvents {
   intent_model: IntentModelSummary;
   /** A CSV import's progress or outcome (published by the importer, not the processor). */
   import: ImportJob;
+  /** A brand's scheduled prediction run finished: ok, refused (too few buyers) or failed. */
+  predictions: PredictionRunNotice;
 }
 export type LiveEventName = keyof LiveEvents;
 

@@ -76,6 +76,19 @@ export interface ClvSummary {
   /** Sums over the brand: what the figures add up to, a first sanity check. */
   total_expected_purchases_12m: number;
   total_predicted_value_12m: number;
+  /**
+   * The brand's own time split (the last third of its history held out, at most 26 weeks): model
+   * against the naive run rate. Mean absolute error per customer of purchases and of spend in the
+   * held-out weeks, and AUC of "bought again in them" ranked by 1 − P(no purchase). Null when the
+   * split leaves too few repeat buyers to fit.
+   */
+  check: {
+    holdout_days: number;
+    customers: number;
+    purchases_mae: { model: number; naive: number };
+    spend_mae: { model: number; naive: number };
+    auc_any_purchase: { model: number; naive: number };
+  } | null;
 }
 
 /** One run of one brand: when, on how many, what came out, and how it moved since the last one. */

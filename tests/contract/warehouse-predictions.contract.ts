@@ -6,58 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../ingest/warehouse/types';
 import type { CustomerPrediction, PredictionRun } from '../../src/lib/shared/predictions';
 import type { WarehouseFixture } from './warehouse.contract';
+import { predictionRecord, predictionRunRecord } from '../support/prediction-records';
 import { at, commit, event, profile } from './warehouse-records';
 
 const A = 'brand-a';
 const B = 'brand-b';
 const HOSTILE = `p'\\"%_;-- 😀`;
 
-function prediction(brand: string, id: string, fields: Partial<CustomerPrediction> = {}): CustomerPrediction {
-  return {
-    brand_id: brand,
-    profile_id: id,
-    run_id: 'run-1',
-    computed_at: at(60),
-    orders: 2,
-    revenue: 120.5,
-    recency_days: 3.25,
-    r: 5,
-    f: 4,
-    m: 3,
-    segment: 'champions',
-    churn_probability: 0.125,
-    p_alive: 0.75,
-    expected_purchases_12m: 1.5,
-    predicted_value_12m: 88.25,
-    recommendations: [{ product_id: `sku'${id}`, reason: 'bought_together', because: ['a'], score: 0.5 }],
-    ...fields,
-  };
-}
-
-function run(brand: string, id: string, minute: number, fields: Partial<PredictionRun> = {}): PredictionRun {
-  return {
-    brand_id: brand,
-    run_id: id,
-    started_at: at(minute),
-    finished_at: at(minute, 30),
-    status: 'ok',
-    error: null,
-    customers: 3,
-    buyers: 2,
-    k: 3,
-    silhouette: 0.5,
-    silhouettes: [{ k: 3, silhouette: 0.5 }],
-    segments: [{ name: 'champions', size: 2, share: 2 / 3, centroid: { recency: 1 } }],
-    drift: null,
-    clv: null,
-    clv_refused: 'too few repeat customers',
-    excluded: [],
-    orders: 4,
-    orders_with_products: 3,
-    timings: { read_ms: 1, compute_ms: 2, write_ms: 3 },
-    ...fields,
-  };
-}
+const prediction = (brand: string, id: string, fields: Partial<CustomerPrediction> = {}) =>
+  predictionRecord(brand, id, at(60), fields);
+const run = (brand: string, id: string, minute: number, fields: Partial<PredictionRun> = {}) =>
+  predictionRunRecord(brand, id, at(minute), fields);
 
 export function predictionsContract(name: string, make: () => Promise<WarehouseFixture>): void {
   describe(`warehouse contract, predictions: ${name}`, () => {

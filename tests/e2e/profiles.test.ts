@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrandCredentials } from '../../ingest/brands/types';
 import { computeTwilioSignature } from '../../ingest/http/whatsapp/twilio-signature';
-import type { ProfilesListBody, StatusBody } from '../../src/lib/server/api/responses';
+import type { ProfilesListBody, ProfileView, StatusBody } from '../../src/lib/server/api/responses';
 import { basicAuth, getJson, postJson, waitFor } from '../support/http';
 import { screenshotPath, startE2eSystem, type E2eSystem } from './harness';
 
@@ -42,7 +42,20 @@ beforeAll(async () => {
       type: 'track',
       event: 'Order Completed',
       userId: `cust-${i}`,
-      properties: { order_id: `o-${i}`, revenue: 10 * (i + 1), currency: 'USD' },
+      properties: {
+        order_id: `o-${i}`,
+        revenue: 10 * (i + 1),
+        currency: 'USD',
+        // Six shoppers bought a shirt with socks, the rest a hat: socks are what goes with a shirt
+        // (6 of 7 shirt buyers, lift 6·31/(7·6) ≈ 4.4 over the recommender's gate of 4).
+        products:
+          i < 6
+            ? [
+                { product_id: 'SKU-SHIRT', category: 'Shirts', price: 5 },
+                { product_id: 'SKU-SOCKS', category: 'Accessories', price: 5 },
+              ]
+            : [{ product_id: 'SKU-HAT', category: 'Accessories', price: 5 }],
+      },
       // Last seen in another order than revenue: odd people most recently.
       timestamp: minutesAgo(i % 2 === 1 ? 60 - i : 150 - i),
     },
@@ -292,6 +305,40 @@ describe('Profiles page', () => {
     await page.waitForURL((url) => url.searchParams.get('channel') === 'store');
     await expect.poll(channels).toEqual(['store']);
   });
+
+  it('shows the scheduled run’s scores with their reasons and recommendations, live', async () => {
+    await page.goto(`${system.baseUrl}/profiles/${anaId}`);
+    // Before the brand's first run with enough buyers, the panel says why there is nothing.
+    // The scheduler rechecks a refused brand every minute: the run comes on its own.
+    const view = await waitFor(
+      'the scheduled run to score Ana',
+      async () => {
+        const { body } = await getJson(`${system.baseUrl}/api/v1/profiles/${anaId}`, brandA.read_key);
+        return (body as ProfileView).predictions.scores ? (body as ProfileView) : undefined;
+      },
+      150_000,
+    );
+    const { scores, reasons } = view.predictions;
+    // The page was open before the run: the live 'predictions' event reloads it.
+    await page.locator('[data-testid=prediction-segment]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=prediction-segment]').innerText()).toBe(scores!.segment);
+    expect(scores).toMatchObject({ orders: 2, revenue: 5100 });
+    // Ana outspent everyone: top quintile of monetary.
+    expect(scores!.m).toBe(5);
+    expect(await page.locator('[data-testid=prediction-rfm]').innerText()).toBe(
+      `${scores!.r} · ${scores!.f} · ${scores!.m}`,
+    );
+    const why = await page.locator('[data-testid=prediction-reasons] li').allInnerTexts();
+    expect(why).toEqual([reasons!.segment, reasons!.rfm, reasons!.churn, reasons!.value]);
+    expect(reasons!.rfm).toContain('monetary 5: 5100.00 spent (top 20%)');
+    // She bought a shirt in the store; other shirt buyers also bought socks.
+    const recommended = await page.locator('[data-testid=recommendations] li').allInnerTexts();
+    expect(recommended.length).toBeGreaterThan(0);
+    expect(recommended[0]).toMatch(/^SKU-SOCKS\s+bought with SKU-SHIRT/);
+    expect(recommended.join(' ')).not.toContain('SKU-SHIRT bought');
+    await page.locator('[data-testid=intent-categories]', { hasText: 'Shirts' }).waitFor();
+    await page.screenshot({ path: screenshotPath('customer-360-predictions.png'), fullPage: true });
+  }, 240_000);
 });
 
 describe('another brand', () => {
@@ -314,6 +361,14 @@ describe('another brand', () => {
     await page.locator('[data-testid=profiles-empty]', { hasText: 'No profile matches' }).waitFor();
     const response = await page.goto(`${system.baseUrl}/profiles/${anaId}`);
     expect(response?.status()).toBe(404);
+    // B's own customer: B's single buyer is too few for a run, and B's page says so, not A's run.
+    const bobId = (await listedIds(brandB, 'revenue'))[0]!;
+    await page.goto(`${system.baseUrl}/profiles/${bobId}`);
+    const missing = await page.locator('[data-testid=predictions-missing]').innerText();
+    expect(missing).toMatch(/not enough buyers|first prediction run has not finished/);
+    const { body } = await getJson(`${system.baseUrl}/api/v1/profiles/${bobId}`, brandB.read_key);
+    expect((body as ProfileView).predictions.scores).toBeNull();
+    expect(JSON.stringify(body)).not.toContain(anaId);
     const exported = await page.request.get(
       `${system.baseUrl}/profiles/export?q=${encodeURIComponent(ANA.phone)}`,
     );

@@ -2,7 +2,9 @@
 // profile page. A merged (losing) id resolves to its survivor.
 import type { WarehouseReader } from '../../../ingest/warehouse/types';
 import type { Identifier, IntentLevel, MergeRecord, Profile, StoredEvent } from '../shared/model';
+import { decayedScore } from '../shared/intent';
 import { averageOrderValue, topCategory } from '../shared/profile-display';
+import { loadProfilePredictions, type ProfilePredictions } from './profile-predictions';
 
 export const RECENT_EVENTS = 50;
 export const MERGE_HISTORY = 50;
@@ -30,7 +32,11 @@ export interface ProfileView {
     /** The score decayed to now with the brand's half-life. */
     current_score: number;
     top_category: string | null;
+    /** Intent per category decayed to now, highest first. */
+    categories_now: { category: string; score: number }[];
   };
+  /** Scores of the latest scheduled prediction run, with their reasons. */
+  predictions: ProfilePredictions;
 }
 
 export async function loadProfileView(
@@ -43,11 +49,13 @@ export async function loadProfileView(
   if (!profile) return null;
   const merged = await warehouse.mergedInto(brandId, profile.profile_id);
   const all = [profile.profile_id, ...merged];
-  const [recent, history] = await Promise.all([
+  const [recent, history, predictions] = await Promise.all([
     warehouse.recentEvents(brandId, all, RECENT_EVENTS),
     warehouse.mergeHistory(brandId, all, MERGE_HISTORY),
+    loadProfilePredictions(warehouse, brandId, profile.profile_id),
   ]);
-  const elapsedMinutes = Math.max(0, deps.now.getTime() - Date.parse(profile.intent_updated_at)) / 60_000;
+  const decayed = (score: number) =>
+    decayedScore(score, Date.parse(profile.intent_updated_at), deps.now.getTime(), deps.halfLifeMinutes);
   return {
     profile: { ...publicProfile(profile), aov: averageOrderValue(profile) },
     identifiers: profile.identifiers,
@@ -58,8 +66,12 @@ export async function loadProfileView(
       score: profile.intent_score,
       level: profile.intent_level,
       updated_at: profile.intent_updated_at,
-      current_score: profile.intent_score * 0.5 ** (elapsedMinutes / deps.halfLifeMinutes),
+      current_score: decayed(profile.intent_score),
       top_category: topCategory(profile.categories),
+      categories_now: Object.entries(profile.intent_categories)
+        .map(([category, score]) => ({ category, score: decayed(score) }))
+        .sort((a, b) => b.score - a.score || (a.category < b.category ? -1 : 1)),
     },
+    predictions,
   };
 }

@@ -7,6 +7,7 @@ import { EVENT_TYPES, IDENTIFIER_TYPES, SOURCES } from '../../shared/events';
 import { IMPORT_FIELDS, IMPORT_KINDS, IMPORT_STATUSES } from '../../shared/imports';
 import { ALERT_RULE_TYPES } from '../../shared/alert-rules';
 import { ALERT_SEVERITIES, ALERT_STATES, INTENT_LEVELS, MERGE_ACTIONS } from '../../shared/model';
+import { PREDICTION_RUN_STATUSES } from '../../shared/predictions';
 import { CAMPAIGN_BUCKETS, MAX_BUCKET_RANGE_DAYS, MAX_CAMPAIGN_RANGE_DAYS } from '../campaign-query';
 import { PROFILES_LIST_MAX_LIMIT } from '../../../../ingest/warehouse/types';
 import { PROFILE_EXPORT_COLUMNS } from '../profiles-export';
@@ -1302,7 +1303,62 @@ export const openApiDocument: OpenApiDocument = {
             description: 'The score decayed to now with the brand’s half-life.',
           },
           top_category: { type: ['string', 'null'] },
+          categories_now: arrayOf(
+            object({ category: str, score: { type: 'number', description: 'Decayed to now.' } }),
+          ),
         }),
+        predictions: ref('ProfilePredictions'),
+      }),
+      ProfilePredictions: object({
+        scores: { oneOf: [ref('CustomerPrediction'), { type: 'null' }] },
+        latest_run: { oneOf: [ref('PredictionRunOutline'), { type: 'null' }] },
+        scored_by: { oneOf: [ref('PredictionRunOutline'), { type: 'null' }] },
+        segment_typical: {
+          type: ['object', 'null'],
+          additionalProperties: num,
+          description: 'The typical member of the profile’s segment in original units (docs/segments.md).',
+        },
+        reasons: {
+          type: ['object', 'null'],
+          description: 'Each figure’s reason in words; null without scores.',
+          properties: { rfm: str, segment: str, churn: str, value: str },
+        },
+      }),
+      PredictionRunOutline: object({
+        run_id: str,
+        status: { type: 'string', enum: PREDICTION_RUN_STATUSES },
+        error: { type: ['string', 'null'] },
+        finished_at: time,
+        buyers: int,
+        clv_refused: { type: ['string', 'null'] },
+      }),
+      CustomerPrediction: object({
+        brand_id: str,
+        profile_id: str,
+        run_id: str,
+        computed_at: time,
+        orders: int,
+        revenue: num,
+        recency_days: { type: ['number', 'null'], description: 'Days from the last order to computed_at.' },
+        r: { type: ['integer', 'null'], description: 'RFM quintile 1–5 within the brand, 5 best.' },
+        f: { type: ['integer', 'null'] },
+        m: { type: ['integer', 'null'] },
+        segment: str,
+        churn_probability: {
+          type: ['number', 'null'],
+          description: 'P(no purchase in the next 12 months) under BG/NBD (docs/customer-value.md).',
+        },
+        p_alive: { type: ['number', 'null'] },
+        expected_purchases_12m: { type: ['number', 'null'] },
+        predicted_value_12m: { type: ['number', 'null'], description: 'Undiscounted revenue.' },
+        recommendations: arrayOf(
+          object({
+            product_id: str,
+            reason: { type: 'string', enum: ['bought_together', 'popular'] },
+            because: arrayOf(str),
+            score: num,
+          }),
+        ),
       }),
       ProfileListRow: object({
         profile_id: str,

@@ -9,8 +9,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const { brand } = requireSession(locals);
   const { warehouse } = dashboardContext();
+  const now = new Date();
   const view = await loadProfileView(
-    { warehouse, halfLifeMinutes: brand.settings.intent.half_life_minutes, now: new Date() },
+    { warehouse, halfLifeMinutes: brand.settings.intent.half_life_minutes, now },
     brand.brand_id,
     params.id,
   );
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     view.merge_history,
     url.searchParams,
   );
-  return { view, timeline };
+  return { view, timeline, now: now.toISOString() };
 };
 
 export const actions: Actions = {

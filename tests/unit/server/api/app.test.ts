@@ -11,6 +11,7 @@ import { createDuckDbWarehouse } from '../../../../ingest/warehouse/duckdb/index
 import type { Warehouse } from '../../../../ingest/warehouse/types';
 import { createReadApi } from '../../../../src/lib/server/api/app';
 import type { ProfileView } from '../../../../src/lib/server/api/responses';
+import { predictionRecord, predictionRunRecord } from '../../../support/prediction-records';
 import { SESSION_COOKIE, SESSION_TTL_MS, createSessionCodec } from '../../../../src/lib/server/session';
 import { NOW, SHARED_EMAIL, brandACommit, brandBCommit } from './fixtures';
 
@@ -300,6 +301,91 @@ describe('KPIs, alerts, rejected events, status', () => {
   it('counts accepted as processed + duplicates + pending', async () => {
     const { body } = await get('/api/v1/status', bearer(a.read_key));
     expect(body).toEqual({ accepted: 47, processed: 40, rejected: 1, duplicates: 3, pending: 4 });
+  });
+});
+
+describe('Customer-360 predictions', () => {
+  const runAt = '2026-03-01T06:00:00.000Z';
+  beforeAll(async () => {
+    await warehouse.savePredictionRun(
+      predictionRunRecord('brand-a', 'a-run-1', runAt, {
+        clv_refused: null,
+        segments: [
+          {
+            name: 'champions',
+            size: 1,
+            share: 1,
+            centroid: { recency: 9.6, frequency: 4.2, monetary: 310, tenure: 200 },
+          },
+        ],
+      }),
+    );
+    await warehouse.savePredictions([
+      predictionRecord('brand-a', 'a-ana', runAt, {
+        run_id: 'a-run-1',
+        orders: 2,
+        revenue: 150,
+        recency_days: 12,
+        churn_probability: 0.2,
+        p_alive: 0.9,
+        expected_purchases_12m: 1.25,
+        predicted_value_12m: 100,
+        recommendations: [
+          { product_id: 'socks', reason: 'bought_together', because: ['trail-shoe'], score: 0.4 },
+        ],
+      }),
+    ]);
+    // Brand B stores a row under A's profile id and a newer failed run: neither may reach A.
+    await warehouse.savePredictionRun(
+      predictionRunRecord('brand-b', 'b-run-1', '2026-03-01T09:00:00.000Z', {
+        status: 'failed',
+        error: 'b-boom',
+      }),
+    );
+    await warehouse.savePredictions([
+      predictionRecord('brand-b', 'a-ana', runAt, { run_id: 'b-run-1', segment: 'b-secret-segment' }),
+      predictionRecord('brand-b', 'b-bea', runAt, { run_id: 'b-run-1', segment: 'new' }),
+    ]);
+  });
+
+  it('shows the scores of the run that scored the profile, with their reasons', async () => {
+    const { body } = await get<ProfileView>('/api/v1/profiles/a-anon', bearer(a.read_key));
+    const { predictions } = body;
+    expect(predictions.scores).toMatchObject({
+      profile_id: 'a-ana',
+      run_id: 'a-run-1',
+      segment: 'champions',
+      churn_probability: 0.2,
+      predicted_value_12m: 100,
+    });
+    expect(predictions.latest_run).toMatchObject({ run_id: 'a-run-1', status: 'ok' });
+    expect(predictions.scored_by?.run_id).toBe('a-run-1');
+    expect(predictions.segment_typical).toMatchObject({ recency: 9.6, frequency: 4.2 });
+    expect(predictions.reasons?.rfm).toContain('last order 12 days ago');
+    expect(predictions.reasons?.segment).toContain(
+      'last ordered 10 days ago, has 4.2 orders and spent 310.00',
+    );
+    expect(predictions.reasons?.churn).toMatch(
+      /^20% chance of no order in the next 12 months, from 2 orders/,
+    );
+    expect(predictions.reasons?.value).toMatch(
+      /^1\.25 expected orders in 12 months × 80\.00 expected per order/,
+    );
+    expect(JSON.stringify(body)).not.toContain('b-secret-segment');
+    expect(JSON.stringify(body)).not.toContain('b-run-1');
+  });
+
+  it('brand B sees its own run and scores, never A’s', async () => {
+    const { body } = await get<ProfileView>('/api/v1/profiles/b-bea', bearer(b.read_key));
+    expect(body.predictions.scores).toMatchObject({ profile_id: 'b-bea', segment: 'new' });
+    expect(body.predictions.latest_run).toMatchObject({
+      run_id: 'b-run-1',
+      status: 'failed',
+      error: 'b-boom',
+    });
+    // The run that scored it is B's only run; A's is never looked at.
+    expect(body.predictions.scored_by?.run_id).toBe('b-run-1');
+    expect(JSON.stringify(body)).not.toContain('a-run-1');
   });
 });
 

@@ -9,7 +9,7 @@ import type { Changes } from './changes';
 import { applyResolution } from './identity/apply';
 import { isSharedProfile } from './identity/graph';
 import { resolveIdentity } from './identity/resolve';
-import { learnFromEvent } from './intent/learn';
+import { intentEventOf, learnFromEvent } from './intent/learn';
 import { intentDetailOf } from './intent/detail';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
@@ -62,7 +62,9 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   // and last seen) but is not activity now, so it moves neither intent nor the per-minute KPIs,
   // which count arrivals. A year of orders imported at once is no spike and no High intent.
   const live = event.source !== 'csv';
-  const detail = intentDetailOf(normalized);
+  // Read once: the score's detail and the learner see the same categories.
+  const intentEvent = intentEventOf(normalized);
+  const detail = intentDetailOf(normalized, intentEvent);
   // A shared device's activity is many people's: it gets no purchase intent of its own.
   if (live && !isSharedProfile(profile))
     applyIntentEvent(part, event.type, receivedAtMs, intentSettings, detail);
@@ -77,7 +79,14 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
   changes.profile(state, part);
 
   attributeEvent(state, normalized, profile, merged, changes);
-  learnFromEvent(state.learner.learner, normalized, profile, merged, live && !isSharedProfile(profile));
+  learnFromEvent(
+    state.learner.learner,
+    normalized,
+    profile,
+    merged,
+    live && !isSharedProfile(profile),
+    intentEvent,
+  );
   const lastSeen = state.sourceLastSeen.get(event.source);
   if (lastSeen === undefined || lastSeen < receivedAtMs) state.sourceLastSeen.set(event.source, receivedAtMs);
 

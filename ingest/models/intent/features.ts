@@ -269,13 +269,15 @@ function gapHours(state: Clocked | undefined): number {
 
 /**
  * The feature vector of (profile, category) at `atMs` (not before the state's clock). Does not
- * mutate the state.
+ * mutate the state. Written into `out` when given (the forecast reuses one per call), else a new
+ * array. Hot: every forecast computes one per category, every prediction one more.
  */
 export function intentFeatures(
   state: ProfileIntentState,
   category: string,
   atMs: number,
   options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+  out: number[] = [],
 ): number[] {
   const f = factor(state.atMs, atMs, options.halfLifeMinutes);
   const cat = state.categories.get(category);
@@ -283,17 +285,18 @@ export function intentFeatures(
   const clf = cat ? factor(cat.atMs, atMs, options.longHalfLifeMinutes) : 0;
   const categoryViews = cat ? cat.views * cf : 0;
   const profileViews = state.views * f;
-  return [
-    ...CATEGORY_TYPES.map((_, i) => (cat ? cat.sinceOrder[i]! * cf : 0)),
-    ...state.sinceOrder.map((v) => v * f),
-    profileViews > 0 ? Math.min(1, categoryViews / profileViews) : 0,
-    Math.log1p(cat ? cat.interest * clf : 0),
-    Math.log1p(cat ? cat.repeatViews * clf : 0),
-    Math.log1p(gapHours(state)),
-    Math.log1p(gapHours(cat)),
-    state.orders > 0 ? 1 : 0,
-    cat?.bought ? 1 : 0,
-  ];
+  let i = 0;
+  for (let c = 0; c < CATEGORY_TYPES.length; c++) out[i++] = cat ? cat.sinceOrder[c]! * cf : 0;
+  for (let p = 0; p < state.sinceOrder.length; p++) out[i++] = state.sinceOrder[p]! * f;
+  out[i++] = profileViews > 0 ? Math.min(1, categoryViews / profileViews) : 0;
+  out[i++] = Math.log1p(cat ? cat.interest * clf : 0);
+  out[i++] = Math.log1p(cat ? cat.repeatViews * clf : 0);
+  out[i++] = Math.log1p(gapHours(state));
+  out[i++] = Math.log1p(gapHours(cat));
+  out[i++] = state.orders > 0 ? 1 : 0;
+  out[i++] = cat?.bought ? 1 : 0;
+  out.length = i;
+  return out;
 }
 
 function mergeClock(into: Clocked, from: Clocked): void {

@@ -230,6 +230,7 @@ export function createIntentLearner(
     }
   };
 
+  const scratchFeatures: number[] = [];
   const pendingOf = (profile: ProfileIntentState, category: string, atMs: number): PendingForecast => {
     const features = intentFeatures(profile, category, Math.max(atMs, profile.atMs), options.features);
     return { features, baselineScore: fixedWeightScore(features) };
@@ -276,16 +277,18 @@ export function createIntentLearner(
     forecast(profileId, atMs) {
       const profile = profiles.get(profileId);
       if (!profile) return [];
-      return [...profile.categories.keys()]
-        .map((category) => {
-          const { features, baselineScore } = pendingOf(profile, category, atMs);
-          return {
-            category,
-            learned: predictIntent(state.model, features),
-            baseline: plattProbability(state.platt, baselineScore),
-          };
-        })
-        .sort((a, b) => b.learned - a.learned || a.category.localeCompare(b.category));
+      // Asked at every live event, for every category the profile has: one features array reused.
+      const at = Math.max(atMs, profile.atMs);
+      const forecasts: CategoryForecast[] = [];
+      for (const category of profile.categories.keys()) {
+        const features = intentFeatures(profile, category, at, options.features, scratchFeatures);
+        forecasts.push({
+          category,
+          learned: predictIntent(state.model, features),
+          baseline: plattProbability(state.platt, fixedWeightScore(features)),
+        });
+      }
+      return forecasts.sort((a, b) => b.learned - a.learned || a.category.localeCompare(b.category));
     },
     isHeldBack,
     get state() {

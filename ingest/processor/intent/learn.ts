@@ -99,6 +99,7 @@ export function learnFromEvent(
   profile: Profile,
   merged: readonly Profile[],
   observe: boolean,
+  intentEvent: IntentEvent = intentEventOf(normalized),
 ): void {
   if (merged.length > 0) {
     learner.merge(
@@ -108,7 +109,7 @@ export function learnFromEvent(
     );
   }
   if (!observe) return;
-  learner.observe(profile.profile_id, intentEventOf(normalized));
+  learner.observe(profile.profile_id, intentEvent);
   profile.intent_forecast = forecastOf(learner, profile.profile_id, normalized.receivedAtMs);
 }
 

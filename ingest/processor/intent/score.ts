@@ -20,8 +20,10 @@
 import type { EventType } from '../../../src/lib/shared/events';
 import type { IntentLevel, IntentReason, Profile } from '../../../src/lib/shared/model';
 import {
+  INTENT_REASONS_MAX,
   INTENT_REASON_TEXT_MAX,
   boundCategories,
+  compareReasons,
   decayedScore,
   intentLevelOf,
   latestReasons,
@@ -120,11 +122,19 @@ function addToScore(
   const fromMs = Date.parse(fields.intent_updated_at);
   const updatedMs = Math.max(atMs, fromMs);
   const weight = INTENT_WEIGHTS[type];
+  const atIso = new Date(atMs).toISOString();
+  const named = detail.categories.length === 0 ? [] : [...new Set(detail.categories)];
   const categories: Record<string, number> = {};
-  for (const [category, score] of Object.entries(fields.intent_categories)) {
-    categories[category] = decayed(score, fromMs, updatedMs, settings.half_life_minutes);
+  let hasCategories = named.length > 0;
+  for (const category in fields.intent_categories) {
+    categories[category] = decayed(
+      fields.intent_categories[category]!,
+      fromMs,
+      updatedMs,
+      settings.half_life_minutes,
+    );
+    hasCategories = true;
   }
-  const named = [...new Set(detail.categories)];
   if (weight === 'reset') {
     for (const category of named) delete categories[category];
     const reset = new Set(named);
@@ -134,15 +144,36 @@ function addToScore(
   } else {
     for (const category of named) categories[category] = Math.max(0, (categories[category] ?? 0) + weight);
     if (weight > 0) {
-      fields.intent_reasons = latestReasons([
-        ...fields.intent_reasons,
-        reasonOf(type, weight, atMs, named, detail),
-      ]);
+      fields.intent_reasons = withReason(fields.intent_reasons, reasonOf(type, weight, atIso, named, detail));
     }
   }
-  fields.intent_score = weight === 'reset' ? 0 : Math.max(0, scoreAt(fields, updatedMs, settings) + weight);
-  fields.intent_categories = boundCategories(categories);
-  fields.intent_updated_at = new Date(updatedMs).toISOString();
+  fields.intent_score =
+    weight === 'reset'
+      ? 0
+      : Math.max(0, decayed(fields.intent_score, fromMs, updatedMs, settings.half_life_minutes) + weight);
+  // An event naming no category, of a profile with none, leaves them as they are.
+  if (hasCategories) fields.intent_categories = boundCategories(categories);
+  fields.intent_updated_at = updatedMs === atMs ? atIso : new Date(updatedMs).toISOString();
+}
+
+/**
+ * `latestReasons([...reasons, reason])` without re-sorting and copying the kept ones at every
+ * event: kept reasons are always in that order (they came from it), so the new one goes in at
+ * its place; after any that compare equal, as the stable sort puts it. Reasons are never changed
+ * in place, so the kept objects are shared by the old and new lists.
+ */
+export function withReason(reasons: readonly IntentReason[], reason: IntentReason): IntentReason[] {
+  if (reasons.length > INTENT_REASONS_MAX) return latestReasons([...reasons, reason]);
+  let at = reasons.length;
+  for (let i = 0; i < reasons.length; i++) {
+    if (i > 0 && compareReasons(reasons[i - 1]!, reasons[i]!) > 0) return latestReasons([...reasons, reason]);
+    if (at === reasons.length && compareReasons(reasons[i]!, reason) > 0) at = i;
+  }
+  const kept = reasons.slice(0, at);
+  kept.push(reason);
+  for (let i = at; i < reasons.length; i++) kept.push(reasons[i]!);
+  if (kept.length > INTENT_REASONS_MAX) kept.length = INTENT_REASONS_MAX;
+  return kept;
 }
 
 const clip = (text: string | null) => (text === null ? null : text.slice(0, INTENT_REASON_TEXT_MAX));
@@ -150,7 +181,7 @@ const clip = (text: string | null) => (text === null ? null : text.slice(0, INTE
 function reasonOf(
   type: EventType,
   weight: number,
-  atMs: number,
+  atIso: string,
   categories: readonly string[],
   detail: IntentDetail,
 ): IntentReason {
@@ -159,7 +190,7 @@ function reasonOf(
     category: clip(categories[0] ?? null),
     product_id: clip(detail.productId),
     product_name: clip(detail.productName),
-    at: new Date(atMs).toISOString(),
+    at: atIso,
     weight,
   };
 }

@@ -16,8 +16,10 @@ import { parseIdentifierQuery } from '../identifier-query';
 import { parseKpiRange } from '../kpi-range';
 import { parseMergeActions } from '../merge-actions-query';
 import { loadProfileView } from '../profile-view';
+import { csvHeaders } from '../csv-export';
 import { exportProfilesCsv, profilesExportFileName } from '../profiles-export';
 import { loadProfilesListPage, parseProfilesApiQuery } from '../profiles-list';
+import { exportSegmentCsv, resolveSegmentExport, segmentExportFileName } from '../segments-export';
 import { createSessionCodec } from '../session';
 import { createImportsApi, IMPORT_ERROR_STATUS } from './imports';
 import { LIMITS } from './limits';
@@ -34,6 +36,7 @@ import type {
   MergesBody,
   ProfilesListBody,
   RejectedBody,
+  SegmentRunsBody,
   SilencesBody,
   StatusBody,
 } from './responses';
@@ -231,6 +234,24 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     const query = parseMergeActions(c.req.query('action'));
     if (!query.ok) throw badRequest(query.problem);
     return c.json<MergesBody>({ merges: await warehouse.mergeLog(brand.brand_id, query.actions, limit) });
+  });
+
+  // The brand's prediction runs: segments, sizes, drift, fit figures (docs/segments.md).
+  app.get('/v1/segments', async (c) => {
+    const { brand } = c.get('caller');
+    const limit = parseLimit(c.req.query('limit'), LIMITS.segmentRuns);
+    return c.json<SegmentRunsBody>({ runs: await warehouse.predictionRuns(brand.brand_id, limit) });
+  });
+
+  // One segment (or every member) of the newest run with segments, as CSV streamed page by page.
+  app.get('/v1/segments/export', async (c) => {
+    const { brand } = c.get('caller');
+    const wanted = await resolveSegmentExport(warehouse, brand.brand_id, c.req.query('segment'));
+    if (!wanted.ok) throw new HTTPException(wanted.status, { message: wanted.problem });
+    const body = await exportSegmentCsv(warehouse, brand.brand_id, wanted.value);
+    return new Response(body, {
+      headers: csvHeaders(segmentExportFileName(brand.brand_id, wanted.value, clock())),
+    });
   });
 
   app.get('/v1/rejected', async (c) => {

@@ -5,4 +5,5 @@ export const LIMITS = {
   deliveries: { default: 100, max: 500 },
   rejected: { default: 100, max: 500 },
   merges: { default: 100, max: 500 },
+  segmentRuns: { default: 20, max: 100 },
 } as const;

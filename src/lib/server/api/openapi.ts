@@ -11,6 +11,7 @@ import { PREDICTION_RUN_STATUSES } from '../../shared/predictions';
 import { CAMPAIGN_BUCKETS, MAX_BUCKET_RANGE_DAYS, MAX_CAMPAIGN_RANGE_DAYS } from '../campaign-query';
 import { PROFILES_LIST_MAX_LIMIT } from '../../../../ingest/warehouse/types';
 import { PROFILE_EXPORT_COLUMNS } from '../profiles-export';
+import { SEGMENT_EXPORT_COLUMNS } from '../segments-export';
 import { DEFAULT_PAGE_SIZE } from '../profiles-list';
 import { LIMITS } from './limits';
 
@@ -931,6 +932,45 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/v1/segments': {
+      get: {
+        operationId: 'segmentRuns',
+        summary:
+          "The brand's prediction runs, newest first (docs/segments.md): status and reason, k and the silhouette per k tried, segments with size, share and centroid in original units, drift against the previous ok run.",
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [limit(LIMITS.segmentRuns)],
+        responses: {
+          '200': json('The runs.', object({ runs: arrayOf(ref('PredictionRun')) })),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/segments/export': {
+      get: {
+        operationId: 'exportSegment',
+        summary:
+          "One segment's members, or every member, of the brand's newest ok prediction run, as CSV (streamed, by profile id). Columns: " +
+          SEGMENT_EXPORT_COLUMNS.map(([name, meaning]) => `${name} (${meaning})`).join('; ') +
+          '. A cell starting with = + - @, a tab or a carriage return is prefixed with a single quote, so spreadsheets do not run it.',
+        tags: ['read'],
+        security: readSecurity,
+        parameters: [
+          {
+            name: 'segment',
+            in: 'query',
+            description:
+              "A segment name of the newest ok run (e.g. 'at risk'); absent or empty: every member.",
+            schema: str,
+          },
+        ],
+        responses: {
+          '200': { description: 'The CSV, header first.', content: { 'text/csv': { schema: str } } },
+          ...errors,
+          '404': json('The brand has no ok prediction run yet; the message says why.', ref('Error')),
+        },
+      },
+    },
     '/api/v1/rejected': {
       get: {
         operationId: 'rejectedEvents',
@@ -1108,6 +1148,50 @@ export const openApiDocument: OpenApiDocument = {
     },
     schemas: {
       Error: object({ error: str }),
+      PredictionRun: object({
+        brand_id: str,
+        run_id: str,
+        started_at: time,
+        finished_at: time,
+        status: { type: 'string', enum: PREDICTION_RUN_STATUSES },
+        error: { type: ['string', 'null'], description: 'Why a run failed or was refused; null when ok.' },
+        customers: int,
+        buyers: int,
+        k: { type: ['integer', 'null'] },
+        silhouette: { type: ['number', 'null'] },
+        silhouettes: arrayOf(object({ k: int, silhouette: num })),
+        segments: arrayOf(
+          object({
+            name: str,
+            size: int,
+            share: num,
+            centroid: {
+              type: ['object', 'null'],
+              additionalProperties: num,
+              description:
+                'The typical member in original units: recency and tenure in days, frequency in orders, monetary in revenue, events30d, web/store/whatsapp shares, intent 0–1; null for "no orders".',
+            },
+          }),
+        ),
+        drift: {
+          type: ['object', 'null'],
+          description: 'Against the previous ok run; null for the first.',
+          properties: {
+            previous_run_id: str,
+            stayed: int,
+            moved: int,
+            entered: int,
+            left: int,
+            moves: arrayOf(object({ from: str, to: str, count: int })),
+          },
+        },
+        clv: { type: ['object', 'null'], description: 'The CLV fit (docs/customer-value.md).' },
+        clv_refused: { type: ['string', 'null'] },
+        excluded: arrayOf(object({ reason: str, count: int })),
+        orders: int,
+        orders_with_products: int,
+        timings: object({ read_ms: num, compute_ms: num, write_ms: num }),
+      }),
       ImportJob: object({
         brand_id: str,
         import_id: str,

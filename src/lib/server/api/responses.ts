@@ -4,6 +4,7 @@ import type { AdChannel, CampaignMetrics, CampaignPoint, CampaignRow } from '../
 import type { RejectedEvent } from '../../shared/events';
 import type { HighIntentEntry } from '../../shared/live';
 import type { Alert, AlertDelivery, AlertSilence, KpiMinute, MergeRecord } from '../../shared/model';
+import type { PredictionRun } from '../../shared/predictions';
 import type { CampaignBucket } from '../campaign-query';
 import type { IntentModelSummary } from '../../shared/intent-model';
 import type { ProfileListRow } from '../profiles-list';
@@ -73,6 +74,11 @@ export interface MergesBody {
 export interface IntentModelBody {
   /** null until the brand's processor has saved a model (it learns from live traffic). */
   model: IntentModelSummary | null;
+}
+
+export interface SegmentRunsBody {
+  /** The brand's prediction runs, newest first: ok, refused (not enough buyers) or failed. */
+  runs: PredictionRun[];
 }
 
 export interface RejectedBody {

@@ -40,6 +40,8 @@ const CHROMIUM_ARGS = [
 
 export interface E2eSystem {
   baseUrl: string;
+  /** The server's DATA_DIR (its embedded warehouse is warehouse.duckdb there; open it only while the server is stopped). */
+  dataDir: string;
   browser: Browser;
   /** The brands asked for, by id, with their credentials. */
   brands: Record<string, BrandCredentials>;
@@ -104,6 +106,7 @@ export async function startE2eSystem(brands: Array<{ id: string; name: string }>
   let sequence = 0;
   return {
     baseUrl,
+    dataDir,
     browser,
     brands: credentials,
     startServer,

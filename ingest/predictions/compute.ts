@@ -330,8 +330,8 @@ function fitCustomerValue(
   if (repeat < MIN_REPEAT_BUYERS) {
     return { summary: null, refused: `too few repeat buyers to fit (n = ${repeat} < ${MIN_REPEAT_BUYERS})` };
   }
-  // A fit that runs off to the boundary (a brand whose buyers buy like clockwork has no BG/NBD
-  // heterogeneity to find) would take minutes and give overflowing figures: capped, then refused.
+  // A population without heterogeneity (everyone buying at one rate) is fitted at the shapes' bound
+  // (MAX_SHAPE, bgnbd.ts) and converges; a search still moving at the cap is refused, not waited for.
   let bgnbd: BgNbdFit;
   let gammaGamma: GammaGammaFit;
   const values: { index: number; v: CustomerValue }[] = [];
@@ -399,7 +399,8 @@ function holdoutCheck(input: TimeOrderedInput, purchases: Purchase[][]): ClvSumm
       unitDays: UNIT_DAYS,
     });
     if (split.filter((c) => c.x > 0).length < MIN_REPEAT_BUYERS) return null;
-    const check = checkOnHoldout(split, { unitDays: UNIT_DAYS, holdoutDays });
+    const check = checkOnHoldout(split, { unitDays: UNIT_DAYS, holdoutDays, fit: FIT_LIMITS });
+    if (!check.bgnbd.converged) return null;
     return {
       holdout_days: holdoutDays,
       customers: check.customers,

@@ -12,9 +12,10 @@
 // spend is exactly 0 (only free orders) have zero density under the model: the fit leaves them out and
 // counts them (skippedZeroSpend); their expected spend is still defined (the weighted mean below).
 
+import { MAX_SHAPE } from './bgnbd';
 import { checkPositive, checkSpend, ClvInputError, type CustomerSpend } from './input';
 import { minimizePositive, type MinimizeOptions } from './optimize';
-import { logGamma } from './special';
+import { logGamma, logGammaRatio } from './special';
 
 export interface GammaGammaParams {
   p: number;
@@ -30,7 +31,11 @@ export interface GammaGammaFit {
   /** Repeat customers left out because their mean spend is 0 (free orders): the model's spend is > 0. */
   skippedZeroSpend: number;
   iterations: number;
+  /** Likelihood evaluations the search made. */
+  evaluations: number;
   converged: boolean;
+  /** Shapes that ended at MAX_SHAPE (bgnbd.ts): no heterogeneity there in the data. */
+  atBound: ('p' | 'q')[];
 }
 
 function checkParams({ p, q, gamma }: GammaGammaParams): void {
@@ -39,18 +44,62 @@ function checkParams({ p, q, gamma }: GammaGammaParams): void {
   checkPositive('params.gamma', gamma);
 }
 
-/** ln f(m̄ | p, q, γ, x): the density of a customer's observed mean spend m̄ over x transactions. */
-function customerLogLikelihood({ p, q, gamma }: GammaGammaParams, x: number, m: number): number {
-  const px = p * x;
-  return (
-    logGamma(px + q) -
-    logGamma(px) -
-    logGamma(q) +
-    q * Math.log(gamma) +
-    (px - 1) * Math.log(m) +
-    px * Math.log(x) -
-    (px + q) * Math.log(gamma + m * x)
-  );
+/** Repeat customers with identical (x, m̄), pooled with their count as a weight; x-only terms per distinct x. */
+interface Groups {
+  x: Float64Array;
+  m: Float64Array;
+  /** (ln m̄, ln x) per row, precomputed. */
+  logM: Float64Array;
+  logX: Float64Array;
+  n: Float64Array;
+  /** Distinct x values and each row's index among them. */
+  xs: Float64Array;
+  xIndex: Int32Array;
+}
+
+function groupsOf(customers: readonly CustomerSpend[]): Groups {
+  const pooled = new Map<string, number>();
+  const rows: { x: number; m: number; n: number }[] = [];
+  for (const c of customers) {
+    const key = `${c.x}|${c.meanSpend}`;
+    const at = pooled.get(key);
+    if (at !== undefined) (rows[at] as { n: number }).n++;
+    else pooled.set(key, rows.push({ x: c.x, m: c.meanSpend, n: 1 }) - 1);
+  }
+  const xs = [...new Set(rows.map((r) => r.x))];
+  const xAt = new Map(xs.map((x, i) => [x, i]));
+  return {
+    x: Float64Array.from(rows, (r) => r.x),
+    m: Float64Array.from(rows, (r) => r.m),
+    logM: Float64Array.from(rows, (r) => Math.log(r.m)),
+    logX: Float64Array.from(rows, (r) => Math.log(r.x)),
+    n: Float64Array.from(rows, (r) => r.n),
+    xs: Float64Array.from(xs),
+    xIndex: Int32Array.from(rows, (r) => xAt.get(r.x) as number),
+  };
+}
+
+/**
+ * Σ ln f(m̄ | p, q, γ, x) over the pooled rows, where
+ *   ln f = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + m̄x),
+ * written as lnΓ(q+px) − lnΓ(q) (logGammaRatio) − lnΓ(px), once per distinct x, and
+ * q ln γ − (px+q) ln(γ+m̄x) = −q ln(1 + m̄x/γ) − px ln(γ+m̄x), both accurate for large q and γ.
+ */
+function groupedLogLikelihood({ p, q, gamma }: GammaGammaParams, g: Groups): number {
+  const perX = Float64Array.from(g.xs, (x) => logGammaRatio(q, p * x) - logGamma(p * x));
+  let sum = 0;
+  for (let i = 0; i < g.x.length; i++) {
+    const px = p * (g.x[i] as number);
+    const mx = (g.m[i] as number) * (g.x[i] as number);
+    const ll =
+      (perX[g.xIndex[i] as number] as number) +
+      (px - 1) * (g.logM[i] as number) +
+      px * (g.logX[i] as number) -
+      q * Math.log1p(mx / gamma) -
+      px * Math.log(gamma + mx);
+    sum += (g.n[i] as number) * ll;
+  }
+  return sum;
 }
 
 /** Total log-likelihood over the repeat customers (x > 0, mean spend > 0) of a population. */
@@ -59,12 +108,8 @@ export function gammaGammaLogLikelihood(
   customers: readonly CustomerSpend[],
 ): number {
   checkParams(params);
-  let sum = 0;
-  customers.forEach((c, i) => {
-    checkSpend(c, `customers[${i}]`);
-    if (c.x > 0 && c.meanSpend > 0) sum += customerLogLikelihood(params, c.x, c.meanSpend);
-  });
-  return sum;
+  customers.forEach((c, i) => checkSpend(c, `customers[${i}]`));
+  return groupedLogLikelihood(params, groupsOf(customers.filter((c) => c.x > 0 && c.meanSpend > 0)));
 }
 
 /** Maximum-likelihood fit of p, q, γ. Refuses a population without repeat customers. */
@@ -87,14 +132,15 @@ export function fitGammaGamma(
     );
   }
   const meanSpend = repeat.reduce((s, c) => s + c.meanSpend, 0) / repeat.length;
-  const negLogLikelihood = ([p, q, gamma]: readonly number[]) => {
-    const params = { p, q, gamma } as GammaGammaParams;
-    let sum = 0;
-    for (const c of repeat) sum += customerLogLikelihood(params, c.x, c.meanSpend);
-    return -sum;
-  };
-  // Start with mean spend p·γ/(q−1) at the sample mean: p = 1, q = 2, γ = mean.
-  const result = minimizePositive(negLogLikelihood, [1, 2, meanSpend], options);
+  const groups = groupsOf(repeat);
+  const negLogLikelihood = ([p, q, gamma]: readonly number[]) =>
+    -groupedLogLikelihood({ p, q, gamma } as GammaGammaParams, groups);
+  // Start with mean spend p·γ/(q−1) at the sample mean: p = 1, q = 2, γ = mean. Shapes bounded as in
+  // BG/NBD: a population whose spend does not vary between customers drives q (and γ) up for ever.
+  const result = minimizePositive(negLogLikelihood, [1, 2, meanSpend], {
+    upper: [MAX_SHAPE, MAX_SHAPE, Infinity],
+    ...options,
+  });
   const [p, q, gamma] = result.x as [number, number, number];
   return {
     params: { p, q, gamma },
@@ -102,7 +148,9 @@ export function fitGammaGamma(
     customers: repeat.length,
     skippedZeroSpend,
     iterations: result.iterations,
+    evaluations: result.evaluations,
     converged: result.converged,
+    atBound: (['p', 'q'] as const).filter((k) => ({ p, q })[k] >= MAX_SHAPE * (1 - 1e-6)),
   };
 }
 

@@ -5,6 +5,7 @@
 import { fitBgNbd, probabilityAlive, type BgNbdFit } from './bgnbd';
 import { customerValue, naiveCustomerValue, type CustomerValue } from './customer-value';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
+import type { MinimizeOptions } from './optimize';
 import { auc, scorePredictions, type HoldoutScore, type SplitCustomer } from './holdout';
 
 export interface HoldoutCheck {
@@ -28,10 +29,10 @@ export interface HoldoutCheck {
 
 export function checkOnHoldout(
   split: readonly SplitCustomer[],
-  options: { unitDays: number; holdoutDays: number },
+  options: { unitDays: number; holdoutDays: number; fit?: MinimizeOptions },
 ): HoldoutCheck {
-  const bgnbd = fitBgNbd(split);
-  const gammaGamma = fitGammaGamma(split);
+  const bgnbd = fitBgNbd(split, options.fit);
+  const gammaGamma = fitGammaGamma(split, options.fit);
   const model = { bgnbd: bgnbd.params, gammaGamma: gammaGamma.params, unitDays: options.unitDays };
   const horizon = { horizonDays: options.holdoutDays };
   const modelValues: CustomerValue[] = split.map((c) => customerValue(model, c, horizon));

@@ -7,7 +7,11 @@
 // which guards against the simplex collapsing early. No randomness: the same input gives the same fit.
 
 export interface MinimizeOptions {
-  /** Stop a run when the simplex's function values span less than this. Default 1e-10. */
+  /**
+   * Stop a run when the simplex's function values span less than this, relative to the best value
+   * (times max(1, |f|)). Default 1e-10. Relative because a log-likelihood summed over 100,000
+   * customers is ~10⁶ and carries rounding noise far above any absolute 1e-10.
+   */
   fTolerance?: number;
   /** …and its vertices lie within this distance (per coordinate) of the best one. Default 1e-8. */
   xTolerance?: number;
@@ -17,12 +21,20 @@ export interface MinimizeOptions {
   step?: number;
   /** Runs after the first, each from the previous best. Default 3. */
   maxRestarts?: number;
+  /**
+   * minimizePositive only: an upper bound per coordinate (natural units; omitted = none). Points
+   * beyond it count as +∞, so a likelihood that keeps rising towards a limit (a model's
+   * no-heterogeneity boundary) is maximized at the bound instead of being chased forever.
+   */
+  upper?: readonly number[];
 }
 
 export interface MinimizeResult {
   x: number[];
   value: number;
   iterations: number;
+  /** Evaluations of f, over all runs. */
+  evaluations: number;
   /** True when the last run stopped on the tolerances rather than the iteration cap. */
   converged: boolean;
 }
@@ -34,17 +46,25 @@ export function nelderMead(
   options: MinimizeOptions = {},
 ): MinimizeResult {
   const maxRestarts = options.maxRestarts ?? 3;
-  let best = run(f, x0, options);
+  let evaluations = 0;
+  const counted = (x: readonly number[]) => {
+    evaluations++;
+    return f(x);
+  };
+  let best = run(counted, x0, options);
   let iterations = best.iterations;
   for (let restart = 0; restart < maxRestarts; restart++) {
-    const next = run(f, best.x, options);
+    const next = run(counted, best.x, options);
     iterations += next.iterations;
-    const improved = best.value - next.value > (options.fTolerance ?? 1e-10);
+    const improved = best.value - next.value > tolerance(options.fTolerance, best.value);
     if (next.value <= best.value) best = next;
     if (!improved) break;
   }
-  return { ...best, iterations };
+  return { ...best, iterations, evaluations };
 }
+
+const tolerance = (fTolerance: number | undefined, value: number) =>
+  (fTolerance ?? 1e-10) * Math.max(1, Math.abs(value));
 
 /** Minimize f over positive vectors, searching in log space; x0 and the result are in natural units. */
 export function minimizePositive(
@@ -52,16 +72,20 @@ export function minimizePositive(
   x0: readonly number[],
   options: MinimizeOptions = {},
 ): MinimizeResult {
+  const upper = options.upper ?? [];
   for (const [i, v] of x0.entries()) {
     if (!(v > 0) || !Number.isFinite(v))
       throw new RangeError(`minimizePositive: x0[${i}] must be > 0, got ${v}`);
+    if (upper[i] !== undefined && !(v <= (upper[i] as number)))
+      throw new RangeError(`minimizePositive: x0[${i}] must be ≤ its upper bound ${upper[i]}, got ${v}`);
   }
-  const result = nelderMead((y) => f(y.map(Math.exp)), x0.map(Math.log), options);
+  const logUpper = upper.map(Math.log);
+  const inside = (y: readonly number[]) => y.every((v, i) => !(v > (logUpper[i] ?? Infinity)));
+  const result = nelderMead((y) => (inside(y) ? f(y.map(Math.exp)) : Infinity), x0.map(Math.log), options);
   return { ...result, x: result.x.map(Math.exp) };
 }
 
 function run(f: (x: readonly number[]) => number, x0: readonly number[], options: MinimizeOptions) {
-  const fTolerance = options.fTolerance ?? 1e-10;
   const xTolerance = options.xTolerance ?? 1e-8;
   const maxIterations = options.maxIterations ?? 5000;
   const step = options.step ?? 0.5;
@@ -88,7 +112,7 @@ function run(f: (x: readonly number[]) => number, x0: readonly number[], options
     const spreadX = Math.max(
       ...simplex.slice(1).flatMap((p) => p.x.map((xi, i) => Math.abs(xi - (best.x[i] as number)))),
     );
-    if (spreadF <= fTolerance && spreadX <= xTolerance) {
+    if (spreadF <= tolerance(options.fTolerance, best.v) && spreadX <= xTolerance) {
       converged = true;
       break;
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hyp2f1, logBeta, logGamma } from '../../../../ingest/models/clv/special';
+import {
+  hyp2f1,
+  hyp2f1Scaled,
+  logBeta,
+  logGamma,
+  logGammaRatio,
+} from '../../../../ingest/models/clv/special';
 
 // Reference values: Python's math.lgamma and mpmath.hyp2f1 (30 digits, rounded to doubles), computed
 // independently. Tolerances: 11–13 decimals, i.e. what Lanczos (g = 7) and a 1e-15 series tail give.
@@ -57,5 +63,47 @@ describe('hyp2f1', () => {
     expect(() => hyp2f1(1, 1, 2, 1)).toThrow(/\|z\| < 1/);
     expect(() => hyp2f1(1, 1, -2, 0.5)).toThrow(/c must not/);
     expect(() => hyp2f1(1, 1, 2, 0.999999, { maxTerms: 100 })).toThrow(/no convergence/);
+  });
+});
+
+describe('logGammaRatio (lnΓ(z+s) − lnΓ(z), for large z)', () => {
+  it('agrees with the difference of logGamma where that is accurate', () => {
+    for (const [z, s] of [
+      [0.3, 2.5],
+      [9.99, 4],
+      [10, 0.25],
+      [37.5, 12.75],
+      [400, 3000],
+    ] as const) {
+      expect(logGammaRatio(z, s)).toBeCloseTo(logGamma(z + s) - logGamma(z), 9);
+    }
+  });
+
+  it('is exact to rounding at 10⁸, where the plain difference is not (Γ(z+2)/Γ(z) = z(z+1))', () => {
+    const z = 1e8;
+    const exact = Math.log(z) + Math.log(z + 1);
+    expect(Math.abs(logGammaRatio(z, 2) - exact)).toBeLessThan(1e-13);
+    expect(logGammaRatio(z, 0)).toBe(0);
+  });
+
+  it('refuses z ≤ 0 and negative s', () => {
+    expect(() => logGammaRatio(0, 1)).toThrow(/z must be > 0/);
+    expect(() => logGammaRatio(1, -1)).toThrow(/s must be ≥ 0/);
+  });
+});
+
+describe('hyp2f1Scaled', () => {
+  // ₂F₁(a, b; b; z) = (1 − z)^(−a)
+  it('returns a sum beyond a double as value · e^logScale', () => {
+    const { value, logScale } = hyp2f1Scaled(2000, 5, 5, 0.5);
+    expect(logScale).toBeGreaterThan(0);
+    expect(Math.log(value) + logScale).toBeCloseTo(2000 * Math.LN2, 9);
+    expect(() => hyp2f1(2000, 5, 5, 0.5)).toThrow(/overflow/);
+  });
+
+  it('leaves a sum within range unscaled', () => {
+    const { value, logScale } = hyp2f1Scaled(3, 5, 5, 0.5);
+    expect(logScale).toBe(0);
+    expect(value).toBeCloseTo(8, 12);
   });
 });

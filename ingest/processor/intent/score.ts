@@ -20,6 +20,8 @@
 import type { EventType } from '../../../src/lib/shared/events';
 import type { IntentLevel, IntentReason, Profile } from '../../../src/lib/shared/model';
 import {
+  INTENT_CATEGORIES_MAX,
+  INTENT_CATEGORY_EPSILON,
   INTENT_REASONS_MAX,
   INTENT_REASON_TEXT_MAX,
   boundCategories,
@@ -152,8 +154,30 @@ function addToScore(
       ? 0
       : Math.max(0, decayed(fields.intent_score, fromMs, updatedMs, settings.half_life_minutes) + weight);
   // An event naming no category, of a profile with none, leaves them as they are.
-  if (hasCategories) fields.intent_categories = boundCategories(categories);
+  if (hasCategories) fields.intent_categories = bounded(categories);
   fields.intent_updated_at = updatedMs === atMs ? atIso : new Date(updatedMs).toISOString();
+}
+
+/**
+ * `boundCategories(categories)`, without sorting a copy when `categories` already is what it
+ * would return: every score at least the epsilon, within the cap, listed in its order (decay
+ * keeps the order; mostly only the event's own category moves).
+ */
+function bounded(categories: Record<string, number>): Record<string, number> {
+  let count = 0;
+  let previousName = '';
+  let previousScore = 0;
+  for (const name in categories) {
+    const score = categories[name]!;
+    if (!(score >= INTENT_CATEGORY_EPSILON) || ++count > INTENT_CATEGORIES_MAX)
+      return boundCategories(categories);
+    if (count > 1 && (score > previousScore || (score === previousScore && name < previousName))) {
+      return boundCategories(categories);
+    }
+    previousName = name;
+    previousScore = score;
+  }
+  return categories;
 }
 
 /**

@@ -158,6 +158,23 @@ describe('withReason', () => {
 });
 
 describe('applyIntentEvent', () => {
+  it('orders tied categories by name, as boundCategories does, whichever came first', () => {
+    const fields = fresh();
+    const one = (category: string): IntentDetail => ({
+      categories: [category],
+      productId: null,
+      productName: null,
+    });
+    applyIntentEvent(fields, 'product_added', T0, settings, one('shoes'));
+    applyIntentEvent(fields, 'product_added', T0, settings, one('bags'));
+    applyIntentEvent(fields, 'product_viewed', T0, settings, one('hats'));
+    expect(Object.entries(fields.intent_categories)).toEqual([
+      ['bags', 10],
+      ['shoes', 10],
+      ['hats', 3],
+    ]);
+  });
+
   it('stores exactly what the rules as first written store, event after event', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const next = random(seed);

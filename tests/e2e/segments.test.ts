@@ -20,10 +20,12 @@ import {
   seedSegmentScenario,
   type SegmentScenario,
 } from '../support/segment-scenario';
-import { startE2eSystem, type E2eSystem } from './harness';
+import { screenshotPath, startE2eSystem, type E2eSystem } from './harness';
 
 const A = 'e2e-seg-a';
 const B = 'e2e-seg-b';
+/** More members than a page (50) in one segment and in everyone: the lists page by profile id. */
+const OCCASIONAL = 53;
 
 let system: E2eSystem;
 let brandA: BrandCredentials;
@@ -47,7 +49,7 @@ beforeAll(async () => {
   );
   try {
     await warehouse.migrate();
-    scenario = await seedSegmentScenario(warehouse, A, new Date());
+    scenario = await seedSegmentScenario(warehouse, A, new Date(), OCCASIONAL);
   } finally {
     await warehouse.close();
   }
@@ -91,7 +93,7 @@ describe('segments page', () => {
     expect(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-segment')))).toEqual(
       newest.segments.map((s) => s.name),
     );
-    expect(await texts(page, '[data-testid=segment-size]')).toEqual(['4', '3', '2', '1', '1']);
+    expect(await texts(page, '[data-testid=segment-size]')).toEqual(['4', '3', '53', '1', '1']);
     const header = await page.locator('[data-testid=segments-table] thead').innerText();
     for (const unit of [
       'days since last order',
@@ -103,8 +105,8 @@ describe('segments page', () => {
       expect(header).toContain(unit);
     // The champions' typical member: recency 6 days, 7.5 orders, 640.25 spent; "no orders" has none.
     const champions = await page.locator('[data-segment=champions]').innerText();
-    expect(champions).toMatch(/champions\s+4\s+36\.4%\s+6\s+7\.5\s+640\.25\s+206/);
-    expect(await page.locator('[data-segment="no orders"]').innerText()).toMatch(/no orders\s+1\s+9\.1%\s+—/);
+    expect(champions).toMatch(/champions\s+4\s+6\.5%\s+6\s+7\.5\s+640\.25\s+206/);
+    expect(await page.locator('[data-segment="no orders"]').innerText()).toMatch(/no orders\s+1\s+1\.6%\s+—/);
     expect(await page.locator('[data-testid=segments-k]').innerText()).toBe('k = 4, silhouette 0.520');
     expect(await page.locator('[data-testid=segments-silhouettes]').innerText()).toMatch(
       /k\s+3\s+4\s+5\s+silhouette\s+0\.480\s+0\.520\s+0\.430/,
@@ -120,8 +122,10 @@ describe('segments page', () => {
         .locator('[data-testid=history-row]')
         .evaluateAll((els) => els.map((el) => el.getAttribute('data-run-id'))),
     ).toEqual(scenario.runs.map((r) => r.run_id));
-    expect(await page.locator(`[data-run-id="${A}-run-1"]`).innerText()).toMatch(/\s2\s+1\s+4\s+0\s+1\s+8$/);
+    // Columns: the newest run's largest first (occasional, champions, at risk, @SUM(1,1), no orders), all.
+    expect(await page.locator(`[data-run-id="${A}-run-1"]`).innerText()).toMatch(/\s4\s+2\s+1\s+0\s+1\s+8$/);
 
+    await page.screenshot({ path: screenshotPath('segments.png'), fullPage: true });
     expect(await texts(page, '[data-testid=drift-counts] dd')).toEqual(['5', '4', '2', '1']);
     expect(await texts(page, '[data-testid=drift-move]')).toEqual([
       '(entered) → champions: 2',
@@ -158,9 +162,22 @@ describe('segments page', () => {
   });
 
   it('lists and exports everyone, formula-looking cells neutralized, and names an unknown segment', async () => {
-    await page.goto(`${system.baseUrl}/segments?all=1`);
+    await page.goto(`${system.baseUrl}/segments`);
+    await page.click('[data-testid=segments-all]');
+    await page.waitForURL((url) => url.searchParams.get('all') === '1');
     await page.locator('[data-testid=members-table]').waitFor();
-    expect(await page.locator('[data-testid=member-row]').count()).toBe(scenario.members.length);
+    const listed = () =>
+      page
+        .locator('[data-testid=member-row]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-profile-id')));
+    const everyone = scenario.members.map((m) => m.profile_id);
+    expect(await listed()).toEqual(everyone.slice(0, 50));
+    expect(await page.locator('[data-testid=members-first]').count()).toBe(0);
+    await page.click('[data-testid=members-next]');
+    await page.waitForURL((url) => url.searchParams.get('after') === everyone[49]);
+    await expect.poll(listed).toEqual(everyone.slice(50));
+    expect(await page.locator('[data-testid=members-next]').count()).toBe(0);
+    await page.locator('[data-testid=members-first]').waitFor();
     expect(await page.locator(`[data-profile-id="${A}-left"]`).count()).toBe(0);
     const all = await download(page, 'segments-export-all');
     expect(all.rows.map((r) => r.profile_id)).toEqual(

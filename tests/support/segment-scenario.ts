@@ -112,6 +112,8 @@ export async function seedSegmentScenario(
   warehouse: Warehouse,
   brand: string,
   now: Date,
+  /** Members of 'occasional' in the newest run: more than a page (50) to page through them. */
+  occasional = 2,
 ): Promise<SegmentScenario> {
   const start = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const oldest = runRecord(brand, `${brand}-run-1`, start(2 * DAY_MS + 600_000), {
@@ -141,8 +143,8 @@ export async function seedSegmentScenario(
     ]),
   });
   const newest = runRecord(brand, `${brand}-run-3`, start(600_000), {
-    customers: 11,
-    buyers: 10,
+    customers: 9 + occasional, // the members below
+    buyers: 8 + occasional,
     k: 4,
     silhouette: 0.52,
     silhouettes: [
@@ -153,7 +155,7 @@ export async function seedSegmentScenario(
     segments: segments([
       ['champions', 4],
       ['at risk', 3],
-      ['occasional', 2],
+      ['occasional', occasional],
       [HOSTILE_SEGMENT, 1],
       ['no orders', 1],
     ]),
@@ -190,7 +192,9 @@ export async function seedSegmentScenario(
   const members = [
     ...['c1', 'c2', 'c3', 'c4'].map((id, i) => member(`${brand}-${id}`, 'champions', i)),
     ...['r1', 'r2', 'r3'].map((id, i) => member(`${brand}-${id}`, 'at risk', 4 + i)),
-    ...['o1', 'o2'].map((id, i) => member(`${brand}-${id}`, 'occasional', 7 + i)),
+    ...Array.from({ length: occasional }, (_, i) =>
+      member(`${brand}-o${String(i + 1).padStart(3, '0')}`, 'occasional', 7 + (i % 2)),
+    ),
     member(HOSTILE_PROFILE, HOSTILE_SEGMENT, 9),
     member(`${brand}-n1`, 'no orders', 0, {
       orders: 0,

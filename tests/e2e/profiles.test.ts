@@ -338,6 +338,13 @@ describe('Profiles page', () => {
     expect(recommended.join(' ')).not.toContain('SKU-SHIRT bought');
     await page.locator('[data-testid=intent-categories]', { hasText: 'Shirts' }).waitFor();
     await page.screenshot({ path: screenshotPath('customer-360-predictions.png'), fullPage: true });
+
+    // The segment opens the Segments page on its members, Ana among them.
+    await page.click('[data-testid=prediction-segment] a');
+    await page.waitForURL(
+      (url) => url.pathname === '/segments' && url.searchParams.get('segment') === scores!.segment,
+    );
+    await page.locator(`[data-testid=member-row][data-profile-id="${anaId}"]`).waitFor();
   }, 240_000);
 });
 

@@ -4,11 +4,9 @@
 // ReplacingMergeTree(version) rows read through FINAL; version is the run's time, so a repeated
 // run id writes identical rows that collapse.
 import type { CustomerPrediction, PredictionRun } from '../src/lib/shared/predictions';
+import { createPredictionDecoders } from '../ingest/warehouse/prediction-decoders';
 import {
   checkPageLimit,
-  orderItemsOf,
-  parseRecommendations,
-  parseRunRecord,
   runVersion,
   type ChannelActivity,
   type MergedPart,
@@ -17,7 +15,7 @@ import {
   type SegmentMembersQuery,
 } from '../ingest/warehouse/predictions';
 import type { Connection, Row } from './connection';
-import { num, text } from './rows';
+import { num, text, time as timeColumn } from './rows';
 import { count, join, sql, time, type SqlFragment } from './sql';
 
 const SCORE_COLUMNS = sql`brand_id, profile_id, run_id, computed_at, orders, revenue, recency_days, r, f, m,
@@ -84,37 +82,14 @@ export const predictionQueries = {
 
 const smallCount = (value: number | null): SqlFragment | null => (value === null ? null : count(value));
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/;
-
-function isoOf(row: Row, column: string): string {
-  const match = DATE_TIME.exec(text(row, column));
-  if (!match) throw new TypeError(`column ${column}: expected YYYY-MM-DD hh:mm:ss`);
-  return `${match[1]}T${match[2]}.000Z`;
-}
-
-const numOrNull = (row: Row, column: string): number | null =>
-  row[column] === null ? null : num(row, column);
-
-function toPrediction(row: Row): CustomerPrediction {
-  return {
-    brand_id: text(row, 'brand_id'),
-    profile_id: text(row, 'profile_id'),
-    run_id: text(row, 'run_id'),
-    computed_at: isoOf(row, 'computed_at'),
-    orders: num(row, 'orders'),
-    revenue: num(row, 'revenue'),
-    recency_days: numOrNull(row, 'recency_days'),
-    r: numOrNull(row, 'r'),
-    f: numOrNull(row, 'f'),
-    m: numOrNull(row, 'm'),
-    segment: text(row, 'segment'),
-    churn_probability: numOrNull(row, 'churn_probability'),
-    p_alive: numOrNull(row, 'p_alive'),
-    expected_purchases_12m: numOrNull(row, 'expected_purchases_12m'),
-    predicted_value_12m: numOrNull(row, 'predicted_value_12m'),
-    recommendations: parseRecommendations(text(row, 'recommendations')),
-  };
-}
+const {
+  toPrediction,
+  toPredictionSurvivor,
+  toMergedPart,
+  toPredictionOrder,
+  toChannelActivity,
+  toPredictionRun,
+} = createPredictionDecoders<Row>({ text, num, time: timeColumn });
 
 export async function predictionSurvivors(
   db: Connection,
@@ -123,17 +98,12 @@ export async function predictionSurvivors(
   limit: number,
 ): Promise<PredictionSurvivor[]> {
   const rows = await db.rows(predictionQueries.survivors(brandId, after, limit), 'read profiles');
-  return rows.map((row) => ({
-    profile_id: text(row, 'profile_id'),
-    first_seen: isoOf(row, 'first_seen'),
-    last_seen: isoOf(row, 'last_seen'),
-    intent_score: num(row, 'intent_score'),
-  }));
+  return rows.map(toPredictionSurvivor);
 }
 
 export async function mergedParts(db: Connection, brandId: string): Promise<MergedPart[]> {
   const rows = await db.rows(predictionQueries.mergedParts(brandId), 'read profiles');
-  return rows.map((row) => ({ profile_id: text(row, 'profile_id'), merged_into: text(row, 'merged_into') }));
+  return rows.map(toMergedPart);
 }
 
 export async function predictionOrders(
@@ -143,14 +113,7 @@ export async function predictionOrders(
   limit: number,
 ): Promise<PredictionOrder[]> {
   const rows = await db.rows(predictionQueries.orders(brandId, after, limit), 'read events');
-  return rows.map((row) => ({
-    event_id: text(row, 'event_id'),
-    profile_id: text(row, 'profile_id'),
-    timestamp: isoOf(row, 'timestamp'),
-    revenue: num(row, 'revenue'),
-    category: row.category === null ? null : text(row, 'category'),
-    items: orderItemsOf(JSON.parse(text(row, 'properties')) as Record<string, unknown>),
-  }));
+  return rows.map(toPredictionOrder);
 }
 
 export async function channelActivity(
@@ -159,13 +122,7 @@ export async function channelActivity(
   since: string,
 ): Promise<ChannelActivity[]> {
   const rows = await db.rows(predictionQueries.channelActivity(brandId, since), 'read events');
-  return rows.map((row) => ({
-    profile_id: text(row, 'profile_id'),
-    web: num(row, 'web'),
-    store: num(row, 'store'),
-    whatsapp: num(row, 'whatsapp'),
-    events: num(row, 'events'),
-  }));
+  return rows.map(toChannelActivity);
 }
 
 export async function customerPrediction(
@@ -186,7 +143,7 @@ export async function predictionRuns(
   limit: number,
 ): Promise<PredictionRun[]> {
   const rows = await db.rows(predictionQueries.runs(brandId, limit), 'read prediction_runs');
-  return rows.map((row) => parseRunRecord(text(row, 'record')));
+  return rows.map(toPredictionRun);
 }
 
 export async function segmentMembers(

@@ -23,11 +23,11 @@ import {
   DECISION_ACTIONS,
   planProfilesPage,
   profilesPageOf,
-  profilesSearchLinks,
   type BrandSnapshot,
   type ProfilesPage,
   type ProfilesQuery,
 } from '../ingest/warehouse/types';
+import { searchedSurvivors, type SearchLink } from '../ingest/warehouse/profile-search';
 import { planIntentList, type IntentListQuery } from '../ingest/warehouse/intent-list';
 import {
   planTimeline,
@@ -304,17 +304,14 @@ async function loadCampaignsAndAlerts(db: Connection, brandId: string, since: st
   };
 }
 
-/** Survivors of the profiles an identifier search names (see profilesSearchLinks). */
-async function searchedSurvivors(db: Connection, brandId: string, search: string): Promise<string[]> {
-  const pairs = profilesSearchLinks(search);
-  const values = [...new Set(pairs.map((pair) => pair.value))];
+/** The identity links whose value is one of `values`, for searchedSurvivors. */
+async function linksByValues(db: Connection, brandId: string, values: string[]): Promise<SearchLink[]> {
   const rows = await db.rows(queries.linksByValues(brandId, values), 'read identity_links');
-  const wanted = new Set(pairs.map((pair) => `${pair.type}\u0000${pair.value}`));
-  const linked = rows
-    .filter((row) => wanted.has(`${text(row, 'type')}\u0000${text(row, 'value')}`))
-    .map((row) => text(row, 'profile_id'));
-  const survivors = await Promise.all([...new Set(linked)].map((id) => survivorOf(db, brandId, id)));
-  return [...new Set(survivors.flatMap((survivor) => (survivor ? [survivor.profile_id] : [])))];
+  return rows.map((row) => ({
+    type: text(row, 'type'),
+    value: text(row, 'value'),
+    profile_id: text(row, 'profile_id'),
+  }));
 }
 
 /** One keyset page of a profile's timeline (WarehouseReader.profileTimeline). */
@@ -337,7 +334,13 @@ export async function profilesPage(
   query: ProfilesQuery,
 ): Promise<ProfilesPage> {
   const plan = planProfilesPage(query);
-  const survivors = plan.search === null ? [] : await searchedSurvivors(db, brandId, plan.search);
+  const survivors =
+    plan.search === null
+      ? []
+      : await searchedSurvivors(plan.search, {
+          linksByValues: (values) => linksByValues(db, brandId, values),
+          survivorOf: (id) => survivorOf(db, brandId, id),
+        });
   const rows = await db.rows(queries.profilesPage(brandId, plan, survivors), 'read profiles');
   return profilesPageOf(plan, rows.map(toProfile));
 }

@@ -26,7 +26,7 @@ export function num(row: Row, column: string): number {
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/;
 
 /** DateTime('UTC') text → ISO-8601 UTC with milliseconds. */
-function time(row: Row, column: string): string {
+export function time(row: Row, column: string): string {
   const match = DATE_TIME.exec(text(row, column));
   if (!match) throw wrongType(row, column, 'YYYY-MM-DD hh:mm:ss');
   return `${match[1]}T${match[2]}.000Z`;

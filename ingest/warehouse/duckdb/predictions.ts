@@ -4,11 +4,9 @@
 // the same rows and an older run finishing late never overwrites a newer one.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { CustomerPrediction, PredictionRun } from '../../../src/lib/shared/predictions';
+import { createPredictionDecoders } from '../prediction-decoders';
 import {
   checkPageLimit,
-  orderItemsOf,
-  parseRecommendations,
-  parseRunRecord,
   runVersion,
   type ChannelActivity,
   type MergedPart,
@@ -16,31 +14,18 @@ import {
   type PredictionSurvivor,
   type SegmentMembersQuery,
 } from '../predictions';
+import { num, text, time } from './rows';
 import { type Row as SessionRow, type Session } from './session';
 import { bigint, timestamp, toTimestamp, varchar, type SqlParam } from './sql-params';
 
-function str(row: SessionRow, column: string): string {
-  const value = row[column];
-  if (typeof value !== 'string') throw new TypeError(`column ${column}: expected text`);
-  return value;
-}
-
-function numberOf(row: SessionRow, column: string): number {
-  const value = row[column];
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  throw new TypeError(`column ${column}: expected a number`);
-}
-
-function numberOrNull(row: SessionRow, column: string): number | null {
-  return row[column] === null ? null : numberOf(row, column);
-}
-
-function iso(row: SessionRow, column: string): string {
-  const value = row[column];
-  if (value instanceof Date) return value.toISOString();
-  throw new TypeError(`column ${column}: expected a timestamp`);
-}
+const {
+  toPrediction,
+  toPredictionSurvivor,
+  toMergedPart,
+  toPredictionOrder,
+  toChannelActivity,
+  toPredictionRun,
+} = createPredictionDecoders<SessionRow>({ text, num, time });
 
 const afterParam = (after: string | null): SqlParam => varchar(after ?? '');
 
@@ -56,12 +41,7 @@ export async function predictionSurvivors(
      ORDER BY profile_id LIMIT $3`,
     [varchar(brandId), afterParam(after), bigint(checkPageLimit(limit))],
   );
-  return rows.map((row) => ({
-    profile_id: str(row, 'profile_id'),
-    first_seen: iso(row, 'first_seen'),
-    last_seen: iso(row, 'last_seen'),
-    intent_score: numberOf(row, 'intent_score'),
-  }));
+  return rows.map(toPredictionSurvivor);
 }
 
 export async function mergedParts(s: Session, brandId: string): Promise<MergedPart[]> {
@@ -70,7 +50,7 @@ export async function mergedParts(s: Session, brandId: string): Promise<MergedPa
      ORDER BY profile_id`,
     [varchar(brandId)],
   );
-  return rows.map((row) => ({ profile_id: str(row, 'profile_id'), merged_into: str(row, 'merged_into') }));
+  return rows.map(toMergedPart);
 }
 
 export async function predictionOrders(
@@ -85,14 +65,7 @@ export async function predictionOrders(
      ORDER BY event_id LIMIT $3`,
     [varchar(brandId), afterParam(after), bigint(checkPageLimit(limit))],
   );
-  return rows.map((row) => ({
-    event_id: str(row, 'event_id'),
-    profile_id: str(row, 'profile_id'),
-    timestamp: iso(row, 'timestamp'),
-    revenue: numberOf(row, 'revenue'),
-    category: row.category === null ? null : str(row, 'category'),
-    items: orderItemsOf(JSON.parse(str(row, 'properties')) as Record<string, unknown>),
-  }));
+  return rows.map(toPredictionOrder);
 }
 
 export async function channelActivity(
@@ -110,13 +83,7 @@ export async function channelActivity(
      GROUP BY profile_id ORDER BY profile_id`,
     [varchar(brandId), timestamp(since)],
   );
-  return rows.map((row) => ({
-    profile_id: str(row, 'profile_id'),
-    web: numberOf(row, 'web'),
-    store: numberOf(row, 'store'),
-    whatsapp: numberOf(row, 'whatsapp'),
-    events: numberOf(row, 'events'),
-  }));
+  return rows.map(toChannelActivity);
 }
 
 const SCORE_COLUMNS = [
@@ -202,27 +169,6 @@ export async function writeRun(s: Session, run: PredictionRun): Promise<void> {
   );
 }
 
-function toPrediction(row: SessionRow): CustomerPrediction {
-  return {
-    brand_id: str(row, 'brand_id'),
-    profile_id: str(row, 'profile_id'),
-    run_id: str(row, 'run_id'),
-    computed_at: iso(row, 'computed_at'),
-    orders: numberOf(row, 'orders'),
-    revenue: numberOf(row, 'revenue'),
-    recency_days: numberOrNull(row, 'recency_days'),
-    r: numberOrNull(row, 'r'),
-    f: numberOrNull(row, 'f'),
-    m: numberOrNull(row, 'm'),
-    segment: str(row, 'segment'),
-    churn_probability: numberOrNull(row, 'churn_probability'),
-    p_alive: numberOrNull(row, 'p_alive'),
-    expected_purchases_12m: numberOrNull(row, 'expected_purchases_12m'),
-    predicted_value_12m: numberOrNull(row, 'predicted_value_12m'),
-    recommendations: parseRecommendations(str(row, 'recommendations')),
-  };
-}
-
 export async function customerPrediction(
   s: Session,
   brandId: string,
@@ -240,7 +186,7 @@ export async function predictionRuns(s: Session, brandId: string, limit: number)
     `SELECT record FROM prediction_runs WHERE brand_id = $1 ORDER BY started_at DESC, run_id DESC LIMIT $2`,
     [varchar(brandId), bigint(checkPageLimit(limit))],
   );
-  return rows.map((row) => parseRunRecord(str(row, 'record')));
+  return rows.map(toPredictionRun);
 }
 
 export async function segmentMembers(

@@ -22,11 +22,11 @@ import type {
   StoredEvent,
 } from '../../../src/lib/shared/model';
 import { followMerges } from '../merge-chain';
+import { searchedSurvivors, type SearchLink } from '../profile-search';
 import {
   DECISION_ACTIONS,
   planProfilesPage,
   profilesPageOf,
-  profilesSearchLinks,
   type BrandSnapshot,
   type ProfilesPage,
   type ProfilesPlan,
@@ -456,20 +456,18 @@ export async function loadBrand(
 
 const PROFILES_SORT_COLUMNS = { revenue: 'revenue', intent: 'intent_score', last_seen: 'last_seen' } as const;
 
-/** Survivors of the profiles an identifier search names (see profilesSearchLinks). */
-async function searchedSurvivors(session: Session, brandId: string, search: string): Promise<string[]> {
-  const pairs = profilesSearchLinks(search);
+/** The identity links whose value is one of `values`, for searchedSurvivors. */
+async function linksByValues(session: Session, brandId: string, values: string[]): Promise<SearchLink[]> {
   const rows = await session.rows(
     `SELECT type, value, profile_id FROM identity_links
      WHERE brand_id = $1 AND value IN (SELECT unnest($2)) ORDER BY profile_id`,
-    [varchar(brandId), varcharList([...new Set(pairs.map((pair) => pair.value))])],
+    [varchar(brandId), varcharList(values)],
   );
-  const wanted = new Set(pairs.map((pair) => `${pair.type}\u0000${pair.value}`));
-  const linked = rows
-    .filter((row) => wanted.has(`${text(row, 'type')}\u0000${text(row, 'value')}`))
-    .map((row) => text(row, 'profile_id'));
-  const survivors = await Promise.all([...new Set(linked)].map((id) => survivorOf(session, brandId, id)));
-  return [...new Set(survivors.flatMap((survivor) => (survivor ? [survivor.profile_id] : [])))];
+  return rows.map((row) => ({
+    type: text(row, 'type'),
+    value: text(row, 'value'),
+    profile_id: text(row, 'profile_id'),
+  }));
 }
 
 /**
@@ -493,7 +491,10 @@ export async function profilesPage(
     where.push(`(${column} < ${key} OR (${column} = ${key} AND profile_id > ${id}))`);
   }
   if (plan.search !== null) {
-    const survivors = await searchedSurvivors(session, brandId, plan.search);
+    const survivors = await searchedSurvivors(plan.search, {
+      linksByValues: (values) => linksByValues(session, brandId, values),
+      survivorOf: (id) => survivorOf(session, brandId, id),
+    });
     where.push(
       `(starts_with(profile_id, ${bind(varchar(plan.search))}) OR list_contains(${bind(varcharList(survivors))}, profile_id))`,
     );

@@ -167,7 +167,9 @@ function emptyCategoryState(): CategoryIntentState {
 }
 
 function factor(fromMs: number, toMs: number, halfLifeMinutes: number): number {
-  return 2 ** (-Math.max(0, toMs - fromMs) / (halfLifeMinutes * 60_000));
+  // No time elapsed: 2^(−0) is exactly 1, without the power (forecasts ask at the event's time).
+  if (toMs <= fromMs) return 1;
+  return 2 ** (-(toMs - fromMs) / (halfLifeMinutes * 60_000));
 }
 
 function decayProfile(state: ProfileIntentState, toMs: number, options: FeatureOptions): void {
@@ -269,15 +271,13 @@ function gapHours(state: Clocked | undefined): number {
 
 /**
  * The feature vector of (profile, category) at `atMs` (not before the state's clock). Does not
- * mutate the state. Written into `out` when given (the forecast reuses one per call), else a new
- * array. Hot: every forecast computes one per category, every prediction one more.
+ * mutate the state.
  */
 export function intentFeatures(
   state: ProfileIntentState,
   category: string,
   atMs: number,
   options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
-  out: number[] = [],
 ): number[] {
   const f = factor(state.atMs, atMs, options.halfLifeMinutes);
   const cat = state.categories.get(category);
@@ -285,18 +285,52 @@ export function intentFeatures(
   const clf = cat ? factor(cat.atMs, atMs, options.longHalfLifeMinutes) : 0;
   const categoryViews = cat ? cat.views * cf : 0;
   const profileViews = state.views * f;
-  let i = 0;
-  for (let c = 0; c < CATEGORY_TYPES.length; c++) out[i++] = cat ? cat.sinceOrder[c]! * cf : 0;
-  for (let p = 0; p < state.sinceOrder.length; p++) out[i++] = state.sinceOrder[p]! * f;
-  out[i++] = profileViews > 0 ? Math.min(1, categoryViews / profileViews) : 0;
-  out[i++] = Math.log1p(cat ? cat.interest * clf : 0);
-  out[i++] = Math.log1p(cat ? cat.repeatViews * clf : 0);
-  out[i++] = Math.log1p(gapHours(state));
-  out[i++] = Math.log1p(gapHours(cat));
-  out[i++] = state.orders > 0 ? 1 : 0;
-  out[i++] = cat?.bought ? 1 : 0;
-  out.length = i;
+  const out: number[] = [];
+  for (let c = 0; c < CATEGORY_TYPES.length; c++) out.push(cat ? cat.sinceOrder[c]! * cf : 0);
+  for (let p = 0; p < state.sinceOrder.length; p++) out.push(state.sinceOrder[p]! * f);
+  out.push(
+    profileViews > 0 ? Math.min(1, categoryViews / profileViews) : 0,
+    Math.log1p(cat ? cat.interest * clf : 0),
+    Math.log1p(cat ? cat.repeatViews * clf : 0),
+    Math.log1p(gapHours(state)),
+    Math.log1p(gapHours(cat)),
+    state.orders > 0 ? 1 : 0,
+    cat?.bought ? 1 : 0,
+  );
   return out;
+}
+
+/**
+ * `intentFeatures` of every category the profile has, in the state's order, at `atMs` (not before
+ * the state's clock): the same numbers, but the profile-wide ones computed once, not once per
+ * category. `visit` gets one array, rewritten for the next category: read it, do not keep it.
+ */
+export function forEachCategoryFeatures(
+  state: ProfileIntentState,
+  atMs: number,
+  options: FeatureOptions,
+  visit: (category: string, features: readonly number[]) => void,
+): void {
+  const f = factor(state.atMs, atMs, options.halfLifeMinutes);
+  const profileViews = state.views * f;
+  const out: number[] = [];
+  const C = CATEGORY_TYPES.length;
+  const P = state.sinceOrder.length;
+  for (let c = 0; c < C; c++) out.push(0);
+  for (let p = 0; p < P; p++) out.push(state.sinceOrder[p]! * f);
+  out.push(0, 0, 0, Math.log1p(gapHours(state)), 0, state.orders > 0 ? 1 : 0, 0);
+  for (const [category, cat] of state.categories) {
+    const cf = factor(cat.atMs, atMs, options.halfLifeMinutes);
+    const clf = factor(cat.atMs, atMs, options.longHalfLifeMinutes);
+    for (let c = 0; c < C; c++) out[c] = cat.sinceOrder[c]! * cf;
+    const categoryViews = cat.views * cf;
+    out[C + P] = profileViews > 0 ? Math.min(1, categoryViews / profileViews) : 0;
+    out[C + P + 1] = Math.log1p(cat.interest * clf);
+    out[C + P + 2] = Math.log1p(cat.repeatViews * clf);
+    out[C + P + 4] = Math.log1p(gapHours(cat));
+    out[C + P + 6] = cat.bought ? 1 : 0;
+    visit(category, out);
+  }
 }
 
 function mergeClock(into: Clocked, from: Clocked): void {

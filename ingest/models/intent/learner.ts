@@ -23,6 +23,7 @@ import {
   FEATURE_DESCRIPTIONS,
   applyIntentEvent,
   emptyProfileState,
+  forEachCategoryFeatures,
   intentFeatures,
   mergeIntentStates,
   type FeatureName,
@@ -230,7 +231,6 @@ export function createIntentLearner(
     }
   };
 
-  const scratchFeatures: number[] = [];
   const pendingOf = (profile: ProfileIntentState, category: string, atMs: number): PendingForecast => {
     const features = intentFeatures(profile, category, Math.max(atMs, profile.atMs), options.features);
     return { features, baselineScore: fixedWeightScore(features) };
@@ -277,17 +277,20 @@ export function createIntentLearner(
     forecast(profileId, atMs) {
       const profile = profiles.get(profileId);
       if (!profile) return [];
-      // Asked at every live event, for every category the profile has: one features array reused.
-      const at = Math.max(atMs, profile.atMs);
+      // Asked at every live event, for every category the profile has.
       const forecasts: CategoryForecast[] = [];
-      for (const category of profile.categories.keys()) {
-        const features = intentFeatures(profile, category, at, options.features, scratchFeatures);
-        forecasts.push({
-          category,
-          learned: predictIntent(state.model, features),
-          baseline: plattProbability(state.platt, fixedWeightScore(features)),
-        });
-      }
+      forEachCategoryFeatures(
+        profile,
+        Math.max(atMs, profile.atMs),
+        options.features,
+        (category, features) => {
+          forecasts.push({
+            category,
+            learned: predictIntent(state.model, features),
+            baseline: plattProbability(state.platt, fixedWeightScore(features)),
+          });
+        },
+      );
       return forecasts.sort((a, b) => b.learned - a.learned || a.category.localeCompare(b.category));
     },
     isHeldBack,

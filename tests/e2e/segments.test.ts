@@ -198,7 +198,7 @@ describe('segments page', () => {
     expect(await other.locator('[data-testid=segments-table]').count()).toBe(0);
     // Before any order B's first run is refused (or not yet run): the page says why.
     expect(await other.locator('[data-testid=segments-notice]').innerText()).toMatch(
-      /no prediction run yet|was refused: not enough buyers \(n = 0 < 20\)/,
+      /^(No prediction run yet for this brand: |The last prediction run \(.+\) was refused: not enough buyers \(n = 0 < 20\)\.)/,
     );
     for (const path of [
       '/segments?all=1',

@@ -18,7 +18,15 @@ export function publicProfile(profile: Profile): PublicProfile {
 }
 
 export interface ProfileView {
-  profile: PublicProfile & { /** Average order value: revenue / orders, 0 without orders. */ aov: number };
+  profile: PublicProfile & {
+    /** Average order value: revenue / orders, 0 without orders. */
+    aov: number;
+    /**
+     * Purchase frequency: orders per 30 days since first seen, over at least 30 days (two orders
+     * on someone's first day are not 60 a month); 0 without orders.
+     */
+    orders_per_month: number;
+  };
   identifiers: Identifier[];
   recent_events: StoredEvent[];
   /** Profiles merged into this one, directly or transitively. */
@@ -39,6 +47,14 @@ export interface ProfileView {
   predictions: ProfilePredictions;
 }
 
+const DAY_MS = 86_400_000;
+
+export function ordersPerMonth(profile: Pick<Profile, 'orders' | 'first_seen'>, now: Date): number {
+  if (profile.orders === 0) return 0;
+  const days = Math.max(30, (now.getTime() - Date.parse(profile.first_seen)) / DAY_MS);
+  return (profile.orders * 30) / days;
+}
+
 export async function loadProfileView(
   deps: { warehouse: WarehouseReader; halfLifeMinutes: number; now: Date },
   brandId: string,
@@ -57,7 +73,11 @@ export async function loadProfileView(
   const decayed = (score: number) =>
     decayedScore(score, Date.parse(profile.intent_updated_at), deps.now.getTime(), deps.halfLifeMinutes);
   return {
-    profile: { ...publicProfile(profile), aov: averageOrderValue(profile) },
+    profile: {
+      ...publicProfile(profile),
+      aov: averageOrderValue(profile),
+      orders_per_month: ordersPerMonth(profile, deps.now),
+    },
     identifiers: profile.identifiers,
     recent_events: recent,
     merged_profiles: merged,

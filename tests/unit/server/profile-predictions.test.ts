@@ -1,7 +1,9 @@
 // The reasons the Customer-360 view gives for each prediction: from the profile's own numbers,
-// its segment's typical member, and the run's refusal when the purchase model was not fitted.
+// its segment’s typical member, and the run’s refusal when the purchase model was not fitted; and
+// the purchase frequency shown beside them.
 import { describe, expect, it } from 'vitest';
 import { explainPrediction, type RunOutline } from '../../../src/lib/server/profile-predictions';
+import { ordersPerMonth } from '../../../src/lib/server/profile-view';
 import { predictionRecord } from '../../support/prediction-records';
 
 const AT = '2026-03-01T06:00:00.000Z';
@@ -83,5 +85,17 @@ describe('explainPrediction', () => {
     const reasons = explainPrediction(scores, run(), null);
     expect(reasons.rfm).toBe('No orders yet: RFM scores rank buyers only.');
     expect(reasons.churn).toMatch(/^No orders/);
+  });
+});
+
+describe('ordersPerMonth', () => {
+  const now = new Date('2026-03-01T00:00:00.000Z');
+  it('counts orders per 30 days since first seen, over at least 30 days', () => {
+    expect(ordersPerMonth({ orders: 0, first_seen: '2025-03-01T00:00:00.000Z' }, now)).toBe(0);
+    expect(ordersPerMonth({ orders: 2, first_seen: '2026-02-28T23:00:00.000Z' }, now)).toBe(2);
+    expect(ordersPerMonth({ orders: 12, first_seen: '2025-12-01T00:00:00.000Z' }, now)).toBeCloseTo(
+      (12 * 30) / 90,
+      10,
+    );
   });
 });

@@ -1339,6 +1339,10 @@ export const openApiDocument: OpenApiDocument = {
         orders: int,
         revenue: num,
         aov: { type: 'number', description: 'revenue / orders; 0 without orders.' },
+        orders_per_month: {
+          type: 'number',
+          description: 'Orders per 30 days since first seen, over at least 30 days; 0 without orders.',
+        },
         channels: arrayOf(str),
         categories: record(int),
         intent_score: num,

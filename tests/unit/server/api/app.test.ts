@@ -176,7 +176,14 @@ describe('profiles', () => {
   it('builds the Customer-360 view: aov, identifiers, merged profiles, their events and merges', async () => {
     const { status, body } = await get<ProfileView>('/api/v1/profiles/a-ana', bearer(a.read_key));
     expect(status).toBe(200);
-    expect(body.profile).toMatchObject({ profile_id: 'a-ana', orders: 2, revenue: 150, aov: 75 });
+    // First seen an hour ago: two orders over the 30-day floor of the frequency.
+    expect(body.profile).toMatchObject({
+      profile_id: 'a-ana',
+      orders: 2,
+      revenue: 150,
+      aov: 75,
+      orders_per_month: 2,
+    });
     // Its own part is the processor's bookkeeping for an unmerge, not part of the 360 view.
     expect(body.profile).not.toHaveProperty('own');
     expect(body.identifiers).toContainEqual({ type: 'email', value: SHARED_EMAIL });

@@ -34,6 +34,7 @@ import {
   type PredictedRecommendation,
   type PredictionRun,
 } from '../../src/lib/shared/predictions';
+import { Utf8Column, type Utf8Text } from './columns';
 import { inTimeOrder, type PredictionInput, type TimeOrderedInput } from './input';
 
 /** Below this many buyers a brand's segments and quintiles say nothing: the run is refused. */
@@ -76,8 +77,8 @@ export interface ComputedColumns {
   pAlive: Float64Array;
   expectedPurchases: Float64Array;
   predictedValue: Float64Array;
-  /** JSON of PredictedRecommendation[] per profile. */
-  recommendations: string[];
+  /** JSON of PredictedRecommendation[] per profile, as UTF-8 (columns.ts). */
+  recommendations: Utf8Text;
 }
 
 export type RunSummary = Pick<
@@ -236,7 +237,7 @@ export function computePredictions(
     pAlive: new Float64Array(n).fill(Number.NaN),
     expectedPurchases: new Float64Array(n).fill(Number.NaN),
     predictedValue: new Float64Array(n).fill(Number.NaN),
-    recommendations: new Array<string>(n).fill('[]'),
+    recommendations: { bytes: new Uint8Array(0), ends: new Int32Array(0) },
   };
   const segmentIndex = new Map<string, number>();
   kept.forEach((i, j) => {
@@ -260,7 +261,7 @@ export function computePredictions(
   });
 
   const clv = fitCustomerValue(input, kept, totals, columns);
-  recommend(input, kept, columns);
+  columns.recommendations = recommend(input, kept, columns.included);
 
   const sizes = segmentSizes(segments.assignments);
   const centroids = new Map(segments.clusters.map((c) => [c.name, c.typical]));
@@ -415,24 +416,29 @@ function holdoutCheck(input: TimeOrderedInput, purchases: Purchase[][]): ClvSumm
 }
 
 /** Co-occurrence over the brand's orders in time order, then each profile's top products. */
-function recommend(input: TimeOrderedInput, kept: readonly number[], columns: ComputedColumns): void {
+function recommend(input: TimeOrderedInput, kept: readonly number[], included: Uint8Array): Utf8Text {
+  const json = new Array<string>(input.profileIds.length).fill('[]');
   const store = createStore(input.brandId);
   const bought: string[][] = input.profileIds.map(() => []);
   for (let o = 0; o < input.orderCustomer.length; o++) {
     const c = input.orderCustomer[o] as number;
-    if (columns.included[c] !== 1) continue;
+    if (included[c] !== 1) continue;
     const items = input.products.slice(input.productStart[o], input.productStart[o + 1]);
     if (items.length === 0) continue;
     // An order the store refuses (an id it cannot key) is left out; the rest still count.
     if (addOrder(store, items, input.profileIds[c]).ok) (bought[c] as string[]).push(...items);
   }
-  if (store.customers === 0) return;
-  for (const i of kept) {
-    const recs: PredictedRecommendation[] = recommendFor(
-      store,
-      bought[i] as string[],
-      PREDICTION_RECOMMENDATIONS,
-    ).map((r) => ({ product_id: r.productId, reason: r.reason, because: r.because, score: r.score }));
-    columns.recommendations[i] = JSON.stringify(recs);
+  if (store.customers > 0) {
+    for (const i of kept) {
+      const recs: PredictedRecommendation[] = recommendFor(
+        store,
+        bought[i] as string[],
+        PREDICTION_RECOMMENDATIONS,
+      ).map((r) => ({ product_id: r.productId, reason: r.reason, because: r.because, score: r.score }));
+      json[i] = JSON.stringify(recs);
+    }
   }
+  const text = new Utf8Column();
+  for (const j of json) text.push(j);
+  return text.done();
 }

@@ -10,6 +10,7 @@
 // counted (`orphanOrders`).
 import type { WarehouseReader } from '../warehouse/types';
 import { MAX_MERGE_HOPS } from '../warehouse/merge-chain';
+import { Growing, textAt, Utf8Column, type Utf8Text } from './columns';
 
 // A page is materialized in one go on the event loop: 10,000 orders held it ~200 ms (DuckDB), 2,000 ~40 ms.
 export const INPUT_PAGE = 2_000;
@@ -62,62 +63,6 @@ export function survivorsOfParts(parts: readonly { profile_id: string; merged_in
     resolved.set(start, current);
   }
   return resolved;
-}
-
-/** A column of numbers that grows by pages and ends as one typed array. */
-class Growing<T extends Float64Array | Int32Array> {
-  private chunks: T[] = [];
-  private current: T;
-  private used = 0;
-  constructor(private readonly make: (length: number) => T) {
-    this.current = make(INPUT_PAGE);
-  }
-  push(value: number): void {
-    if (this.used === this.current.length) {
-      this.chunks.push(this.current);
-      this.current = this.make(this.current.length * 2);
-      this.used = 0;
-    }
-    this.current[this.used++] = value;
-  }
-  get length(): number {
-    return this.chunks.reduce((n, c) => n + c.length, 0) + this.used;
-  }
-  done(): T {
-    const all = this.make(this.length);
-    let at = 0;
-    for (const c of this.chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    all.set(this.current.subarray(0, this.used), at);
-    return all;
-  }
-}
-
-/** Strings appended as UTF-8 into one growing byte buffer, with each one's end offset. */
-class Utf8Column {
-  private bytes = new Uint8Array(1 << 16);
-  private used = 0;
-  readonly ends = new Growing((n) => new Int32Array(n));
-  private readonly encoder = new TextEncoder();
-  push(text: string): void {
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-    const need = this.used + text.length * 3;
-    if (need > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
-    this.used += this.encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
-    this.ends.push(this.used);
-  }
-  get count(): number {
-    return this.ends.length;
-  }
-  doneBytes(): Uint8Array {
-    return this.bytes.slice(0, this.used);
-  }
 }
 
 /** Reads one brand's input (see the header); `pageSize` rows per warehouse call. */
@@ -213,9 +158,7 @@ export function inTimeOrder(input: PredictionInput): TimeOrderedInput {
   const at = input.orderAt;
   // TypedArray sort is stable, so equal times keep their read order.
   order.sort((p, q) => (at[p] as number) - (at[q] as number));
-  const decoder = new TextDecoder();
-  const productText = (j: number) =>
-    decoder.decode(input.productBytes.subarray(j === 0 ? 0 : input.productEnd[j - 1], input.productEnd[j]));
+  const productText: Utf8Text = { bytes: input.productBytes, ends: input.productEnd };
   const productStart = new Int32Array(count + 1);
   const products: string[] = [];
   const orderCustomer = new Int32Array(count);
@@ -227,7 +170,7 @@ export function inTimeOrder(input: PredictionInput): TimeOrderedInput {
     orderRevenue[i] = input.orderRevenue[o] as number;
     productStart[i] = products.length;
     for (let j = input.productStart[o] as number; j < (input.productStart[o + 1] as number); j++) {
-      products.push(productText(j));
+      products.push(textAt(productText, j));
     }
   });
   productStart[count] = products.length;

@@ -12,6 +12,7 @@ import type {
   PredictionRunNotice,
 } from '../../src/lib/shared/predictions';
 import type { Warehouse } from '../warehouse/types';
+import { textAt } from './columns';
 import type { ComputedColumns, ComputeOptions, PreviousRun } from './compute';
 import { readPredictionInput } from './input';
 import type { Compute } from './off-thread';
@@ -56,7 +57,7 @@ function rowOf(c: ComputedColumns, i: number, profileId: string, request: RunReq
     p_alive: nullIfNaN(c.pAlive[i] as number),
     expected_purchases_12m: nullIfNaN(c.expectedPurchases[i] as number),
     predicted_value_12m: nullIfNaN(c.predictedValue[i] as number),
-    recommendations: JSON.parse(c.recommendations[i] as string) as CustomerPrediction['recommendations'],
+    recommendations: JSON.parse(textAt(c.recommendations, i)) as CustomerPrediction['recommendations'],
   };
 }
 

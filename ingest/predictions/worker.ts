@@ -29,6 +29,8 @@ function resultBuffers(result: ComputeResult): ArrayBuffer[] {
     c.pAlive,
     c.expectedPurchases,
     c.predictedValue,
+    c.recommendations.bytes,
+    c.recommendations.ends,
   ].map((a) => a.buffer as ArrayBuffer);
 }
 

@@ -24,7 +24,20 @@ export interface Connection {
   run(statement: SqlFragment, what: string): Promise<void>;
   /** A SELECT; `FORMAT JSONEachRow` is appended by the client. */
   rows(query: SqlFragment, what: string): Promise<Row[]>;
+  /**
+   * A SELECT whose rows are read as the server sends them: resolves once the
+   * answer has begun (the server has chosen its parts), then yields the rows
+   * in the batches they arrive in. The socket is read only as fast as the
+   * batches are taken; close() (or leaving the iteration) drops it, which
+   * stops the query.
+   */
+  stream(query: SqlFragment, what: string): Promise<RowStream>;
   close(): Promise<void>;
+}
+
+export interface RowStream {
+  rows: AsyncIterable<Row[]>;
+  close(): void;
 }
 
 export function openConnection(options: ConnectionOptions): Connection {
@@ -54,6 +67,25 @@ export function openConnection(options: ConnectionOptions): Connection {
       } catch (error) {
         throw classifyError(error, what);
       }
+    },
+    async stream(query, what) {
+      let result;
+      try {
+        result = await client.query({ query: query.text, format: 'JSONEachRow' });
+      } catch (error) {
+        throw classifyError(error, what);
+      }
+      const source = result.stream<Row>();
+      async function* rows(): AsyncGenerator<Row[], void> {
+        try {
+          for await (const batch of source) yield batch.map((row) => row.json());
+        } catch (error) {
+          throw classifyError(error, what);
+        } finally {
+          source.destroy();
+        }
+      }
+      return { rows: rows(), close: () => source.destroy() };
     },
     close: () => client.close(),
   };

@@ -178,6 +178,15 @@ export const queries = {
       ORDER BY ${profilesSortColumn(plan.sort)} DESC, profile_id
       LIMIT ${count(plan.limit + 1)}`,
 
+  /**
+   * The whole list for the CSV export (WarehouseReader.profilesExport): profilesPage's rows and
+   * order without cursor or LIMIT, one sort of the brand's survivors, streamed to the end.
+   */
+  profilesExport: (brandId: string, plan: ProfilesPlan, survivors: readonly string[]): SqlFragment =>
+    sql`SELECT ${PROFILE_COLUMNS} FROM profiles FINAL
+      WHERE brand_id = ${brandId} AND merged_into IS NULL AND ${profilesSearch(plan, survivors)}
+      ORDER BY ${profilesSortColumn(plan.sort)} DESC, profile_id`,
+
   /** Identity links of any type whose value is one of `values` (an identifier search). */
   linksByValues: (brandId: string, values: readonly string[]): SqlFragment =>
     sql`SELECT type, value, profile_id FROM identity_links FINAL

@@ -21,9 +21,12 @@ import type {
 import { MAX_MERGE_HOPS, followMerges } from '../ingest/warehouse/merge-chain';
 import {
   DECISION_ACTIONS,
+  planProfilesExport,
   planProfilesPage,
   profilesPageOf,
+  rechunk,
   type BrandSnapshot,
+  type ProfilesExportQuery,
   type ProfilesPage,
   type ProfilesQuery,
 } from '../ingest/warehouse/types';
@@ -343,4 +346,32 @@ export async function profilesPage(
         });
   const rows = await db.rows(queries.profilesPage(brandId, plan, survivors), 'read profiles');
   return profilesPageOf(plan, rows.map(toProfile));
+}
+
+/**
+ * The whole filtered list as one streamed query (WarehouseReader.profilesExport). `start` runs
+ * under the warehouse's read lock only until the answer has begun: from then on the server reads
+ * the parts it chose, so a commit need not wait for a slow client to finish its download.
+ */
+export async function* profilesExport(
+  start: <T>(work: (db: Connection) => Promise<T>) => Promise<T>,
+  brandId: string,
+  query: ProfilesExportQuery,
+): AsyncGenerator<Profile[], void> {
+  const plan = planProfilesExport(query);
+  const stream = await start(async (db) => {
+    const survivors =
+      plan.search === null
+        ? []
+        : await searchedSurvivors(plan.search, {
+            linksByValues: (values) => linksByValues(db, brandId, values),
+            survivorOf: (id) => survivorOf(db, brandId, id),
+          });
+    return db.stream(queries.profilesExport(brandId, plan, survivors), 'read profiles');
+  });
+  try {
+    for await (const chunk of rechunk(stream.rows, plan.limit)) yield chunk.map(toProfile);
+  } finally {
+    stream.close();
+  }
 }

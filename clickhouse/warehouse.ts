@@ -104,6 +104,7 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     counters: (brandId) => read((c) => reads.counters(c, brandId)),
     sourceActivity: (brandId, since) => read((c) => reads.sourceActivity(c, brandId, since)),
     profilesPage: (brandId, query) => read((c) => reads.profilesPage(c, brandId, query)),
+    profilesExport: (brandId, query) => reads.profilesExport(read, brandId, query),
     profileTimeline: (brandId, profileIds, query) =>
       read((c) => reads.profileTimeline(c, brandId, profileIds, query)),
     predictionSurvivors: (brandId, after, limit) =>

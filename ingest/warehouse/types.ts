@@ -245,6 +245,53 @@ export const PROFILES_LIST_MAX_LIMIT = 200;
 export const PROFILES_EXPORT_PAGE = 1_000;
 export const PROFILES_SEARCH_MAX_LENGTH = 256;
 
+/** The whole filtered list for the CSV export: profilesPage's rows, sort and search, no cursor. */
+export interface ProfilesExportQuery {
+  sort: ProfilesSort;
+  search?: string;
+  /** Profiles per yielded chunk (the last may be shorter), 1..PROFILES_PAGE_MAX_LIMIT. */
+  chunk: number;
+}
+
+export interface WarehouseReader {
+  /**
+   * Every survivor profilesPage would list for this sort and search, in the same
+   * order, from ONE query streamed as it is read (chunks of `query.chunk`), so an
+   * export is linear in the brand's size and holds one chunk in memory. Breaking
+   * out of the iteration (`return()`) stops the query. The query is checked and
+   * started at the first `next()`: RangeError for a bad sort, search or chunk.
+   */
+  profilesExport(brandId: string, query: ProfilesExportQuery): AsyncIterable<Profile[]>;
+}
+
+/** Checks an export query; its plan is profilesPage's without a cursor (limit = chunk). */
+export function planProfilesExport(query: ProfilesExportQuery): ProfilesPlan {
+  const { sort, chunk } = query;
+  if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > PROFILES_PAGE_MAX_LIMIT) {
+    throw new RangeError(`chunk must be a whole number from 1 to ${PROFILES_PAGE_MAX_LIMIT}, got ${chunk}`);
+  }
+  return planProfilesPage({
+    sort,
+    limit: chunk,
+    ...(query.search === undefined ? {} : { search: query.search }),
+  });
+}
+
+/** Re-cuts batches of any size into chunks of `size` (the last may be shorter), as they arrive. */
+export async function* rechunk<T>(batches: AsyncIterable<T[]>, size: number): AsyncGenerator<T[], void> {
+  let chunk: T[] = [];
+  for await (const batch of batches) {
+    for (const item of batch) {
+      chunk.push(item);
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
 /** A cursor that is not one this listing handed out (malformed, edited, or of another sort or search). */
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   InvalidCursorError,
+  type ProfilesExportQuery,
   type ProfilesQuery,
   type ProfilesSort,
   type Warehouse,
@@ -88,6 +89,17 @@ async function allPages(
 }
 
 const ids = (page: { profiles: Profile[] }) => page.profiles.map((p) => p.profile_id);
+
+/** Every chunk of a streamed export, as yielded. */
+async function exported(
+  warehouse: Warehouse,
+  brandId: string,
+  query: ProfilesExportQuery,
+): Promise<Profile[][]> {
+  const chunks: Profile[][] = [];
+  for await (const chunk of warehouse.profilesExport(brandId, query)) chunks.push(chunk);
+  return chunks;
+}
 
 export function profilesPageContract(name: string, make: () => Promise<WarehouseFixture>): void {
   describe(`warehouse contract, profiles list: ${name}`, () => {
@@ -297,6 +309,124 @@ export function profilesPageContract(name: string, make: () => Promise<Warehouse
       ).rejects.toBeInstanceOf(RangeError);
       expect((await warehouse.profilesPage(A, { sort: 'revenue', limit: 1 })).profiles).toHaveLength(1);
       expect((await warehouse.profilesPage(A, { sort: 'revenue', limit: 200 })).profiles).toHaveLength(11);
+    });
+
+    it('streams the export as the concatenated pages, for every sort and search, in chunks of any size', async () => {
+      const { warehouse, survivors } = await setup();
+      for (const sort of SORTS) {
+        for (const search of ['', 'p1', 'p0', 'ana@example.com', ' +49 (151) 1234-5678 ', HOSTILE_ID]) {
+          const { pages } = await allPages(warehouse, A, { sort, limit: 2, search });
+          const paged = pages.flat();
+          for (const chunk of [1, 3, 4, 11, 1000]) {
+            const chunks = await exported(warehouse, A, { sort, search, chunk });
+            const what = `${sort} ${JSON.stringify(search)} by ${chunk}`;
+            // Whole profiles, equal to the pages' rows, in the pages' order.
+            expect(chunks.flat(), what).toEqual(paged);
+            expect(
+              chunks.slice(0, -1).every((c) => c.length === chunk),
+              what,
+            ).toBe(true);
+            expect(chunks.length, what).toBe(Math.ceil(paged.length / chunk));
+          }
+        }
+        // No search is the whole list: every survivor once, merged m1 left out, p03 at its latest version.
+        const whole = (await exported(warehouse, A, { sort, chunk: 4 })).flat();
+        expect(whole.map((p) => p.profile_id)).toEqual(expectedOrder(survivors, sort));
+        expect(whole.find((p) => p.profile_id === 'p03')?.revenue).toBe(5000);
+      }
+    });
+
+    it('takes hostile export search text literally and refuses a bad query when it starts', async () => {
+      const { warehouse } = await setup();
+      const search = async (text: string) =>
+        (await exported(warehouse, A, { sort: 'revenue', search: text, chunk: 2 }))
+          .flat()
+          .map((p) => p.profile_id);
+      expect(await search(HOSTILE_ID)).toEqual(['p06', HOSTILE_ID]);
+      expect(await search(`o'brien\\"`)).toEqual([HOSTILE_ID]);
+      for (const text of [
+        '%',
+        '_',
+        'p_1',
+        '%1',
+        `'`,
+        '\\',
+        `' OR '1'='1`,
+        `'; DROP TABLE profiles; --`,
+        '\u0000',
+      ]) {
+        expect(await search(text), JSON.stringify(text)).toEqual([]);
+      }
+      const refused = (query: ProfilesExportQuery) => expect(exported(warehouse, A, query)).rejects;
+      for (const chunk of [0, -1, 5001, 1.5, Number.NaN]) {
+        await refused({ sort: 'revenue', chunk }).toThrow(/chunk must be a whole number/);
+      }
+      await refused({ sort: 'price' as ProfilesSort, chunk: 10 }).toThrow(/sort must be one of/);
+      await refused({ sort: 'revenue', chunk: 10, search: 'x'.repeat(257) }).toThrow(/longer than 256/);
+      expect((await exported(warehouse, A, { sort: 'revenue', chunk: 100 })).flat()).toHaveLength(11);
+    });
+
+    it('keeps brands apart in the export: B streams and searches only its own', async () => {
+      const { warehouse } = await setup();
+      for (const sort of SORTS) {
+        const chunks = await exported(warehouse, B, { sort, chunk: 1 });
+        expect(
+          chunks
+            .flat()
+            .map((p) => p.profile_id)
+            .sort(),
+        ).toEqual(['q1', 'q2', 'zz']);
+        expectOnlyBrand(chunks, B, 'p0');
+      }
+      for (const search of ['ana@example.com', '+4915112345678', 'ck-1', 'p', HOSTILE_ID]) {
+        expect(await exported(warehouse, B, { sort: 'revenue', search, chunk: 5 }), search).toEqual([]);
+      }
+      expect(await exported(warehouse, A, { sort: 'revenue', search: 'bob@example.com', chunk: 5 })).toEqual(
+        [],
+      );
+      expect(await exported(warehouse, 'brand-c', { sort: 'intent', chunk: 5 })).toEqual([]);
+    });
+
+    it('stops the export query when the reader leaves after the first chunk, the warehouse usable after', async () => {
+      const { warehouse, survivors } = await setup();
+      for (const sort of SORTS) {
+        const taken: Profile[][] = [];
+        for await (const chunk of warehouse.profilesExport(A, { sort, chunk: 2 })) {
+          taken.push(chunk);
+          break;
+        }
+        expect(taken.flat().map((p) => p.profile_id)).toEqual(expectedOrder(survivors, sort).slice(0, 2));
+      }
+      // Left by return() between chunks, as a cancelled download leaves it.
+      const iterator = warehouse.profilesExport(A, { sort: 'intent', chunk: 3 })[Symbol.asyncIterator]();
+      expect((await iterator.next()).value).toHaveLength(3);
+      expect(await iterator.return?.()).toMatchObject({ done: true });
+      expect(await iterator.next()).toMatchObject({ done: true });
+      // Reads, writes and a whole export all still work.
+      expect(ids(await warehouse.profilesPage(A, { sort: 'revenue', limit: 2 }))).toEqual(['p03', 'p12']);
+      const late = profile(A, 'p99', { revenue: 1e6, intent_score: 1, last_seen: at(1) });
+      await warehouse.commit(
+        commit({ consumer: 'processor', partition: 0, next_offset: 3 }, { profiles: [late] }),
+      );
+      expect(
+        (await exported(warehouse, A, { sort: 'revenue', chunk: 5 })).flat().map((p) => p.profile_id),
+      ).toEqual(['p99', ...expectedOrder(survivors, 'revenue')]);
+    });
+
+    it('lets a commit through while an export is half read, and the export does not show it', async () => {
+      const { warehouse, survivors } = await setup();
+      const iterator = warehouse.profilesExport(A, { sort: 'revenue', chunk: 4 })[Symbol.asyncIterator]();
+      const chunks: Profile[][] = [];
+      const first = await iterator.next();
+      if (!first.done) chunks.push(first.value);
+      const late = profile(A, 'p98', { revenue: 1, intent_score: 1, last_seen: at(1) });
+      await warehouse.commit(
+        commit({ consumer: 'processor', partition: 0, next_offset: 3 }, { profiles: [late] }),
+      );
+      expect(await warehouse.getProfile(A, 'p98')).toEqual(late);
+      for (let next = await iterator.next(); !next.done; next = await iterator.next())
+        chunks.push(next.value);
+      expect(chunks.flat().map((p) => p.profile_id)).toEqual(expectedOrder(survivors, 'revenue'));
     });
 
     it("keeps brands apart: B lists, searches and pages only its own, even with A's cursor", async () => {

@@ -248,6 +248,12 @@ const QUERY_SAMPLES: { [K in keyof typeof queries]: Parameters<(typeof queries)[
     [BRAND, { sort: 'revenue', limit: 10, after: null, search: `%_\\'` }, []],
     [OTHER_BRAND, { sort: 'revenue', limit: 10, after: null, search: 'e' }, ['x']],
   ],
+  profilesExport: [
+    [BRAND, { sort: 'revenue', limit: 1000, after: null, search: null }, []],
+    [BRAND, { sort: 'last_seen', limit: 1000, after: null, search: HOSTILE[3]! }, [HOSTILE[0]!]],
+    [BRAND, { sort: 'intent', limit: 1000, after: null, search: `%_\\'` }, []],
+    [OTHER_BRAND, { sort: 'revenue', limit: 1000, after: null, search: 'e' }, ['x']],
+  ],
   linksByValues: [
     [BRAND, HOSTILE],
     [OTHER_BRAND, HOSTILE],
@@ -359,6 +365,8 @@ const EXPECTED_ROWS: Partial<Record<keyof typeof queries, readonly number[]>> = 
   // Survivors: all but HOSTILE[1]. Intent below 54: HOSTILE[0], [2] (40 after the second commit), [3];
   // after HOSTILE[0] by id, HOSTILE[3] alone starts with itself; `%` and `_` are no wildcards.
   profilesPage: [HOSTILE.length - 1, 3, 1, 0, 0],
+  // Every survivor; HOSTILE[3] by its prefix and HOSTILE[0] as a found survivor; no wildcards; no other brand's.
+  profilesExport: [HOSTILE.length - 1, 2, 0, 0],
   linksByValues: [HOSTILE.length, 0, 0],
   kpis: [2, 1],
   // HOSTILE[3]'s alert was resolved in the second commit.

@@ -60,6 +60,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     counters: (brandId) => read((s) => queries.counters(s, brandId)),
     sourceActivity: (brandId, since) => read((s) => queries.sourceActivity(s, brandId, since)),
     profilesPage: (brandId, query) => read((s) => queries.profilesPage(s, brandId, query)),
+    profilesExport: (brandId, query) => queries.profilesExport(db, brandId, query),
     profileTimeline: (brandId, profileIds, query) =>
       read((s) => profileTimeline(s, brandId, profileIds, query)),
     predictionSurvivors: (brandId, after, limit) =>

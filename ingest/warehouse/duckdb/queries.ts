@@ -25,9 +25,12 @@ import { followMerges } from '../merge-chain';
 import { searchedSurvivors, type SearchLink } from '../profile-search';
 import {
   DECISION_ACTIONS,
+  planProfilesExport,
   planProfilesPage,
   profilesPageOf,
+  rechunk,
   type BrandSnapshot,
+  type ProfilesExportQuery,
   type ProfilesPage,
   type ProfilesPlan,
   type ProfilesQuery,
@@ -51,7 +54,7 @@ import {
   toStoredEvent,
   text,
 } from './rows';
-import type { Session } from './session';
+import type { Database, Session } from './session';
 import { DOUBLE } from '@duckdb/node-api';
 import { bigint, timestamp, varchar, varcharList, type SqlParam } from './sql-params';
 
@@ -471,16 +474,16 @@ async function linksByValues(session: Session, brandId: string, values: string[]
 }
 
 /**
- * One keyset page (WarehouseReader.profilesPage): the rows strictly after the
- * cursor's (sort value, profile_id) in (value DESC, profile_id ASC) order,
- * limit + 1 of them to know whether a next page exists.
+ * The Profiles list's SELECT for one plan: survivors of the brand matching the search, strictly
+ * after the cursor's (sort value, profile_id) when there is one, in (value DESC, profile_id ASC)
+ * order; `limit` rows at most when given.
  */
-export async function profilesPage(
+async function profilesSelect(
   session: Session,
   brandId: string,
-  query: ProfilesQuery,
-): Promise<ProfilesPage> {
-  const plan = planProfilesPage(query);
+  plan: ProfilesPlan,
+  limit: number | null,
+): Promise<{ sql: string; params: SqlParam[] }> {
   const params: SqlParam[] = [varchar(brandId)];
   const bind = (param: SqlParam) => `$${params.push(param)}`;
   const column = PROFILES_SORT_COLUMNS[plan.sort];
@@ -499,12 +502,45 @@ export async function profilesPage(
       `(starts_with(profile_id, ${bind(varchar(plan.search))}) OR list_contains(${bind(varcharList(survivors))}, profile_id))`,
     );
   }
-  const rows = await session.rows(
-    `SELECT * FROM profiles WHERE ${where.join(' AND ')}
-     ORDER BY ${column} DESC, profile_id LIMIT ${bind(bigint(plan.limit + 1))}`,
-    params,
-  );
-  return profilesPageOf(plan, rows.map(toProfile));
+  const sql = `SELECT * FROM profiles WHERE ${where.join(' AND ')}
+     ORDER BY ${column} DESC, profile_id${limit === null ? '' : ` LIMIT ${bind(bigint(limit))}`}`;
+  return { sql, params };
+}
+
+/**
+ * One keyset page (WarehouseReader.profilesPage): limit + 1 rows after the
+ * cursor, the extra one to know whether a next page exists.
+ */
+export async function profilesPage(
+  session: Session,
+  brandId: string,
+  query: ProfilesQuery,
+): Promise<ProfilesPage> {
+  const plan = planProfilesPage(query);
+  const { sql, params } = await profilesSelect(session, brandId, plan, plan.limit + 1);
+  return profilesPageOf(plan, (await session.rows(sql, params)).map(toProfile));
+}
+
+/**
+ * The whole filtered list as one streamed query (WarehouseReader.profilesExport). The search is
+ * resolved and the stream started within one exclusive call, so both see the same commits; the
+ * stream then reads on its own connection and holds no lock while a slow client takes its chunks.
+ */
+export async function* profilesExport(
+  db: Database,
+  brandId: string,
+  query: ProfilesExportQuery,
+): AsyncGenerator<Profile[], void> {
+  const plan = planProfilesExport(query);
+  const stream = await db.exclusive(async (session) => {
+    const { sql, params } = await profilesSelect(session, brandId, plan, null);
+    return db.stream(sql, params);
+  });
+  try {
+    for await (const chunk of rechunk(stream.rows, plan.limit)) yield chunk.map(toProfile);
+  } finally {
+    stream.close();
+  }
 }
 
 function sortParam(plan: ProfilesPlan, value: number | string): SqlParam {

@@ -28,7 +28,19 @@ export interface Database {
   exclusive<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** Like `exclusive`, inside one transaction: all of it or, on any error, none. */
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * A SELECT streamed on a connection of its own (DuckDB's streaming result:
+   * one data chunk fetched per batch taken), so a long read neither holds the
+   * shared connection nor sees later commits. close() (or leaving the
+   * iteration) ends it and the connection; close() of the database ends all.
+   */
+  stream(sql: string, params: readonly SqlParam[]): Promise<RowStream>;
   close(): Promise<void>;
+}
+
+export interface RowStream {
+  rows: AsyncIterable<Row[]>;
+  close(): void;
 }
 
 // DuckDB's error classes that mean the database, not the statement, is the problem.
@@ -92,6 +104,50 @@ export async function openDatabase(path: string): Promise<Database> {
 
   let tail: Promise<unknown> = Promise.resolve();
   let closed = false;
+  const streams = new Set<() => void>();
+
+  async function stream(sql: string, params: readonly SqlParam[]): Promise<RowStream> {
+    if (closed) throw new WarehouseUnavailableError('the warehouse is closed');
+    let own: DuckDBConnection | undefined;
+    let ready: DuckDBPreparedStatement | undefined;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      streams.delete(end);
+      ready?.destroySync();
+      own?.closeSync();
+    };
+    streams.add(end);
+    let chunks: AsyncIterableIterator<Row[]>;
+    try {
+      own = await instance.connect();
+      ready = await own.prepare(sql);
+      params.forEach((param, index) => ready?.bindValue(index + 1, param.value, param.type));
+      chunks = (await ready.stream()).yieldRowObjectJs();
+    } catch (error) {
+      end();
+      throw unavailable(error) ?? error;
+    }
+    async function* rows(): AsyncGenerator<Row[], void> {
+      try {
+        for (;;) {
+          if (ended) throw new WarehouseUnavailableError('the warehouse closed during the read');
+          let next: IteratorResult<Row[]>;
+          try {
+            next = await chunks.next();
+          } catch (error) {
+            throw unavailable(error) ?? error;
+          }
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        end();
+      }
+    }
+    return { rows: rows(), close: end };
+  }
 
   function exclusive<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const run = tail.then(async () => {
@@ -108,6 +164,7 @@ export async function openDatabase(path: string): Promise<Database> {
 
   return {
     exclusive,
+    stream,
     transaction(work) {
       return exclusive(async (inner) => {
         await inner.run('BEGIN TRANSACTION');
@@ -127,6 +184,7 @@ export async function openDatabase(path: string): Promise<Database> {
       if (closed) return;
       await exclusive(async () => {
         closed = true;
+        for (const end of [...streams]) end();
         for (const ready of prepared.values()) ready.destroySync();
         prepared.clear();
         connection.closeSync();

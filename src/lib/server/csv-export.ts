@@ -1,6 +1,7 @@
 // What every CSV download of the dashboard shares: rows written with formula-looking
-// text neutralized, a stream that reads one warehouse keyset page per pull, and a file
-// name safe in a Content-Disposition header.
+// text neutralized, a stream that reads one warehouse keyset page (csvPageStream) or one
+// chunk of a streamed query (csvChunkStream) per pull, and a file name safe in a
+// Content-Disposition header.
 //
 // Cells hold the brand's customers' own text, so a cell that a spreadsheet would run as
 // a formula (starting with = + - @, a tab or a carriage return, or their full-width
@@ -58,6 +59,51 @@ export async function csvPageStream<T>(
       },
     },
     // One page at a time: the next is read only once the client has taken this one.
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * A byte stream of chunks as a warehouse stream yields them: `write(rows, first)` turns each
+ * chunk into CSV text (the header with the first). As csvPageStream: the first chunk is read
+ * before the stream is returned (a warehouse that cannot answer fails the request), a later
+ * failure errors the stream, and the next chunk is read only when the client pulls, so a slow
+ * client holds one chunk, not the result. A download the client abandons ends the iteration
+ * (`return()`), which stops the warehouse query.
+ */
+export async function csvChunkStream<T>(
+  chunks: AsyncIterable<T[]>,
+  write: (rows: readonly T[], first: boolean) => string,
+): Promise<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  const iterator = chunks[Symbol.asyncIterator]();
+  const stop = async () => {
+    await iterator.return?.();
+  };
+  let ready: IteratorResult<T[]> | null = await iterator.next();
+  let first = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: IteratorResult<T[]>;
+        try {
+          next = ready ?? (await iterator.next());
+        } catch (error) {
+          controller.error(error);
+          return;
+        }
+        ready = null;
+        if (next.done) {
+          // The header alone when nothing matched.
+          if (first) controller.enqueue(encoder.encode(write([], true)));
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(write(next.value, first)));
+        first = false;
+      },
+      cancel: stop,
+    },
     { highWaterMark: 0 },
   );
 }

@@ -1,8 +1,9 @@
 // The CSV export of a filtered Profiles list: every profile the search
-// matches, in the list's sort, read page by page through the keyset reader
-// and written as it is read, so a brand of 500,000 profiles streams in
-// bounded memory (one page at a time). Formula escaping, paging and file
-// names are ./csv-export.ts's, shared with the Segments export.
+// matches, in the list's sort, from one warehouse query streamed to the end
+// (WarehouseReader.profilesExport) and written as it is read, so a brand of
+// 500,000 profiles costs one sort and streams in bounded memory (one chunk at
+// a time). Formula escaping, streaming and file names are ./csv-export.ts's,
+// shared with the Segments export.
 import {
   PROFILES_EXPORT_PAGE,
   type ProfilesSort,
@@ -10,7 +11,7 @@ import {
 } from '../../../ingest/warehouse/types';
 import type { IdentifierType } from '../shared/events';
 import type { Profile } from '../shared/model';
-import { csvFileName, csvLines, csvPageStream } from './csv-export';
+import { csvChunkStream, csvFileName, csvLines } from './csv-export';
 import { averageOrderValue, profileLabel, topCategory } from '../shared/profile-display';
 
 /** The columns, in order, with what each holds (docs/profiles.md repeats this). */
@@ -78,26 +79,22 @@ export function profilesCsv(profiles: readonly Profile[], header: boolean): stri
 export interface ProfilesExportQuery {
   sort: ProfilesSort;
   search: string;
-  /** Profiles read per warehouse query; the reader's maximum by default. */
-  pageSize?: number;
+  /** Profiles per chunk of the streamed query; PROFILES_EXPORT_PAGE by default. */
+  chunkSize?: number;
 }
 
-/** The export as a byte stream: the header, then one warehouse page per pull (see csvPageStream). */
+/** The export as a byte stream: the header, then one chunk of the warehouse's streamed query per pull. */
 export async function exportProfilesCsv(
   warehouse: WarehouseReader,
   brandId: string,
   query: ProfilesExportQuery,
 ): Promise<ReadableStream<Uint8Array>> {
-  const limit = query.pageSize ?? PROFILES_EXPORT_PAGE;
-  return csvPageStream(async (cursor) => {
-    const page = await warehouse.profilesPage(brandId, {
-      sort: query.sort,
-      limit,
-      search: query.search,
-      ...(cursor === null ? {} : { cursor }),
-    });
-    return { rows: page.profiles, next: page.next };
-  }, profilesCsv);
+  const chunks = warehouse.profilesExport(brandId, {
+    sort: query.sort,
+    search: query.search,
+    chunk: query.chunkSize ?? PROFILES_EXPORT_PAGE,
+  });
+  return csvChunkStream(chunks, profilesCsv);
 }
 
 /** "profiles-<brand>-<sort>[-search]-<date>.csv", safe in a Content-Disposition header. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrandRegistry } from '../../../ingest/brands/registry';
 import type { BrandCredentials } from '../../../ingest/brands/types';
 import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
-import type { Warehouse } from '../../../ingest/warehouse/types';
+import type { Warehouse, WarehouseReader } from '../../../ingest/warehouse/types';
 import { createReadApi } from '../../../src/lib/server/api/app';
 import type { ProfilesListBody } from '../../../src/lib/server/api/responses';
 import {
@@ -193,9 +193,9 @@ describe('profilesCsv', () => {
 
 describe('exportProfilesCsv', () => {
   it.each(['revenue', 'intent', 'last_seen'] as const)(
-    'by %s: every survivor of the brand once, in the list order, across pages of 4',
+    'by %s: every survivor of the brand once, in the list order, across chunks of 4',
     async (sort) => {
-      const csv = await text(await exportProfilesCsv(warehouse, A, { sort, search: '', pageSize: 4 }));
+      const csv = await text(await exportProfilesCsv(warehouse, A, { sort, search: '', chunkSize: 4 }));
       const ids = rowsOf(csv).map((row) => row.profile_id);
       expect(ids).toEqual(await listed(A, sort));
       expect(ids).toHaveLength(HOSTILE.length + 9);
@@ -227,22 +227,44 @@ describe('exportProfilesCsv', () => {
     expect(csv).toBe(`${PROFILE_EXPORT_COLUMNS.map(([name]) => name).join(',')}\r\n`);
   });
 
-  it('reads the next page only when the client takes the one before', async () => {
-    let reads = 0;
-    const counting = {
+  it('reads the next chunk only when the client takes the one before, and stops the query on cancel', async () => {
+    let pulls = 0;
+    let stopped = false;
+    const counting: WarehouseReader = {
       ...warehouse,
-      profilesPage: (brandId: string, query: Parameters<Warehouse['profilesPage']>[1]) => {
-        reads += 1;
-        return warehouse.profilesPage(brandId, query);
-      },
+      profilesExport: (brandId, query) => ({
+        [Symbol.asyncIterator]() {
+          const inner = warehouse.profilesExport(brandId, query)[Symbol.asyncIterator]();
+          return {
+            next: () => {
+              pulls += 1;
+              return inner.next();
+            },
+            return: async () => {
+              stopped = true;
+              return (await inner.return?.()) ?? { done: true, value: undefined };
+            },
+          };
+        },
+      }),
     };
-    const stream = await exportProfilesCsv(counting, A, { sort: 'revenue', search: '', pageSize: 2 });
+    const stream = await exportProfilesCsv(counting, A, { sort: 'revenue', search: '', chunkSize: 2 });
     const reader = stream.getReader();
-    expect(reads).toBe(1);
+    expect(pulls).toBe(1);
+    const first = await reader.read();
+    expect(rowsOf(new TextDecoder().decode(first.value)).map((row) => row.profile_id)).toEqual(
+      (await listed(A, 'revenue')).slice(0, 2),
+    );
+    expect(pulls).toBe(1);
     await reader.read();
-    expect(reads).toBe(2);
+    expect(pulls).toBe(2);
     await reader.cancel();
-    expect(reads).toBe(2);
+    expect(pulls).toBe(2);
+    expect(stopped).toBe(true);
+    // The warehouse is free for the next read, and B still sees only its own.
+    expect(
+      (await warehouse.profilesPage(B, { sort: 'revenue', limit: 10 })).profiles.map((p) => p.profile_id),
+    ).toEqual(['b-rich', 'h0-of-b']);
   });
 });
 

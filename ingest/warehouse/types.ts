@@ -234,11 +234,9 @@ export interface WarehouseReader {
 }
 
 /**
- * The most one profilesPage call returns. Pages a person reads are at most
- * PROFILES_LIST_MAX_LIMIT; the CSV export reads PROFILES_EXPORT_PAGE at a time,
- * because every page re-reads and sorts the brand's profiles, so the export's
- * cost is (brand size)² / page size (1,000: 2–3× faster than 200 with flat
- * memory; 5,000 took +560 MB; docs/benchmarks.md).
+ * The most one profilesPage call returns (and the largest profilesExport chunk).
+ * Pages a person reads are at most PROFILES_LIST_MAX_LIMIT; the CSV export
+ * writes PROFILES_EXPORT_PAGE rows per chunk of its one streamed query.
  */
 export const PROFILES_PAGE_MAX_LIMIT = 5_000;
 export const PROFILES_LIST_MAX_LIMIT = 200;

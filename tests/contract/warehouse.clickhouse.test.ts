@@ -598,3 +598,62 @@ describe('ClickHouse warehouse (beyond the contract)', () => {
     ).rejects.toThrow(/identifier/);
   });
 });
+
+// The export's streamed query on the server itself: a reader that takes nothing leaves it waiting
+// on the socket (the rows are not pulled into the process), and leaving the iteration ends it.
+describe('ClickHouse profiles export: the server query follows the reader', () => {
+  it('waits while the reader pauses and stops when it leaves, the warehouse usable after', async () => {
+    const fixture = await clickHouseFixture();
+    const brand = `brand-export-${randomBytes(4).toString('hex')}`;
+    const server = openConnection({ url: serverUrl });
+    try {
+      const { warehouse } = fixture;
+      await warehouse.migrate();
+      // ~25 MB of JSON rows: more than the socket and stream buffers between the server and us.
+      const profiles = Array.from({ length: 60_000 }, (_, i) =>
+        profile(brand, `p${i}`, {
+          revenue: i % 997,
+          identifiers: [{ type: 'email', value: `${i}@x.example` }],
+        }),
+      );
+      await warehouse.commit(
+        commit(
+          { consumer: 'processor', partition: 0, next_offset: 1 },
+          {
+            profiles: [...profiles, profile('brand-b', 'other', { revenue: 1e9 })],
+          },
+        ),
+      );
+      const running = async () =>
+        (
+          await server.rows(
+            sql`SELECT query_id FROM system.processes
+              WHERE query LIKE ${`%FROM profiles FINAL%${brand}%`} AND query NOT LIKE '%system.processes%'`,
+            'read system.processes',
+          )
+        ).length;
+      const exported = warehouse.profilesExport(brand, { sort: 'revenue', chunk: 100 });
+      const iterator = exported[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      const chunk: Profile[] = first.done ? [] : first.value;
+      expect(chunk).toHaveLength(100);
+      expect(chunk.every((p) => p.brand_id === brand)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await running()).toBe(1);
+      await iterator.return?.();
+      for (let wait = 0; wait < 40 && (await running()) > 0; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await running()).toBe(0);
+      expect((await warehouse.profilesPage(brand, { sort: 'revenue', limit: 2 })).profiles).toHaveLength(2);
+      expect(
+        (await warehouse.profilesPage('brand-b', { sort: 'revenue', limit: 5 })).profiles.map(
+          (p) => p.profile_id,
+        ),
+      ).toEqual(['other']);
+    } finally {
+      await server.close();
+      await fixture.cleanup();
+    }
+  });
+});

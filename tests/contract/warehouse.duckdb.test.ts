@@ -9,6 +9,7 @@ import { migrate } from '../../ingest/warehouse/duckdb/schema';
 import { openDatabase } from '../../ingest/warehouse/duckdb/session';
 import { varchar } from '../../ingest/warehouse/duckdb/sql-params';
 import { WarehouseUnavailableError, type Warehouse } from '../../ingest/warehouse/types';
+import type { Profile } from '../../src/lib/shared/model';
 import { warehouseContract, type WarehouseFixture } from './warehouse.contract';
 import { intentListContract } from './warehouse-intent-list.contract';
 import { intentModelsContract } from './warehouse-intent-models.contract';
@@ -262,5 +263,37 @@ describe('DuckDB warehouse: atomic commit', () => {
     } finally {
       await warehouse.close();
     }
+  });
+});
+
+// The export streams on a connection of its own; closing the warehouse ends it too.
+describe('DuckDB profiles export: closing the warehouse mid-export', () => {
+  it('ends the export with WarehouseUnavailableError, never a crash', async () => {
+    const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+    await warehouse.migrate();
+    // More rows than one DuckDB data chunk (2,048), so some are still in the database at close.
+    const profiles = Array.from({ length: 5_000 }, (_, i) => profile('brand-a', `p${i}`, { revenue: i }));
+    await warehouse.commit(commit({ consumer: 'processor', partition: 0, next_offset: 1 }, { profiles }));
+    const exported = warehouse.profilesExport('brand-a', { sort: 'revenue', chunk: 100 });
+    const iterator = exported[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.done ? [] : first.value.map((p: Profile) => p.profile_id)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `p${4_999 - i}`),
+    );
+    await warehouse.close();
+    // Rows already fetched may still come; the next fetch from the closed database fails clearly.
+    const failure = await (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next());
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WarehouseUnavailableError);
+    await expect(
+      (async () => {
+        for await (const chunk of warehouse.profilesExport('brand-a', { sort: 'revenue', chunk: 10 }))
+          return chunk;
+      })(),
+    ).rejects.toBeInstanceOf(WarehouseUnavailableError);
   });
 });

@@ -19,7 +19,7 @@ const within = (actual: number, expected: number, relative: number) =>
 describe('BG/NBD on simulated customers', () => {
   const truth = { r: 0.5, alpha: 8, a: 0.8, b: 2.5 };
 
-  it('recovers known parameters from 10,000 customers and converges', () => {
+  it('recovers known parameters from 10,000 customers and converges', { timeout: 30_000 }, () => {
     const fit = fitBgNbd(simulateBgNbd(truth, 10_000, 1));
     expect(fit.converged).toBe(true);
     expect(fit.atBound).toEqual([]);
@@ -33,23 +33,27 @@ describe('BG/NBD on simulated customers', () => {
     expect(fit.groups).toBeLessThan(10_000);
   });
 
-  it('converges at the shape bound when everyone buys at one rate and drops out with one probability', () => {
-    const fit = fitBgNbd(simulateBgNbd(truth, 10_000, 2, { rate: 0.2, dropout: 0.1 }));
-    expect(fit.converged).toBe(true);
-    expect(fit.atBound).toContain('r');
-    expect(fit.params.r).toBeLessThanOrEqual(MAX_SHAPE);
-    // At the bound the fit is the limit model: the planted rate and dropout probability.
-    within(fit.params.r / fit.params.alpha, 0.2, 0.05);
-    within(fit.params.a / (fit.params.a + fit.params.b), 0.1, 0.1);
-    const { params } = fit;
-    const expected = expectedPurchases(params, 52, 5, 30, 40);
-    expect(Number.isFinite(expected)).toBe(true);
-    expect(expected).toBeGreaterThan(0);
-    expect(expected).toBeLessThan(0.2 * 52);
-    const none = probabilityNoPurchase(params, 52, 5, 30, 40);
-    expect(none).toBeGreaterThan(0);
-    expect(none).toBeLessThan(1);
-  });
+  it(
+    'converges at the shape bound when everyone buys at one rate and drops out with one probability',
+    { timeout: 30_000 },
+    () => {
+      const fit = fitBgNbd(simulateBgNbd(truth, 10_000, 2, { rate: 0.2, dropout: 0.1 }));
+      expect(fit.converged).toBe(true);
+      expect(fit.atBound).toContain('r');
+      expect(fit.params.r).toBeLessThanOrEqual(MAX_SHAPE);
+      // At the bound the fit is the limit model: the planted rate and dropout probability.
+      within(fit.params.r / fit.params.alpha, 0.2, 0.05);
+      within(fit.params.a / (fit.params.a + fit.params.b), 0.1, 0.1);
+      const { params } = fit;
+      const expected = expectedPurchases(params, 52, 5, 30, 40);
+      expect(Number.isFinite(expected)).toBe(true);
+      expect(expected).toBeGreaterThan(0);
+      expect(expected).toBeLessThan(0.2 * 52);
+      const none = probabilityNoPurchase(params, 52, 5, 30, 40);
+      expect(none).toBeGreaterThan(0);
+      expect(none).toBeLessThan(1);
+    },
+  );
 
   it('predicts at the bound with a long horizon, where the series alone leaves a double', () => {
     // ₂F₁(a+b−1−r, a−1; …; z) with a = 1000 and z = 0.93 is about 10¹¹⁵⁰; (1−z)^(a−1) brings it back.
@@ -64,7 +68,7 @@ describe('BG/NBD on simulated customers', () => {
 });
 
 describe('Gamma-Gamma on simulated customers', () => {
-  it('recovers known parameters from 5,000 repeat customers and converges', () => {
+  it('recovers known parameters from 5,000 repeat customers and converges', { timeout: 30_000 }, () => {
     const truth = { p: 6, q: 4, gamma: 15 };
     const fit = fitGammaGamma(simulateGammaGamma(truth, 5_000, 1));
     expect(fit.converged).toBe(true);
@@ -75,7 +79,7 @@ describe('Gamma-Gamma on simulated customers', () => {
     within(expectedAverageSpend(fit.params, 0, 0), (truth.p * truth.gamma) / (truth.q - 1), 0.03);
   });
 
-  it('converges at the shape bound when every customer has the same spend rate', () => {
+  it('converges at the shape bound when every customer has the same spend rate', { timeout: 30_000 }, () => {
     const fit = fitGammaGamma(simulateGammaGamma({ p: 6, q: 1e9, gamma: 1e9 * 0.2 }, 5_000, 3));
     expect(fit.converged).toBe(true);
     expect(fit.atBound).toContain('q');

@@ -434,7 +434,14 @@ function recommend(input: TimeOrderedInput, kept: readonly number[], included: U
         store,
         bought[i] as string[],
         PREDICTION_RECOMMENDATIONS,
-      ).map((r) => ({ product_id: r.productId, reason: r.reason, because: r.because, score: r.score }));
+      ).map((r) => ({
+        product_id: r.productId,
+        reason: r.reason,
+        because: r.because,
+        score: r.score,
+        // Names stay on the main thread (run.ts labels the rows): the worker needs ids only.
+        labels: {},
+      }));
       json[i] = JSON.stringify(recs);
     }
   }

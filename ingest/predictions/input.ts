@@ -65,12 +65,17 @@ export function survivorsOfParts(parts: readonly { profile_id: string; merged_in
   return resolved;
 }
 
-/** Reads one brand's input (see the header); `pageSize` rows per warehouse call. */
+/**
+ * Reads one brand's input (see the header); `pageSize` rows per warehouse call. `productNames`,
+ * when given, is filled with each product's name from its latest order that named it: labels for
+ * the recommendations, kept on this thread (the worker needs ids only).
+ */
 export async function readPredictionInput(
   reader: WarehouseReader,
   brandId: string,
   asOf: number,
   pageSize = INPUT_PAGE,
+  productNames?: Map<string, { name: string; at: number }>,
 ): Promise<PredictionInput> {
   const profileIds: string[] = [];
   const intent: number[] = [];
@@ -106,7 +111,11 @@ export async function readPredictionInput(
       orderAt.push(at);
       orderRevenue.push(o.revenue);
       productStart.push(products.count);
-      for (const item of o.items) products.push(item.product_id);
+      for (const item of o.items) {
+        products.push(item.product_id);
+        if (productNames && item.name !== null && (productNames.get(item.product_id)?.at ?? -Infinity) <= at)
+          productNames.set(item.product_id, { name: item.name, at });
+      }
     }
     if (page.length < pageSize) break;
     after = page[page.length - 1]!.event_id;

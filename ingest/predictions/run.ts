@@ -40,7 +40,28 @@ export interface RunDeps {
 const nullIfNaN = (value: number): number | null => (Number.isNaN(value) ? null : value);
 const nullIfZero = (value: number): number | null => (value === 0 ? null : value);
 
-function rowOf(c: ComputedColumns, i: number, profileId: string, request: RunRequest): CustomerPrediction {
+type ProductNames = Map<string, { name: string; at: number }>;
+
+/** The recommendation with the names of its product and of what it was bought with, where known. */
+function labelled(
+  recommendation: CustomerPrediction['recommendations'][number],
+  names: ProductNames,
+): CustomerPrediction['recommendations'][number] {
+  const labels: Record<string, string> = {};
+  for (const id of [recommendation.product_id, ...recommendation.because]) {
+    const name = names.get(id)?.name;
+    if (name !== undefined) labels[id] = name;
+  }
+  return { ...recommendation, labels };
+}
+
+function rowOf(
+  c: ComputedColumns,
+  i: number,
+  profileId: string,
+  request: RunRequest,
+  names: ProductNames,
+): CustomerPrediction {
   return {
     brand_id: request.brandId,
     profile_id: profileId,
@@ -57,7 +78,9 @@ function rowOf(c: ComputedColumns, i: number, profileId: string, request: RunReq
     p_alive: nullIfNaN(c.pAlive[i] as number),
     expected_purchases_12m: nullIfNaN(c.expectedPurchases[i] as number),
     predicted_value_12m: nullIfNaN(c.predictedValue[i] as number),
-    recommendations: JSON.parse(textAt(c.recommendations, i)) as CustomerPrediction['recommendations'],
+    recommendations: (JSON.parse(textAt(c.recommendations, i)) as CustomerPrediction['recommendations']).map(
+      (recommendation) => labelled(recommendation, names),
+    ),
   };
 }
 
@@ -99,7 +122,14 @@ export async function runBrandPredictions(deps: RunDeps, request: RunRequest): P
   if (done) return done;
   let record: PredictionRun;
   try {
-    const input = await readPredictionInput(warehouse, request.brandId, request.asOf.getTime());
+    const names: ProductNames = new Map();
+    const input = await readPredictionInput(
+      warehouse,
+      request.brandId,
+      request.asOf.getTime(),
+      undefined,
+      names,
+    );
     const previous = await previousRun(warehouse, request.brandId, request.runId);
     const profileIds = input.profileIds;
     const t1 = performance.now();
@@ -111,7 +141,7 @@ export async function runBrandPredictions(deps: RunDeps, request: RunRequest): P
       let chunk: CustomerPrediction[] = [];
       for (let i = 0; i < profileIds.length; i++) {
         if (columns.included[i] !== 1) continue;
-        chunk.push(rowOf(columns, i, profileIds[i] as string, request));
+        chunk.push(rowOf(columns, i, profileIds[i] as string, request, names));
         if (chunk.length >= WRITE_CHUNK) {
           await warehouse.savePredictions(chunk);
           chunk = [];

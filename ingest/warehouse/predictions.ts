@@ -27,6 +27,8 @@ export interface MergedPart {
 export interface OrderItem {
   product_id: string;
   category: string | null;
+  /** The product's name as the order gave it, for showing recommendations; null without. */
+  name: string | null;
 }
 
 export interface PredictionOrder {
@@ -67,12 +69,22 @@ export function checkPageLimit(limit: number): number {
 /** The property key the processor stores an order's normalized line items under. */
 export const ORDER_ITEMS_PROPERTY = 'order_items';
 
-const itemSchema = z.object({ product_id: z.string().min(1).max(512), category: z.string().nullish() });
+const itemSchema = z.object({
+  product_id: z.string().min(1).max(512),
+  category: z.string().nullish(),
+  name: z.unknown().optional(),
+});
 const segmentProductSchema = z.object({
   product_id: z.string().min(1).max(512).optional(),
   sku: z.string().min(1).max(512).optional(),
   category: z.string().nullish(),
+  name: z.unknown().optional(),
 });
+/** Names longer than this are cut: they are labels, and a hostile order must not bloat every row. */
+export const PRODUCT_NAME_MAX = 200;
+/** A name is a label only: one that is not text is no name, never a reason to drop the product. */
+const nameOf = (name: unknown): string | null =>
+  typeof name === 'string' && name.trim() ? name.trim().slice(0, PRODUCT_NAME_MAX) : null;
 
 /** The products of a stored order (see the header); items that do not parse are skipped. */
 export function orderItemsOf(properties: Record<string, unknown>): OrderItem[] {
@@ -82,7 +94,11 @@ export function orderItemsOf(properties: Record<string, unknown>): OrderItem[] {
     for (const item of own) {
       const parsed = itemSchema.safeParse(item);
       if (parsed.success)
-        out.push({ product_id: parsed.data.product_id, category: parsed.data.category ?? null });
+        out.push({
+          product_id: parsed.data.product_id,
+          category: parsed.data.category ?? null,
+          name: nameOf(parsed.data.name),
+        });
     }
     return out;
   }
@@ -92,7 +108,7 @@ export function orderItemsOf(properties: Record<string, unknown>): OrderItem[] {
       const parsed = segmentProductSchema.safeParse(product);
       const id = parsed.success ? (parsed.data.product_id ?? parsed.data.sku) : undefined;
       if (parsed.success && id !== undefined)
-        out.push({ product_id: id, category: parsed.data.category ?? null });
+        out.push({ product_id: id, category: parsed.data.category ?? null, name: nameOf(parsed.data.name) });
     }
   }
   return out;
@@ -103,6 +119,8 @@ const recommendationSchema = z.object({
   reason: z.enum(['bought_together', 'popular']),
   because: z.array(z.string()),
   score: z.number(),
+  // Rows stored before labels were kept have none.
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
 export const recommendationsSchema = z.array(recommendationSchema);

@@ -56,12 +56,21 @@ export function predictionsContract(name: string, make: () => Promise<WarehouseF
             events: [
               order(A, 'o1', 'p1', 1, {
                 order_items: [
-                  { product_id: 'sku-1', category: 'shoes', price: 10, quantity: 1 },
+                  {
+                    product_id: 'sku-1',
+                    category: 'shoes',
+                    name: `Trail "shoe" ${HOSTILE}`,
+                    price: 10,
+                    quantity: 1,
+                  },
                   { product_id: '', category: null },
                 ],
               }),
               order(A, 'o2', 'm1', 2, {
-                products: [{ product_id: 'sku-2' }, { sku: 'sku-3', category: 'bags' }],
+                products: [
+                  { product_id: 'sku-2', name: 'Tote' },
+                  { sku: 'sku-3', category: 'bags' },
+                ],
               }),
               order(A, `o3${HOSTILE}`, HOSTILE, 3),
               order(A, 'o4', 'p3', 4, { order_items: 'not a list' }),
@@ -105,11 +114,11 @@ export function predictionsContract(name: string, make: () => Promise<WarehouseF
         timestamp: at(1),
         revenue: 11,
         category: 'shoes',
-        items: [{ product_id: 'sku-1', category: 'shoes' }],
+        items: [{ product_id: 'sku-1', category: 'shoes', name: `Trail "shoe" ${HOSTILE}` }],
       });
       expect(orders[1]!.items).toEqual([
-        { product_id: 'sku-2', category: null },
-        { product_id: 'sku-3', category: 'bags' },
+        { product_id: 'sku-2', category: null, name: 'Tote' },
+        { product_id: 'sku-3', category: 'bags', name: null },
       ]);
       expect(orders[2]!.items).toEqual([]);
       expect(orders[3]!.items).toEqual([]);

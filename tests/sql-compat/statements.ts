@@ -503,7 +503,15 @@ function predictionStatements(): CompatStatement[] {
     p_alive: i === 0 ? null : 0.5,
     expected_purchases_12m: i === 0 ? null : 1.25,
     predicted_value_12m: i === 0 ? null : 1e-9,
-    recommendations: [{ product_id: text, reason: 'bought_together' as const, because: [text], score: 0.5 }],
+    recommendations: [
+      {
+        product_id: text,
+        reason: 'bought_together' as const,
+        because: [text],
+        score: 0.5,
+        labels: { [text]: text },
+      },
+    ],
   }));
   const run = {
     brand_id: BRAND,

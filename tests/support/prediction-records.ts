@@ -25,7 +25,13 @@ export function predictionRecord(
     expected_purchases_12m: 1.5,
     predicted_value_12m: 88.25,
     recommendations: [
-      { product_id: `sku'${profileId}`, reason: 'bought_together', because: ['a'], score: 0.5 },
+      {
+        product_id: `sku'${profileId}`,
+        reason: 'bought_together',
+        because: ['a'],
+        score: 0.5,
+        labels: { [`sku'${profileId}`]: `Name of '${profileId}` },
+      },
     ],
     ...fields,
   };

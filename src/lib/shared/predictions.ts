@@ -11,6 +11,11 @@ export interface PredictedRecommendation {
   /** The profile's purchases that led to it, strongest first (empty for 'popular'). */
   because: string[];
   score: number;
+  /**
+   * Names of `product_id` and of the `because` products, by id, as the brand's orders gave them
+   * (the latest order's name); a product without a name is left out and shown by its id.
+   */
+  labels: Record<string, string>;
 }
 
 export const PREDICTION_RECOMMENDATIONS = 5;

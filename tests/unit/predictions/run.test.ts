@@ -162,6 +162,7 @@ describe('prediction run', () => {
       reason: 'bought_together',
       because: ['tent'],
       score: expect.any(Number),
+      labels: {},
     });
     expect(stored.get('browser-0')!.recommendations.every((r) => r.reason === 'popular')).toBe(true);
     // Tenancy: nothing of brand B's read into A's run, nothing of A's written for B.
@@ -272,6 +273,38 @@ describe('prediction run, hostile brands', () => {
     const w = await open({ profiles: [profile(A, 'only')], events: [order(A, 'only', 3, 50, ['x'])] });
     expect((await run(w, A, 'run-1')).error).toBe('not enough buyers (n = 1 < 20)');
     expect((await run(w, 'brand-empty', 'run-1')).error).toBe('not enough buyers (n = 0 < 20)');
+  });
+
+  it('labels recommendations with product names from the latest order that named them', async () => {
+    const a = planted(A);
+    const named = (e: StoredEvent, names: Record<string, string>): StoredEvent => {
+      const items = (e.properties.order_items ?? []) as Array<{ product_id: string }>;
+      return {
+        ...e,
+        properties: { order_items: items.map((item) => ({ ...item, name: names[item.product_id] })) },
+      };
+    };
+    // The lapsed group's tents are older orders (400+ days ago) than the loyal group's: their
+    // name is the one replaced. A hostile name is cut; an empty one is no name.
+    const long = 'S'.repeat(5_000);
+    const events = a.events.map((e) =>
+      e.profile_id.startsWith('lapsed')
+        ? named(e, { tent: 'Old tent name', stakes: '   ' })
+        : named(e, { tent: 'Ridge tent 2P', stakes: long }),
+    );
+    const w = await open({ profiles: a.profiles, events });
+    await run(w, A, 'run-1');
+    const stored = await scores(w, A, 'run-1');
+    expect(stored.get('new-0')!.recommendations[0]).toMatchObject({
+      product_id: 'stakes',
+      because: ['tent'],
+      labels: { tent: 'Ridge tent 2P', stakes: 'S'.repeat(200) },
+    });
+    // Products no order named keep no label.
+    const socks = [...stored.values()]
+      .flatMap((p) => p.recommendations)
+      .find((r) => r.product_id === 'socks');
+    expect(socks?.labels).toEqual({});
   });
 
   it('orders without products: scores and segments, no recommendations', async () => {

@@ -1445,6 +1445,10 @@ export const openApiDocument: OpenApiDocument = {
             reason: { type: 'string', enum: ['bought_together', 'popular'] },
             because: arrayOf(str),
             score: num,
+            labels: {
+              ...record(str),
+              description: 'Product names by id (the product and its because), where orders named them.',
+            },
           }),
         ),
       }),

@@ -338,7 +338,13 @@ describe('Customer-360 predictions', () => {
         expected_purchases_12m: 1.25,
         predicted_value_12m: 100,
         recommendations: [
-          { product_id: 'socks', reason: 'bought_together', because: ['trail-shoe'], score: 0.4 },
+          {
+            product_id: 'socks',
+            reason: 'bought_together',
+            because: ['trail-shoe'],
+            score: 0.4,
+            labels: { socks: 'Wool socks', 'trail-shoe': 'Trail shoe' },
+          },
         ],
       }),
     ]);

@@ -37,11 +37,12 @@ export const predictionQueries = {
       WHERE brand_id = ${brandId} AND type = 'order_completed' AND event_id > ${after ?? ''}
       ORDER BY event_id LIMIT ${count(checkPageLimit(limit))}`,
 
-  channelActivity: (brandId: string, since: string): SqlFragment =>
+  channelActivity: (brandId: string, since: string, after: string | null, limit: number): SqlFragment =>
     sql`SELECT profile_id, countIf(channel = 'web') AS web, countIf(channel = 'store') AS store,
         countIf(channel = 'whatsapp') AS whatsapp, count() AS events
       FROM events FINAL WHERE brand_id = ${brandId} AND timestamp >= ${time(since, 'ceil')}
-      GROUP BY profile_id ORDER BY profile_id`,
+        AND profile_id > ${after ?? ''}
+      GROUP BY profile_id ORDER BY profile_id LIMIT ${count(checkPageLimit(limit))}`,
 
   customerPrediction: (brandId: string, profileId: string): SqlFragment =>
     sql`SELECT ${SCORE_COLUMNS} FROM customer_predictions FINAL
@@ -120,8 +121,10 @@ export async function channelActivity(
   db: Connection,
   brandId: string,
   since: string,
+  after: string | null,
+  limit: number,
 ): Promise<ChannelActivity[]> {
-  const rows = await db.rows(predictionQueries.channelActivity(brandId, since), 'read events');
+  const rows = await db.rows(predictionQueries.channelActivity(brandId, since, after, limit), 'read events');
   return rows.map(toChannelActivity);
 }
 

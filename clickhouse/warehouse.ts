@@ -112,7 +112,8 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
     mergedParts: (brandId) => read((c) => predictions.mergedParts(c, brandId)),
     predictionOrders: (brandId, after, limit) =>
       read((c) => predictions.predictionOrders(c, brandId, after, limit)),
-    channelActivity: (brandId, since) => read((c) => predictions.channelActivity(c, brandId, since)),
+    channelActivity: (brandId, since, after, limit) =>
+      read((c) => predictions.channelActivity(c, brandId, since, after, limit)),
     customerPrediction: (brandId, profileId) =>
       read((c) => predictions.customerPrediction(c, brandId, profileId)),
     predictionRuns: (brandId, limit) => read((c) => predictions.predictionRuns(c, brandId, limit)),

@@ -128,13 +128,18 @@ export async function readPredictionInput(
   const store30d = new Float64Array(n);
   const whatsapp30d = new Float64Array(n);
   const since = new Date(asOf - 30 * DAY_MS).toISOString();
-  for (const row of await reader.channelActivity(brandId, since)) {
-    const c = customerOf(row.profile_id);
-    if (c === undefined) continue;
-    events30d[c] = (events30d[c] as number) + row.events;
-    web30d[c] = (web30d[c] as number) + row.web;
-    store30d[c] = (store30d[c] as number) + row.store;
-    whatsapp30d[c] = (whatsapp30d[c] as number) + row.whatsapp;
+  for (let after: string | null = null; ;) {
+    const page = await reader.channelActivity(brandId, since, after, pageSize);
+    for (const row of page) {
+      const c = customerOf(row.profile_id);
+      if (c === undefined) continue;
+      events30d[c] = (events30d[c] as number) + row.events;
+      web30d[c] = (web30d[c] as number) + row.web;
+      store30d[c] = (store30d[c] as number) + row.store;
+      whatsapp30d[c] = (whatsapp30d[c] as number) + row.whatsapp;
+    }
+    if (page.length < pageSize) break;
+    after = page[page.length - 1]!.profile_id;
   }
 
   return {

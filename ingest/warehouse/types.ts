@@ -464,8 +464,16 @@ export interface WarehouseReader {
   mergedParts(brandId: string): Promise<MergedPart[]>;
   /** order_completed events with event_id after `after`, by event_id; at most limit. */
   predictionOrders(brandId: string, after: string | null, limit: number): Promise<PredictionOrder[]>;
-  /** Events per stored profile (a part) and channel with timestamp ≥ since (web, store, whatsapp). */
-  channelActivity(brandId: string, since: string): Promise<ChannelActivity[]>;
+  /**
+   * Events per stored profile (a part) and channel with timestamp ≥ since (web, store, whatsapp),
+   * for profile_ids after `after`, by profile_id; at most limit.
+   */
+  channelActivity(
+    brandId: string,
+    since: string,
+    after: string | null,
+    limit: number,
+  ): Promise<ChannelActivity[]>;
   /** The profile's latest scores as stored (the caller resolves merges first), or null. */
   customerPrediction(brandId: string, profileId: string): Promise<CustomerPrediction | null>;
   /** The brand's runs, newest first (by started_at): sizes over time, drift, fit figures. */

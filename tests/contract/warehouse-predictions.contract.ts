@@ -125,12 +125,18 @@ export function predictionsContract(name: string, make: () => Promise<WarehouseF
       expect(await warehouse.predictionOrders(A, 'o4', 10)).toEqual([]);
       await expect(warehouse.predictionOrders(A, null, 0)).rejects.toThrow(RangeError);
 
-      expect(await warehouse.channelActivity(A, at(0))).toEqual([
+      const activity = [
         { profile_id: 'm1', web: 1, store: 0, whatsapp: 1, events: 2 },
         { profile_id: HOSTILE, web: 1, store: 0, whatsapp: 0, events: 1 },
         { profile_id: 'p1', web: 1, store: 1, whatsapp: 0, events: 2 },
         { profile_id: 'p3', web: 1, store: 0, whatsapp: 0, events: 1 },
-      ]);
+      ];
+      expect(await warehouse.channelActivity(A, at(0), null, 10)).toEqual(activity);
+      // Keyset pages by profile_id, the same rows in two.
+      const first = await warehouse.channelActivity(A, at(0), null, 2);
+      expect(first).toEqual(activity.slice(0, 2));
+      expect(await warehouse.channelActivity(A, at(0), first[1]!.profile_id, 2)).toEqual(activity.slice(2));
+      await expect(warehouse.channelActivity(A, at(0), null, 0)).rejects.toThrow(RangeError);
 
       // Tenancy: brand B's reads hold none of A's rows, and A's none of B's.
       const bOrders = await warehouse.predictionOrders(B, null, 10);
@@ -142,6 +148,10 @@ export function predictionsContract(name: string, make: () => Promise<WarehouseF
       expect(await warehouse.mergedParts(B)).toEqual([]);
       expect(JSON.stringify(orders)).not.toContain('b-secret');
       expect(await warehouse.predictionOrders('brand-none', null, 10)).toEqual([]);
+      const bActivity = await warehouse.channelActivity(B, at(0), null, 10);
+      expect(bActivity.map((r) => r.profile_id)).not.toContain('m1');
+      expect(bActivity.map((r) => r.profile_id)).not.toContain(HOSTILE);
+      expect(await warehouse.channelActivity('brand-none', at(0), null, 10)).toEqual([]);
     });
 
     it('upserts scores idempotently by run id, keeps the newer run, pages a segment, per brand', async () => {

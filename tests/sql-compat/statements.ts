@@ -546,8 +546,9 @@ function predictionStatements(): CompatStatement[] {
     statement('prediction merged parts', q.mergedParts(BRAND), 1),
     // The sample events are product views, none an order.
     statement('prediction orders', q.orders(BRAND, HOSTILE[0]!, 100), 0),
-    statement('prediction channel activity', q.channelActivity(BRAND, at(-60)), HOSTILE.length),
-    statement('prediction channel activity later', q.channelActivity(BRAND, at(60)), 0),
+    statement('prediction channel activity', q.channelActivity(BRAND, at(-60), null, 100), HOSTILE.length),
+    statement('prediction channel activity page', q.channelActivity(BRAND, at(-60), null, 2), 2),
+    statement('prediction channel activity later', q.channelActivity(BRAND, at(60), null, 100), 0),
     statement('customer prediction', q.customerPrediction(BRAND, HOSTILE[3]!), 1),
     statement('customer prediction of another brand', q.customerPrediction(OTHER_BRAND, HOSTILE[3]!), 0),
     statement('prediction runs', q.runs(BRAND, 10), 1),

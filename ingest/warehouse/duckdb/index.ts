@@ -68,7 +68,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     mergedParts: (brandId) => read((s) => predictions.mergedParts(s, brandId)),
     predictionOrders: (brandId, after, limit) =>
       read((s) => predictions.predictionOrders(s, brandId, after, limit)),
-    channelActivity: (brandId, since) => read((s) => predictions.channelActivity(s, brandId, since)),
+    channelActivity: (brandId, since, after, limit) =>
+      read((s) => predictions.channelActivity(s, brandId, since, after, limit)),
     customerPrediction: (brandId, profileId) =>
       read((s) => predictions.customerPrediction(s, brandId, profileId)),
     predictionRuns: (brandId, limit) => read((s) => predictions.predictionRuns(s, brandId, limit)),

@@ -72,6 +72,8 @@ export async function channelActivity(
   s: Session,
   brandId: string,
   since: string,
+  after: string | null,
+  limit: number,
 ): Promise<ChannelActivity[]> {
   const rows = await s.rows(
     `SELECT profile_id,
@@ -79,9 +81,9 @@ export async function channelActivity(
        count(*) FILTER (WHERE channel = 'store') AS store,
        count(*) FILTER (WHERE channel = 'whatsapp') AS whatsapp,
        count(*) AS events
-     FROM events WHERE brand_id = $1 AND timestamp >= $2
-     GROUP BY profile_id ORDER BY profile_id`,
-    [varchar(brandId), timestamp(since)],
+     FROM events WHERE brand_id = $1 AND timestamp >= $2 AND profile_id > $3
+     GROUP BY profile_id ORDER BY profile_id LIMIT $4`,
+    [varchar(brandId), timestamp(since), afterParam(after), bigint(checkPageLimit(limit))],
   );
   return rows.map(toChannelActivity);
 }

@@ -12,7 +12,7 @@
 //
 // Results come back in columns, aligned with the input's profileIds, for the same reason the input
 // goes in as columns (input.ts): no million-object clone on the main thread.
-import { fitBgNbd, type BgNbdFit } from '../models/clv/bgnbd';
+import { fitBgNbd, MAX_SHAPE, type BgNbdFit } from '../models/clv/bgnbd';
 import { customerValue, type CustomerValue, type CustomerValueModel } from '../models/clv/customer-value';
 import { fitGammaGamma, type GammaGammaFit } from '../models/clv/gamma-gamma';
 import { checkOnHoldout } from '../models/clv/holdout-check';
@@ -370,8 +370,14 @@ function fitCustomerValue(
     summary: {
       customers: histories.length,
       repeat_customers: repeat,
-      bgnbd: { ...bgnbd.params, log_likelihood: bgnbd.logLikelihood, converged: bgnbd.converged },
-      gamma_gamma: { ...gammaGamma.params, converged: gammaGamma.converged },
+      bgnbd: {
+        ...bgnbd.params,
+        log_likelihood: bgnbd.logLikelihood,
+        converged: bgnbd.converged,
+        at_bound: bgnbd.atBound,
+      },
+      gamma_gamma: { ...gammaGamma.params, converged: gammaGamma.converged, at_bound: gammaGamma.atBound },
+      shape_bound: MAX_SHAPE,
       unit_days: UNIT_DAYS,
       total_expected_purchases_12m: totalPurchases,
       total_predicted_value_12m: totalValue,

@@ -74,8 +74,22 @@ export interface ClvSummary {
   /** Customers (buyers) the fit used, and how many of them bought again. */
   customers: number;
   repeat_customers: number;
-  bgnbd: { r: number; alpha: number; a: number; b: number; log_likelihood: number; converged: boolean };
-  gamma_gamma: { p: number; q: number; gamma: number; converged: boolean } | null;
+  /**
+   * `at_bound` names the shape parameters that stopped at `shape_bound` (ingest/models/clv/bgnbd.ts):
+   * the buyers barely differ in that respect, and the likelihood would go on rising without it.
+   * Absent in records stored before it was kept.
+   */
+  bgnbd: {
+    r: number;
+    alpha: number;
+    a: number;
+    b: number;
+    log_likelihood: number;
+    converged: boolean;
+    at_bound?: ('r' | 'a' | 'b')[];
+  };
+  gamma_gamma: { p: number; q: number; gamma: number; converged: boolean; at_bound?: ('p' | 'q')[] } | null;
+  shape_bound?: number;
   /** Days per model time unit (7: weeks). */
   unit_days: number;
   /** Sums over the brand: what the figures add up to, a first sanity check. */

@@ -45,6 +45,11 @@ describe('customer-value fit on the benchmark population', () => {
     expect(run.clv?.customers).toBe(a.buyers);
     expect(run.clv?.bgnbd.converged).toBe(true);
     expect(run.clv?.gamma_gamma?.converged).toBe(true);
+    // Buyers who all drop out alike: dropout's shape stops at the bound, and the stored record
+    // says so (the Models page reads it), surviving the warehouse's round trip.
+    expect(run.clv?.shape_bound).toBe(1_000);
+    expect(run.clv?.bgnbd.at_bound).toContain('b');
+    expect((await warehouse.predictionRuns(A, 1))[0]!.clv?.bgnbd.at_bound).toEqual(run.clv?.bgnbd.at_bound);
     expect(Number.isFinite(run.clv?.total_predicted_value_12m)).toBe(true);
     expect((await warehouse.predictionRuns(A, 10)).map((r) => r.run_id)).toEqual(['bench-a']);
 

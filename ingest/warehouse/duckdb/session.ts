@@ -67,6 +67,16 @@ export async function openDatabase(path: string): Promise<Database> {
   }
 
   const prepared = new Map<string, DuckDBPreparedStatement>();
+  // A prepared statement holds one set of bindings: two calls of the same SQL at once (Promise.all
+  // over lookups) would each bind over the other between bind and run, and both read the later
+  // call's rows. Binding and running are therefore one step, one call at a time per connection
+  // (which runs one statement at a time anyway).
+  let statementTail: Promise<unknown> = Promise.resolve();
+  function serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = statementTail.then(work, work);
+    statementTail = next.catch(() => undefined);
+    return next;
+  }
   async function statement(sql: string, params: readonly SqlParam[]): Promise<DuckDBPreparedStatement> {
     let ready = prepared.get(sql);
     if (!ready) {
@@ -80,10 +90,10 @@ export async function openDatabase(path: string): Promise<Database> {
 
   const session: Session = {
     async run(sql, params = []) {
-      await (await statement(sql, params)).run();
+      await serial(async () => (await statement(sql, params)).run());
     },
     async rows(sql, params = []) {
-      const reader = await (await statement(sql, params)).runAndReadAll();
+      const reader = await serial(async () => (await statement(sql, params)).runAndReadAll());
       return reader.getRowObjectsJS();
     },
     async runScript(sql) {

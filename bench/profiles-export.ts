@@ -34,7 +34,7 @@ function openExport(
   sort: ProfilesSort,
   path: Path,
 ): Promise<ReadableStream<Uint8Array>> {
-  if (path === 'stream') return exportProfilesCsv(warehouse, BRAND, { sort, search: '' });
+  if (path === 'stream') return exportProfilesCsv(warehouse, BRAND, { sort, search: '', country: 'US' });
   return csvPageStream(async (cursor) => {
     const page = await warehouse.profilesPage(BRAND, {
       sort,

@@ -340,10 +340,14 @@ export async function profilesPage(
   const survivors =
     plan.search === null
       ? []
-      : await searchedSurvivors(plan.search, {
-          linksByValues: (values) => linksByValues(db, brandId, values),
-          survivorOf: (id) => survivorOf(db, brandId, id),
-        });
+      : await searchedSurvivors(
+          plan.search,
+          {
+            linksByValues: (values) => linksByValues(db, brandId, values),
+            survivorOf: (id) => survivorOf(db, brandId, id),
+          },
+          plan.phone,
+        );
   const rows = await db.rows(queries.profilesPage(brandId, plan, survivors), 'read profiles');
   return profilesPageOf(plan, rows.map(toProfile));
 }
@@ -363,10 +367,14 @@ export async function* profilesExport(
     const survivors =
       plan.search === null
         ? []
-        : await searchedSurvivors(plan.search, {
-            linksByValues: (values) => linksByValues(db, brandId, values),
-            survivorOf: (id) => survivorOf(db, brandId, id),
-          });
+        : await searchedSurvivors(
+            plan.search,
+            {
+              linksByValues: (values) => linksByValues(db, brandId, values),
+              survivorOf: (id) => survivorOf(db, brandId, id),
+            },
+            plan.phone,
+          );
     return db.stream(queries.profilesExport(brandId, plan, survivors), 'read profiles');
   });
   try {

@@ -16,9 +16,13 @@ export interface SearchReads {
   survivorOf: (profileId: string) => Promise<{ profile_id: string } | null>;
 }
 
-/** Survivors of the profiles an identifier search names, each once. */
-export async function searchedSurvivors(search: string, reads: SearchReads): Promise<string[]> {
-  const pairs = profilesSearchLinks(search);
+/** Survivors of the profiles an identifier search (and its reading as a phone) names, each once. */
+export async function searchedSurvivors(
+  search: string,
+  reads: SearchReads,
+  phone: string | null = null,
+): Promise<string[]> {
+  const pairs = profilesSearchLinks(search, phone);
   const links = await reads.linksByValues([...new Set(pairs.map((pair) => pair.value))]);
   const wanted = new Set(pairs.map((pair) => `${pair.type}\u0000${pair.value}`));
   const linked = links

@@ -197,8 +197,9 @@ export class WarehouseUnavailableError extends Error {
 //     form the processor stores (ingest/processor/normalize.ts): an email is
 //     compared lower-cased; a phone is compared with spaces, dots, dashes and
 //     parentheses removed, so `+49 151 1234-5678` finds `+4915112345678`
-//     (a national number without `+` must be put in E.164 by the caller, who
-//     knows the brand's default country: src/lib/server/identifier-query.ts);
+//     (a national number without `+` is put in E.164 by the caller, who knows
+//     the brand's default country, and given as `phone`: it is looked up as a
+//     phone link besides the search text; src/lib/server/identifier-query.ts);
 //     every other type is compared as given. The link's profile is followed
 //     through merges to its survivor, as lookupProfile does.
 
@@ -216,6 +217,8 @@ export interface ProfilesQuery {
   /** `next` of the previous page of the same sort and search. */
   cursor?: string;
   search?: string;
+  /** The search read as a phone number in E.164 (see the rules above); only with a search. */
+  phone?: string;
 }
 
 export interface ProfilesPage {
@@ -247,6 +250,8 @@ export const PROFILES_SEARCH_MAX_LENGTH = 256;
 export interface ProfilesExportQuery {
   sort: ProfilesSort;
   search?: string;
+  /** As ProfilesQuery.phone. */
+  phone?: string;
   /** Profiles per yielded chunk (the last may be shorter), 1..PROFILES_PAGE_MAX_LIMIT. */
   chunk: number;
 }
@@ -272,6 +277,7 @@ export function planProfilesExport(query: ProfilesExportQuery): ProfilesPlan {
     sort,
     limit: chunk,
     ...(query.search === undefined ? {} : { search: query.search }),
+    ...(query.phone === undefined ? {} : { phone: query.phone }),
   });
 }
 
@@ -310,6 +316,8 @@ export interface ProfilesPlan {
   after: ProfilesAfter | null;
   /** The trimmed search, or null. */
   search: string | null;
+  /** The search as a phone number in E.164, or null. */
+  phone: string | null;
 }
 
 interface CursorBody {
@@ -385,17 +393,29 @@ export function planProfilesPage(query: ProfilesQuery): ProfilesPlan {
     throw new RangeError(`search is longer than ${PROFILES_SEARCH_MAX_LENGTH} characters`);
   }
   const search = trimmed === '' ? null : trimmed;
+  if (query.phone !== undefined && (search === null || !E164.test(query.phone))) {
+    throw new RangeError(
+      `phone must be an E.164 number (+ and 2 to 15 digits) beside a search, got ${query.phone}`,
+    );
+  }
   const after = cursor === undefined ? null : decodeCursor(cursor, sort, search);
-  return { sort, limit, after, search };
+  return { sort, limit, after, search, phone: query.phone ?? null };
 }
+
+const E164 = /^\+\d{2,15}$/;
 
 const PHONE_LIKE = /^\+?[\d\s().-]+$/;
 
 /** The (type, value) pairs an identifier search looks up, per the rules above. */
-export function profilesSearchLinks(search: string): { type: IdentifierType; value: string }[] {
+export function profilesSearchLinks(
+  search: string,
+  phone: string | null = null,
+): { type: IdentifierType; value: string }[] {
   const lower = search.toLowerCase();
   const pairs: { type: IdentifierType; value: string }[] = [{ type: 'email', value: lower }];
-  if (PHONE_LIKE.test(search)) pairs.push({ type: 'phone', value: search.replace(/[\s().-]/g, '') });
+  const asTyped = search.replace(/[\s().-]/g, '');
+  if (PHONE_LIKE.test(search)) pairs.push({ type: 'phone', value: asTyped });
+  if (phone !== null && phone !== asTyped) pairs.push({ type: 'phone', value: phone });
   for (const type of IDENTIFIER_TYPES) {
     if (type !== 'email' && type !== 'phone') pairs.push({ type, value: search });
   }

@@ -494,10 +494,14 @@ async function profilesSelect(
     where.push(`(${column} < ${key} OR (${column} = ${key} AND profile_id > ${id}))`);
   }
   if (plan.search !== null) {
-    const survivors = await searchedSurvivors(plan.search, {
-      linksByValues: (values) => linksByValues(session, brandId, values),
-      survivorOf: (id) => survivorOf(session, brandId, id),
-    });
+    const survivors = await searchedSurvivors(
+      plan.search,
+      {
+        linksByValues: (values) => linksByValues(session, brandId, values),
+        survivorOf: (id) => survivorOf(session, brandId, id),
+      },
+      plan.phone,
+    );
     where.push(
       `(starts_with(profile_id, ${bind(varchar(plan.search))}) OR list_contains(${bind(varcharList(survivors))}, profile_id))`,
     );

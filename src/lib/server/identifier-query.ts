@@ -38,6 +38,20 @@ export function parseIdentifierQuery(raw: string | undefined, defaultCountry: st
   return { ok: true, identifier: { type, value } };
 }
 
+const NATIONAL_PHONE = /^[\d\s().-]+$/;
+
+/**
+ * A search typed as a national phone number ("98765 43210", "(415) 555-0123"), read in the brand's
+ * default country and put in E.164 as the processor stores phones; undefined for anything else,
+ * including numbers that already carry their `+` (the search finds those as typed).
+ */
+export function searchAsPhone(search: string, defaultCountry: string): string | undefined {
+  const trimmed = search.trim();
+  if (!NATIONAL_PHONE.test(trimmed)) return undefined;
+  const phone = parsePhoneNumberFromString(trimmed.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
+  return phone?.isPossible() ? phone.number : undefined;
+}
+
 function isIdentifierType(type: string): type is IdentifierType {
   return (IDENTIFIER_TYPES as readonly string[]).includes(type);
 }

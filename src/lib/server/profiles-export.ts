@@ -12,6 +12,7 @@ import {
 import type { IdentifierType } from '../shared/events';
 import type { Profile } from '../shared/model';
 import { csvChunkStream, csvFileName, csvLines } from './csv-export';
+import { searchAsPhone } from './identifier-query';
 import { averageOrderValue, profileLabel, topCategory } from '../shared/profile-display';
 
 /** The columns, in order, with what each holds (docs/profiles.md repeats this). */
@@ -79,6 +80,8 @@ export function profilesCsv(profiles: readonly Profile[], header: boolean): stri
 export interface ProfilesExportQuery {
   sort: ProfilesSort;
   search: string;
+  /** The brand's default country, to read a national phone number in the search. */
+  country: string;
   /** Profiles per chunk of the streamed query; PROFILES_EXPORT_PAGE by default. */
   chunkSize?: number;
 }
@@ -89,9 +92,11 @@ export async function exportProfilesCsv(
   brandId: string,
   query: ProfilesExportQuery,
 ): Promise<ReadableStream<Uint8Array>> {
+  const phone = searchAsPhone(query.search, query.country);
   const chunks = warehouse.profilesExport(brandId, {
     sort: query.sort,
     search: query.search,
+    ...(phone === undefined ? {} : { phone }),
     chunk: query.chunkSize ?? PROFILES_EXPORT_PAGE,
   });
   return csvChunkStream(chunks, profilesCsv);

@@ -17,6 +17,7 @@ import {
 } from '../../../ingest/warehouse/types';
 import type { IntentLevel, Profile } from '../shared/model';
 import { averageOrderValue, profileLabel } from '../shared/profile-display';
+import { searchAsPhone } from './identifier-query';
 
 export const PROFILE_PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -231,13 +232,15 @@ export function profileListRow(profile: Profile): ProfileListRow {
 export async function loadProfilesListPage(
   warehouse: WarehouseReader,
   brandId: string,
-  query: { sort: ProfilesSort; limit: number; cursor: string | null; search: string },
+  query: { sort: ProfilesSort; limit: number; cursor: string | null; search: string; country: string },
 ): Promise<Parsed<{ rows: ProfileListRow[]; next: string | null }>> {
+  const phone = searchAsPhone(query.search, query.country);
   try {
     const page = await warehouse.profilesPage(brandId, {
       sort: query.sort,
       limit: query.limit,
       search: query.search,
+      ...(phone === undefined ? {} : { phone }),
       ...(query.cursor === null ? {} : { cursor: query.cursor }),
     });
     return { ok: true, value: { rows: page.profiles.map(profileListRow), next: page.next } };

@@ -33,6 +33,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     limit: state.size,
     cursor: state.cursor,
     search: state.search,
+    country: brand.settings.default_country,
   });
   if (!page.ok) {
     const restart = { ...state, cursor: null, back: [], page: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIdentifierQuery } from '../../../src/lib/server/identifier-query';
+import { parseIdentifierQuery, searchAsPhone } from '../../../src/lib/server/identifier-query';
 
 const parse = (raw: string | undefined, country = 'US') => parseIdentifierQuery(raw, country);
 
@@ -59,5 +59,26 @@ describe('identifier query', () => {
     const result = parse(raw);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problem).toMatch(problem);
+  });
+});
+
+describe('a Profiles search read as a phone number', () => {
+  it('reads national numbers in the brand’s country, as the processor stores them', () => {
+    expect(searchAsPhone('98765 43210', 'IN')).toBe('+919876543210');
+    expect(searchAsPhone(' (415) 555-0123 ', 'US')).toBe('+14155550123');
+    expect(searchAsPhone('0151 1234 5678', 'DE')).toBe('+4915112345678');
+  });
+
+  it('leaves numbers with their own + to the search as typed, and everything else alone', () => {
+    for (const search of [
+      '+91 98765 43210',
+      'ana@example.com',
+      'cust-42',
+      '12',
+      '',
+      '1'.repeat(40),
+      `98765'--`,
+    ])
+      expect(searchAsPhone(search, 'IN'), search).toBeUndefined();
   });
 });

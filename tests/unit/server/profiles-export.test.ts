@@ -195,7 +195,9 @@ describe('exportProfilesCsv', () => {
   it.each(['revenue', 'intent', 'last_seen'] as const)(
     'by %s: every survivor of the brand once, in the list order, across chunks of 4',
     async (sort) => {
-      const csv = await text(await exportProfilesCsv(warehouse, A, { sort, search: '', chunkSize: 4 }));
+      const csv = await text(
+        await exportProfilesCsv(warehouse, A, { sort, search: '', chunkSize: 4, country: 'US' }),
+      );
       const ids = rowsOf(csv).map((row) => row.profile_id);
       expect(ids).toEqual(await listed(A, sort));
       expect(ids).toHaveLength(HOSTILE.length + 9);
@@ -207,22 +209,28 @@ describe('exportProfilesCsv', () => {
 
   it('exports only what the search matches, for the brand that asks', async () => {
     const mine = rowsOf(
-      await text(await exportProfilesCsv(warehouse, A, { sort: 'revenue', search: 'p1@example.com' })),
+      await text(
+        await exportProfilesCsv(warehouse, A, { sort: 'revenue', search: 'p1@example.com', country: 'US' }),
+      ),
     );
     expect(mine.map((row) => row.profile_id)).toEqual(['p1']);
     const theirs = rowsOf(
-      await text(await exportProfilesCsv(warehouse, B, { sort: 'revenue', search: 'p1@example.com' })),
+      await text(
+        await exportProfilesCsv(warehouse, B, { sort: 'revenue', search: 'p1@example.com', country: 'US' }),
+      ),
     );
     expect(theirs.map((row) => row.profile_id)).toEqual(['b-rich']);
     const byHostile = rowsOf(
-      await text(await exportProfilesCsv(warehouse, A, { sort: 'revenue', search: HOSTILE[0]! })),
+      await text(
+        await exportProfilesCsv(warehouse, A, { sort: 'revenue', search: HOSTILE[0]!, country: 'US' }),
+      ),
     );
     expect(byHostile.map((row) => [row.profile_id, row.customer_ids])).toEqual([['h0', `'${HOSTILE[0]}`]]);
   });
 
   it('writes the header alone when nothing matches', async () => {
     const csv = await text(
-      await exportProfilesCsv(warehouse, A, { sort: 'intent', search: 'nobody@example.com' }),
+      await exportProfilesCsv(warehouse, A, { sort: 'intent', search: 'nobody@example.com', country: 'US' }),
     );
     expect(csv).toBe(`${PROFILE_EXPORT_COLUMNS.map(([name]) => name).join(',')}\r\n`);
   });
@@ -248,7 +256,12 @@ describe('exportProfilesCsv', () => {
         },
       }),
     };
-    const stream = await exportProfilesCsv(counting, A, { sort: 'revenue', search: '', chunkSize: 2 });
+    const stream = await exportProfilesCsv(counting, A, {
+      sort: 'revenue',
+      search: '',
+      chunkSize: 2,
+      country: 'US',
+    });
     const reader = stream.getReader();
     expect(pulls).toBe(1);
     const first = await reader.read();

@@ -124,7 +124,10 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     const { brand } = c.get('caller');
     const query = parseProfilesApiQuery(c.req.query());
     if (!query.ok) throw badRequest(query.problem);
-    const page = await loadProfilesListPage(warehouse, brand.brand_id, query.value);
+    const page = await loadProfilesListPage(warehouse, brand.brand_id, {
+      ...query.value,
+      country: brand.settings.default_country,
+    });
     if (!page.ok) throw badRequest(page.problem);
     return c.json<ProfilesListBody>({ profiles: page.value.rows, next: page.value.next });
   });
@@ -134,7 +137,11 @@ export function createReadApi(deps: ReadApiDeps): Hono<ReadApiEnv> {
     const { brand } = c.get('caller');
     const query = parseProfilesApiQuery({ sort: c.req.query('sort'), search: c.req.query('search') });
     if (!query.ok) throw badRequest(query.problem);
-    const wanted = { sort: query.value.sort, search: query.value.search };
+    const wanted = {
+      sort: query.value.sort,
+      search: query.value.search,
+      country: brand.settings.default_country,
+    };
     const body = await exportProfilesCsv(warehouse, brand.brand_id, wanted);
     return new Response(body, {
       headers: {

@@ -14,7 +14,11 @@ export const GET: RequestHandler = async ({ locals, url }) => {
     search: url.searchParams.get('q') ?? undefined,
   });
   if (!parsed.ok) error(400, parsed.problem);
-  const query = { sort: parsed.value.sort, search: parsed.value.search };
+  const query = {
+    sort: parsed.value.sort,
+    search: parsed.value.search,
+    country: brand.settings.default_country,
+  };
   const body = await exportProfilesCsv(dashboardContext().warehouse, brand.brand_id, query);
   return new Response(body, {
     headers: {

@@ -13,6 +13,7 @@ import { intentEventOf, learnFromEvent } from './intent/learn';
 import { intentDetailOf } from './intent/detail';
 import { syncLevel } from './intent/levels';
 import { applyIntentEvent, applyIntentEventToTotals, mergeIntent } from './intent/score';
+import { CONTEXT_CAMPAIGN_PROPERTY } from '../../src/lib/shared/event-summary';
 import { ORDER_ITEMS_PROPERTY } from '../warehouse/predictions';
 import type { NormalizedEvent } from './normalize';
 import { absorbProfiles, applyProfileEvent, applyProfileEventToTotals } from './profile/aggregates';
@@ -126,9 +127,18 @@ export function applyEvent(state: BrandState, normalized: NormalizedEvent, chang
 /**
  * An order keeps its normalized line items (commerce.items, whatever the source called them) in
  * its stored properties: the prediction run reads products from there (ingest/warehouse/predictions.ts).
+ * Any event keeps the campaign its source attributed it to (context.campaign), which is not
+ * otherwise stored: the Customer-360 timeline shows it (src/lib/shared/event-summary.ts).
  */
 function storedProperties(event: InboundEvent): Record<string, unknown> {
   const items = event.commerce.items;
-  if (event.type !== 'order_completed' || items === undefined || items.length === 0) return event.properties;
-  return { ...event.properties, [ORDER_ITEMS_PROPERTY]: items };
+  const campaign = event.context.campaign;
+  const withItems = event.type === 'order_completed' && items !== undefined && items.length > 0;
+  const withCampaign = campaign !== undefined && Object.keys(campaign).length > 0;
+  if (!withItems && !withCampaign) return event.properties;
+  return {
+    ...event.properties,
+    ...(withItems ? { [ORDER_ITEMS_PROPERTY]: items } : {}),
+    ...(withCampaign ? { [CONTEXT_CAMPAIGN_PROPERTY]: campaign } : {}),
+  };
 }

@@ -2,8 +2,17 @@
 // happened (product, order total, message, store), and the campaign a
 // UTM-tagged visit came from. Only what the warehouse keeps is read: the
 // event's name, type, channel, revenue, category and its source's properties
-// (ingest/http/*/map-*.ts decide which).
+// (ingest/http/*/map-*.ts decide which), with the campaign its source attributed
+// it to (CONTEXT_CAMPAIGN_PROPERTY).
+import { campaignSchema } from './events';
 import type { StoredEvent } from './model';
+
+/**
+ * The stored property holding the campaign the source attributed the event to (a Shopify order's
+ * landing site, a Click-to-WhatsApp ad, WooCommerce's order attribution, Segment's
+ * context.campaign): the processor keeps it with the event (ingest/processor/apply-event.ts).
+ */
+export const CONTEXT_CAMPAIGN_PROPERTY = 'context_campaign';
 
 export interface CampaignTag {
   /** utm_campaign, else utm_id. */
@@ -32,7 +41,10 @@ function productOf(properties: Record<string, unknown>): string | null {
   return textOf(properties.name) ?? textOf(properties.product_name) ?? textOf(properties.product_id);
 }
 
-/** UTM tags from the properties themselves or from the query of a page's url, search or landing site. */
+/**
+ * UTM tags from the properties themselves or from the query of a page's url, search or landing
+ * site; else the campaign the source attributed the event to (its name, else its id).
+ */
 export function campaignOf(properties: Record<string, unknown>): CampaignTag | null {
   const tags = new Map<string, string>();
   for (const key of ['utm_campaign', 'utm_id', 'utm_source', 'utm_medium']) {
@@ -48,8 +60,13 @@ export function campaignOf(properties: Record<string, unknown>): CampaignTag | n
     }
   }
   const name = tags.get('utm_campaign') ?? tags.get('utm_id');
-  if (name === undefined) return null;
-  return { name, source: tags.get('utm_source') ?? null, medium: tags.get('utm_medium') ?? null };
+  if (name !== undefined)
+    return { name, source: tags.get('utm_source') ?? null, medium: tags.get('utm_medium') ?? null };
+  const attributed = campaignSchema.safeParse(properties[CONTEXT_CAMPAIGN_PROPERTY]);
+  if (!attributed.success) return null;
+  const { data } = attributed;
+  const named = textOf(data.name) ?? textOf(data.id);
+  return named === null ? null : { name: named, source: textOf(data.source), medium: textOf(data.medium) };
 }
 
 export function summarizeEvent(event: StoredEvent): EventSummary {

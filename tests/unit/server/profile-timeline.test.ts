@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../../ingest/warehouse/duckdb/index';
 import type { Warehouse } from '../../../ingest/warehouse/types';
 import { loadTimeline, parseTimelineParams } from '../../../src/lib/server/profile-timeline';
-import { campaignOf, summarizeEvent } from '../../../src/lib/shared/event-summary';
+import { campaignOf, CONTEXT_CAMPAIGN_PROPERTY, summarizeEvent } from '../../../src/lib/shared/event-summary';
 import { at, commit, event, merge } from '../../contract/warehouse-records';
 
 const A = 'brand-a';
@@ -152,5 +152,16 @@ describe('summarizeEvent', () => {
     });
     expect(campaignOf({ url: 'https://shop.example/?q=shoes' })).toBeNull();
     expect(campaignOf({ url: 42 })).toBeNull();
+  });
+
+  it('falls back to the campaign the source attributed, ignoring one that is not a campaign', () => {
+    const attributed = (value: unknown) => campaignOf({ [CONTEXT_CAMPAIGN_PROPERTY]: value });
+    expect(attributed({ name: ' ctwa-ad ', source: 'facebook' })).toEqual({
+      name: 'ctwa-ad',
+      source: 'facebook',
+      medium: null,
+    });
+    for (const hostile of ['diwali', 42, null, [], { name: 7 }, { name: '  ' }, { source: 'meta' }])
+      expect(attributed(hostile), JSON.stringify(hostile)).toBeNull();
   });
 });

@@ -132,11 +132,13 @@ describe('alerts', () => {
     const sound = page.getByRole('button', { name: /^Sound/ });
     await expect(sound.getAttribute('aria-pressed')).resolves.toBe('false');
     await sound.click();
-    await expect(sound.getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => sound.getAttribute('aria-pressed')).toBe('true');
     await page.reload();
-    await expect(page.getByRole('button', { name: /^Sound/ }).getAttribute('aria-pressed')).resolves.toBe(
-      'true',
-    );
+    // The remembered choice is read once the page has hydrated (onMount): poll, a single read can
+    // come before it (it did in CI, on a loaded machine).
+    await expect
+      .poll(() => page.getByRole('button', { name: /^Sound/ }).getAttribute('aria-pressed'))
+      .toBe('true');
     await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor();
     await page.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = 'no reload'));
 

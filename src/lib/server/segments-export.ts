@@ -30,6 +30,10 @@ export const SEGMENT_EXPORT_COLUMNS = [
   ['expected_purchases_12m', 'expected purchases in the next 12 months'],
   ['predicted_value_12m', 'expected 12-month revenue, undiscounted'],
   ['recommendations', 'recommended product ids, best first, separated by a space'],
+  [
+    'recommendation_names',
+    'their names as the orders gave them (the id where none did), in the same order, separated by " | "',
+  ],
   ['run_id', 'the prediction run the row comes from'],
   ['computed_at', 'when the run computed it (ISO-8601 UTC)'],
 ] as const;
@@ -53,6 +57,7 @@ export function segmentExportRecord(row: CustomerPrediction): Record<SegmentExpo
     expected_purchases_12m: row.expected_purchases_12m,
     predicted_value_12m: row.predicted_value_12m,
     recommendations: row.recommendations.map((r) => r.product_id).join(' '),
+    recommendation_names: row.recommendations.map((r) => r.labels[r.product_id] ?? r.product_id).join(' | '),
     run_id: row.run_id,
     computed_at: row.computed_at,
   };

@@ -161,6 +161,8 @@ describe('GET /api/v1/segments/export', () => {
       expected_purchases_12m: '1.5',
       predicted_value_12m: String(r1.predicted_value_12m),
       recommendations: `sku'${A}-r1`,
+      // Named as its orders named it (the shared test record's label).
+      recommendation_names: `Name of '${A}-r1`,
       run_id: `${A}-run-3`,
       computed_at: r1.computed_at,
     });

@@ -315,13 +315,19 @@ describe('Profiles page', () => {
       'the scheduled run to score Ana',
       async () => {
         const { body } = await getJson(`${system.baseUrl}/api/v1/profiles/${anaId}`, brandA.read_key);
-        return (body as ProfileView).predictions.scores ? (body as ProfileView) : undefined;
+        // Scores are written before the run record: wait for the record too (the run is done).
+        const { predictions } = body as ProfileView;
+        return predictions.scores && predictions.scored_by ? (body as ProfileView) : undefined;
       },
       150_000,
     );
     const { scores, reasons } = view.predictions;
-    // The page was open before the run: the live 'predictions' event reloads it.
-    await page.locator('[data-testid=prediction-segment]').waitFor({ timeout: 30_000 });
+    // The page was open before the run: the live 'predictions' event (sent after the run record)
+    // reloads it, so it ends up showing the finished run's scores and reasons.
+    const why = () => page.locator('[data-testid=prediction-reasons] li').allInnerTexts();
+    await expect
+      .poll(why, { timeout: 30_000 })
+      .toEqual([reasons!.segment, reasons!.rfm, reasons!.churn, reasons!.value]);
     expect(await page.locator('[data-testid=prediction-segment]').innerText()).toBe(scores!.segment);
     expect(scores).toMatchObject({ orders: 2, revenue: 5100 });
     // Ana outspent everyone: top quintile of monetary.
@@ -329,8 +335,6 @@ describe('Profiles page', () => {
     expect(await page.locator('[data-testid=prediction-rfm]').innerText()).toBe(
       `${scores!.r} · ${scores!.f} · ${scores!.m}`,
     );
-    const why = await page.locator('[data-testid=prediction-reasons] li').allInnerTexts();
-    expect(why).toEqual([reasons!.segment, reasons!.rfm, reasons!.churn, reasons!.value]);
     expect(reasons!.rfm).toContain('monetary 5: 5100.00 spent (top 20%)');
     // She bought a shirt in the store; other shirt buyers also bought socks.
     const recommended = await page.locator('[data-testid=recommendations] li').allInnerTexts();

@@ -29,11 +29,9 @@ export function parseIdentifierQuery(raw: string | undefined, defaultCountry: st
     return { ok: true, identifier: { type, value: value.toLowerCase() } };
   }
   if (type === 'phone') {
-    const phone = parsePhoneNumberFromString(value.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
-    // isPossible (length), not isValid (allocated ranges): the processor stores what is possible
-    // (ingest/processor/normalize.ts), and a stored number must be found by its own value.
-    if (!phone?.isPossible()) return { ok: false, problem: `"${value}" is not a phone number` };
-    return { ok: true, identifier: { type, value: phone.number } };
+    const phone = e164Of(value, defaultCountry);
+    if (phone === undefined) return { ok: false, problem: `"${value}" is not a phone number` };
+    return { ok: true, identifier: { type, value: phone } };
   }
   return { ok: true, identifier: { type, value } };
 }
@@ -47,8 +45,16 @@ const NATIONAL_PHONE = /^[\d\s().-]+$/;
  */
 export function searchAsPhone(search: string, defaultCountry: string): string | undefined {
   const trimmed = search.trim();
-  if (!NATIONAL_PHONE.test(trimmed)) return undefined;
-  const phone = parsePhoneNumberFromString(trimmed.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
+  return NATIONAL_PHONE.test(trimmed) ? e164Of(trimmed, defaultCountry) : undefined;
+}
+
+/**
+ * A phone in E.164, read in `defaultCountry` when it has no country code; undefined when it cannot
+ * be one. isPossible (length), not isValid (allocated ranges): the processor stores what is
+ * possible (ingest/processor/normalize.ts), and a stored number must be found by its own value.
+ */
+function e164Of(value: string, defaultCountry: string): string | undefined {
+  const phone = parsePhoneNumberFromString(value.replace(/[\s().-]/g, ''), defaultCountry as CountryCode);
   return phone?.isPossible() ? phone.number : undefined;
 }
 

@@ -120,11 +120,17 @@ export async function loadProfilePredictions(
   brandId: string,
   profileId: string,
 ): Promise<ProfilePredictions> {
-  const [scores, runs] = await Promise.all([
+  const [scores, newest] = await Promise.all([
     warehouse.customerPrediction(brandId, profileId),
-    warehouse.predictionRuns(brandId, SCORING_RUN_LOOKBACK),
+    warehouse.predictionRuns(brandId, 1),
   ]);
-  const latest = runs[0] ?? null;
+  const latest = newest[0] ?? null;
+  // Usually the newest run scored the profile: only otherwise look further back (run records carry
+  // segments and drift, so a Customer-360 view does not read twenty of them every time).
+  const runs =
+    scores && latest && latest.run_id !== scores.run_id
+      ? await warehouse.predictionRuns(brandId, SCORING_RUN_LOOKBACK)
+      : newest;
   const scoringRun = scores ? (runs.find((run) => run.run_id === scores.run_id) ?? null) : null;
   const typical = scores
     ? (scoringRun?.segments.find((segment) => segment.name === scores.segment)?.centroid ?? null)

@@ -400,6 +400,24 @@ describe('Customer-360 predictions', () => {
     expect(body.predictions.scored_by?.run_id).toBe('b-run-1');
     expect(JSON.stringify(body)).not.toContain('a-run-1');
   });
+
+  it('after a newer run that failed, keeps the scores, reasons and typical member of the run that scored it', async () => {
+    await warehouse.savePredictionRun(
+      predictionRunRecord('brand-a', 'a-run-2', '2026-03-01T08:00:00.000Z', {
+        status: 'failed',
+        error: 'a-boom',
+      }),
+    );
+    const { body } = await get<ProfileView>('/api/v1/profiles/a-ana', bearer(a.read_key));
+    expect(body.predictions.latest_run).toMatchObject({
+      run_id: 'a-run-2',
+      status: 'failed',
+      error: 'a-boom',
+    });
+    expect(body.predictions.scored_by?.run_id).toBe('a-run-1');
+    expect(body.predictions.segment_typical).toMatchObject({ recency: 9.6 });
+    expect(body.predictions.reasons?.segment).toContain('last ordered 10 days ago');
+  });
 });
 
 describe('tenancy: brand B sees nothing of brand A', () => {
